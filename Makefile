@@ -1,0 +1,43 @@
+# Interactive Charter — `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: help run test test-unit test-integration test-e2e bench lint fmt clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP) ## set up and run the whole system (embedded PostgreSQL and broker unless configured)
+	$(PY) -m deploy.local
+
+test: $(STAMP) ## set up and run every test against real servers
+	$(PY) -m pytest -q
+
+test-unit: $(STAMP) ## the pure domain and core tests (no I/O)
+	$(PY) -m pytest -q tests/unit
+
+test-integration: $(STAMP) ## tests against real PostgreSQL and broker
+	$(PY) -m pytest -q tests/integration tests/contracts
+
+test-e2e: $(STAMP) ## the whole stack as processes, driven as its users
+	$(PY) -m pytest -q tests/e2e tests/fault
+
+bench: $(STAMP) ## throughput, latency and memory figures
+	$(PY) -m tests.bench
+
+lint: $(STAMP) ## ruff check
+	$(PY) -m ruff check .
+
+fmt: $(STAMP) ## ruff format and fix
+	$(PY) -m ruff format . && $(PY) -m ruff check --fix .
+
+clean: ## remove the virtualenv and local data
+	rm -rf $(VENV) .data

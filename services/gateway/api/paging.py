@@ -1,0 +1,28 @@
+"""Paged lists: `?limit=&offset=`, validated, with the total so clients can show pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from shared.http import RequestRefused
+
+MAX_LIMIT = 100
+
+
+def page_args() -> tuple[int, int]:
+    """The requested limit and offset, or a 400 naming the bad one."""
+    values = {}
+    for name, default, lo, hi in (("limit", 20, 1, MAX_LIMIT), ("offset", 0, 0, 10**9)):
+        raw = request.args.get(name, str(default))
+        if not raw.isdigit() or not lo <= int(raw) <= hi:
+            raise RequestRefused(400, "invalid_query", f"{name} must be an integer from {lo} to {hi}",
+                                 {name: [f"must be an integer from {lo} to {hi}"]})
+        values[name] = int(raw)
+    return values["limit"], values["offset"]
+
+
+def page(items: list[dict[str, Any]], total: int, limit: int, offset: int) -> dict[str, Any]:
+    """The body of a paged list."""
+    return {"items": items, "total": total, "limit": limit, "offset": offset}

@@ -1,0 +1,55 @@
+"""Queries of charters and drafts, answered from the gateway's read model."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from psycopg.rows import dict_row
+
+from shared.http import error
+from shared.projection import Projection
+
+from ..consistency import wait_for_request_token
+from .paging import page, page_args
+
+CHARTER = "SELECT charter_id, title, purpose, steward, round_number, round_open, round_closes_at, draft_count," \
+          " created_at FROM charters"
+DRAFT = "SELECT draft_id, charter_id, round_number, title, text, change_summary, parents, author, proposed_at FROM drafts"
+
+
+def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint:
+    """Read routes of the pledge's read models."""
+    bp = Blueprint("charter_queries", __name__, url_prefix="/api/v1")
+    pool = projection.pool
+
+    @bp.before_request
+    def _read_your_writes() -> None:
+        wait_for_request_token(projection, consistency_timeout_s)
+
+    @bp.get("/charters")
+    def list_charters():
+        limit, offset = page_args()
+        with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            items = cur.execute(CHARTER + " ORDER BY created_at, charter_id LIMIT %s OFFSET %s", [limit, offset]).fetchall()
+            total = cur.execute("SELECT count(*) AS n FROM charters").fetchone()["n"]
+        return jsonify(page(items, total, limit, offset))
+
+    @bp.get("/charters/<uuid:charter_id>")
+    def get_charter(charter_id):
+        limit, offset = page_args()
+        with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            charter = cur.execute(CHARTER + " WHERE charter_id = %s", [str(charter_id)]).fetchone()
+            if charter is None:
+                return error(404, "not_found", "no charter with this id", {"charter_id": ["unknown charter"]})
+            drafts = cur.execute(DRAFT + " WHERE charter_id = %s ORDER BY proposed_at, draft_id LIMIT %s OFFSET %s",
+                                 [str(charter_id), limit, offset]).fetchall()
+        return jsonify(charter | {"drafts": page(drafts, charter["draft_count"], limit, offset)})
+
+    @bp.get("/drafts/<uuid:draft_id>")
+    def get_draft(draft_id):
+        with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            draft = cur.execute(DRAFT + " WHERE draft_id = %s", [str(draft_id)]).fetchone()
+        if draft is None:
+            return error(404, "not_found", "no draft with this id", {"draft_id": ["unknown draft"]})
+        return jsonify(draft)
+
+    return bp

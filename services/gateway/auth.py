@@ -1,0 +1,10 @@
+"""Who is acting. Until accounts land (issue 6) the caller names itself in `X-Actor`."""
+
+from __future__ import annotations
+
+from flask import request
+
+
+def current_actor() -> str:
+    """The acting user's id as forwarded to services and recorded in every event."""
+    return request.headers.get("X-Actor") or "anonymous"

@@ -1,0 +1,52 @@
+"""The one JSON envelope every event travels in, on every topic (the public contract)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from .events import Event
+
+CONTRACT_FIELDS = (
+    "event_id", "type", "schema_version", "stream_type", "stream_id", "version", "position",
+    "occurred_at", "producer", "actor", "correlation_id", "causation_id", "data", "prev_hash", "hash",
+)
+
+
+@dataclass(frozen=True)
+class CommandMeta:
+    """Who caused a write and in answer to what: carried into every envelope it produces."""
+
+    actor: str
+    correlation_id: str
+    causation_id: str
+
+
+def rfc3339(moment: datetime) -> str:
+    """UTC timestamp as RFC 3339 with microseconds and a `Z`."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def new_envelope(
+    event: Event, *, stream_type: str, stream_id: str, version: int, position: int,
+    occurred_at: datetime, producer: str, meta: CommandMeta, prev_hash: str,
+) -> dict[str, Any]:
+    """An envelope for a new event, complete but for its `hash`."""
+    return {
+        "event_id": str(uuid.uuid4()),
+        "type": event.type_name(),
+        "schema_version": event.SCHEMA_VERSION,
+        "stream_type": stream_type,
+        "stream_id": stream_id,
+        "version": version,
+        "position": position,
+        "occurred_at": rfc3339(occurred_at),
+        "producer": producer,
+        "actor": meta.actor,
+        "correlation_id": meta.correlation_id,
+        "causation_id": meta.causation_id,
+        "data": event.to_data(),
+        "prev_hash": prev_hash,
+    }

@@ -1,0 +1,121 @@
+"""The HTTP edge every Flask app here shares: one JSON error shape, request ids, validated bodies."""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, g, jsonify, request
+from marshmallow import Schema, ValidationError
+from werkzeug.exceptions import HTTPException
+
+from . import logging as structured
+from .envelope import CommandMeta
+
+log = logging.getLogger(__name__)
+
+
+def error(status: int, code: str, message: str, errors: dict[str, Any] | None = None):
+    """The one error shape of the API: `{"code", "message", "errors": {field: [problems]}}`."""
+    body = {"code": code, "message": message, "errors": errors or {}}
+    return jsonify(body), status
+
+
+def install(app: Flask, domain_errors: tuple[type[Exception], ...] = (), internal_token: str = "") -> None:
+    """Give the app request ids, JSON error handlers and one access-log line per request.
+
+    With `internal_token`, every request but `/healthz` must carry it: domain services trust
+    only the gateway, which authenticates users and forwards their id as `X-Actor`.
+    """
+
+    @app.before_request
+    def _ids() -> None:
+        g.request_id = request.headers.get("X-Request-Id") or str(uuid.uuid4())
+        g.correlation_id = request.headers.get("X-Correlation-Id") or g.request_id
+        g.started = time.perf_counter()
+        structured.request_id.set(g.request_id)
+        structured.correlation_id.set(g.correlation_id)
+        if internal_token and request.path != "/healthz" and not hmac.compare_digest(
+            request.headers.get("X-Internal-Token", ""), internal_token
+        ):
+            raise RequestRefused(401, "unauthenticated", "only the gateway may call this service")
+
+    @app.after_request
+    def _access_log(response):
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        if request.path != "/healthz":
+            log.info("request", extra={"fields": {
+                "method": request.method, "path": request.path, "status": response.status_code,
+                "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2)}})
+        return response
+
+    @app.errorhandler(ValidationError)
+    def _invalid(exc: ValidationError):
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        return error(422, "validation_failed", "the request body has invalid fields", messages)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        return error(exc.code or 500, (exc.name or "error").lower().replace(" ", "_"), exc.description or "")
+
+    @app.errorhandler(RequestRefused)
+    def _refused(exc: RequestRefused):
+        return error(exc.status, exc.code, exc.message, exc.errors)
+
+    for cls in domain_errors:
+        app.register_error_handler(cls, _domain)
+
+
+def _domain(exc: Exception):
+    field = getattr(exc, "field", None)
+    message = getattr(exc, "message", str(exc))
+    code = type(exc).__name__[0].lower() + "".join(c if c.islower() else f"_{c.lower()}" for c in type(exc).__name__[1:])
+    return error(getattr(exc, "status", 409), code, message, {field: [message]} if field else None)
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object, or a 415/400 error naming what is wrong with it."""
+    if not request.is_json:
+        raise RequestRefused(415, "unsupported_media_type", "send the body as application/json")
+    data = request.get_json(silent=True)
+    if data is None:
+        raise RequestRefused(400, "malformed_json", "the body is not valid JSON")
+    if not isinstance(data, dict):
+        raise RequestRefused(422, "validation_failed", "the body must be a JSON object",
+                                        {"_schema": ["expected a JSON object"]})
+    return data
+
+
+class RequestRefused(Exception):
+    """A request refused before validation: wrong media type, malformed JSON, not an object."""
+
+    def __init__(self, status: int, code: str, message: str, errors: dict | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.errors = status, code, message, errors
+
+
+def validated(schema: Schema) -> Callable:
+    """Decorator: load the JSON body through `schema` and pass the result as the first argument."""
+
+    def wrap(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def inner(*args, **kwargs):
+            return view(schema.load(json_body()), *args, **kwargs)
+
+        return inner
+
+    return wrap
+
+
+def command_meta() -> CommandMeta:
+    """Who is acting and why, from the headers the gateway forwards."""
+    return CommandMeta(
+        actor=request.headers.get("X-Actor") or "anonymous",
+        correlation_id=g.correlation_id,
+        causation_id=g.request_id,
+    )

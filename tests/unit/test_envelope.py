@@ -1,0 +1,33 @@
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from shared.envelope import CONTRACT_FIELDS, CommandMeta, new_envelope
+from shared.events import Event, EventRegistry
+from shared.hashchain import GENESIS
+
+
+@dataclass(frozen=True)
+class ThingNamed(Event):
+    thing_id: str
+    names: tuple[str, ...]
+
+
+def test_an_event_round_trips_through_its_envelope_data():
+    event = ThingNamed("t1", ("a", "b"))
+
+    back = EventRegistry(ThingNamed).from_data("ThingNamed", event.to_data())
+
+    assert back == event
+
+
+def test_a_new_envelope_carries_every_contract_field_but_its_hash():
+    meta = CommandMeta(actor="u1", correlation_id="c1", causation_id="r1")
+
+    env = new_envelope(ThingNamed("t1", ()), stream_type="thing", stream_id="t1", version=1, position=7,
+                       occurred_at=datetime(2026, 3, 1, 12, 0, tzinfo=UTC), producer="pledge", meta=meta,
+                       prev_hash=GENESIS)
+
+    assert set(CONTRACT_FIELDS) - set(env) == {"hash"}
+    assert env["type"] == "ThingNamed"
+    assert env["occurred_at"] == "2026-03-01T12:00:00.000000Z"
+    assert env["data"] == {"thing_id": "t1", "names": []}
