@@ -85,7 +85,7 @@ class Relay:
         batch = self.store.read_all(self.position, self.batch_size)
         if not batch:
             return 0
-        futures = [self._producer.send(self.topic, key=env["stream_id"], value=env) for env in batch]
+        futures = [self._producer.send(self.topic, key=env["stream_id"].encode(), value=kafka.encode(env)) for env in batch]
         self._producer.flush()
         for future in futures:
             meta = future.get()

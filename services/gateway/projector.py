@@ -30,7 +30,7 @@ def run(consumer, projection: Projection, stop: threading.Event) -> None:
     """Poll, apply each batch in one transaction, then commit the offsets, until `stop` is set."""
     while not stop.is_set():
         records = consumer.poll(timeout_ms=200)
-        envelopes = [r.value for batch in records.values() for r in batch]
+        envelopes = [kafka.decode(r.value) for batch in records.values() for r in batch]
         if not envelopes:
             continue
         projection.apply(envelopes)
