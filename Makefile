@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: help run test test-unit test-integration test-e2e bench lint fmt clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -10,7 +10,10 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from datetime import date, datetime
+
 from flask import Flask, g, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -26,12 +29,27 @@ def error(status: int, code: str, message: str, errors: dict[str, Any] | None = 
     return jsonify(body), status
 
 
+class JSONProvider(DefaultJSONProvider):
+    """JSON replies with RFC 3339 timestamps and fields in the order the code gives them."""
+
+    sort_keys = False
+
+    @staticmethod
+    def default(o: Any) -> Any:
+        if isinstance(o, datetime):
+            return o.isoformat().replace("+00:00", "Z")
+        if isinstance(o, date):
+            return o.isoformat()
+        return DefaultJSONProvider.default(o)
+
+
 def install(app: Flask, domain_errors: tuple[type[Exception], ...] = (), internal_token: str = "") -> None:
     """Give the app request ids, JSON error handlers and one access-log line per request.
 
     With `internal_token`, every request but `/healthz` must carry it: domain services trust
     only the gateway, which authenticates users and forwards their id as `X-Actor`.
     """
+    app.json = JSONProvider(app)
 
     @app.before_request
     def _ids() -> None:

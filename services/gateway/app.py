@@ -19,7 +19,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    app.json.sort_keys = False
     projection = build_projection(connect_pool(settings.database_url, max_size=16, name="gateway", search_path=SCHEMA))
     services = Services(settings)
     app.register_blueprint(commands.blueprint(services))

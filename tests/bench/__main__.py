@@ -1,0 +1,139 @@
+"""`make bench`: the spine's figures on this machine — throughput, latency, relay and projector rates, memory.
+
+Starts its own embedded PostgreSQL and broker and the whole stack as processes (as `make run` does),
+drives the slice's commands through the gateway, and prints what it measured. Figures, not pass/fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import urllib3
+
+from deploy.local.embedded import free_port, start_broker, start_postgres
+from deploy.local.stack import Stack
+from deploy.migrate import migrate
+from services.gateway.projector import build_projection
+from shared import kafka
+from shared.config import Settings
+from shared.db import connect_pool
+from shared.envelope import CommandMeta
+from shared.eventstore import EventStore
+from shared.outbox import Relay
+
+from .load import Gateway, run_closed_loop, run_open_loop
+
+META = CommandMeta("bench", "bench", "bench")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="charter-bench-") as tmp:
+        root = Path(tmp)
+        os.chmod(root, 0o755)
+        server, url = start_postgres(root / "pg", cleanup_mode="delete")
+        broker_port = free_port()
+        broker = start_broker(broker_port, root / "broker.log")
+        settings = Settings.from_env(
+            {}, database_url=url, kafka_bootstrap_servers=f"127.0.0.1:{broker_port}", internal_token="bench",
+            gateway_port=free_port(), pledge_port=free_port(), knowledge_port=free_port(), pilots_port=free_port())
+        migrate(url)
+        stack = Stack(settings, log_dir=root)
+        try:
+            stack.start()
+            stack.wait_healthy()
+            figures = gateway_figures(settings) | pipeline_figures(settings) | memory_figures(stack)
+        finally:
+            stack.stop()
+            os.killpg(broker.pid, 15)
+            broker.wait(10)
+            server.cleanup()
+    print(json.dumps(figures, indent=2))
+
+
+def gateway_figures(settings: Settings) -> dict:
+    gateway = Gateway(f"http://{settings.host}:{settings.gateway_port}")
+    charters = [gateway.create_charter() for _ in range(50)]
+    print("commands through the gateway (closed loop, 10 s)...", flush=True)
+    count, seconds = run_closed_loop(lambda i: gateway.propose_draft(charters[i % len(charters)]), seconds=10)
+    print("command → read-model latency at 200 commands/s (10 s)...", flush=True)
+    latencies = run_open_loop(lambda i: gateway.propose_and_read(charters[i % len(charters)]), rate=200, seconds=10)
+    q = statistics.quantiles(latencies, n=100)
+    return {
+        "commands_per_s": round(count / seconds),
+        "command_to_read_ms_p50_at_200_per_s": round(q[49] * 1000, 1),
+        "command_to_read_ms_p99_at_200_per_s": round(q[98] * 1000, 1),
+    }
+
+
+def pipeline_figures(settings: Settings, n: int = 20_000) -> dict:
+    """Relay and projector rates over `n` pre-written events, in a schema and topic of their own."""
+    schema, topic = f"bench_{uuid.uuid4().hex[:8]}", f"bench.{uuid.uuid4().hex[:8]}.v1"
+    pool = connect_pool(settings.database_url, max_size=4)
+    store = EventStore(pool, schema)
+    with pool.connection() as conn:
+        store.migrate(conn)
+    from services.pledge.domain.charters import CreateCharter, create_charter
+
+    with ThreadPoolExecutor(4) as ex:
+        def write(i: int) -> None:
+            cid = str(uuid.uuid4())
+            events = create_charter(CreateCharter(cid, f"Charter {i}", "Purpose", "bench"))
+            store.append("charter", cid, 0, events, META)
+        list(ex.map(write, range(n // 2)))
+    print(f"relay: publishing {n} events...", flush=True)
+    relay = Relay(store, settings.kafka_bootstrap_servers, topic)
+    relay.start()
+    started = time.perf_counter()
+    while relay.position < n:
+        relay.run_once()
+    relay_s = time.perf_counter() - started
+    relay.close()
+
+    print(f"projector: projecting {n} events...", flush=True)
+    target = f"bench_rm_{uuid.uuid4().hex[:8]}"
+    migrate(settings.database_url, gateway_schema=target)
+    projection = build_projection(connect_pool(settings.database_url, max_size=2, search_path=target), target)
+    consumer = kafka.consumer(settings.kafka_bootstrap_servers, [topic], None)
+    applied, started = 0, None
+    while applied < n:
+        records = consumer.poll(timeout_ms=500)
+        started = started or time.perf_counter()
+        applied += projection.apply([kafka.decode(r.value) for batch in records.values() for r in batch])
+    projector_s = time.perf_counter() - started
+    consumer.close()
+    return {"relay_events_per_s": round(n / relay_s), "projector_events_per_s": round(n / projector_s)}
+
+
+def memory_figures(stack: Stack) -> dict:
+    """Peak resident memory (VmHWM) of every process of the stack, gunicorn workers included."""
+    peaks = {}
+    for name, proc in stack.procs.items():
+        for pid in [proc.pid, *_children(proc.pid)]:
+            peaks[f"{name}[{pid}]"] = _peak_mb(pid)
+    return {"peak_memory_mb": peaks, "peak_memory_mb_max": max(peaks.values())}
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in path.read_text().split()] if path.exists() else []
+
+
+def _peak_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+if __name__ == "__main__":
+    urllib3.disable_warnings()
+    threading.excepthook = lambda args: print("thread failed:", args.exc_value)
+    main()
