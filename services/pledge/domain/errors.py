@@ -48,3 +48,11 @@ def require_text(value: str, field: str, limit: int) -> None:
         raise Invalid("must not be empty", field=field)
     if len(value) > limit:
         raise Invalid(f"must be at most {limit} characters", field=field)
+
+
+def optional_text(value: str | None, field: str, limit: int) -> str | None:
+    """The trimmed text, None when blank, refused when longer than `limit` characters."""
+    if value is None or not value.strip():
+        return None
+    require_text(value, field, limit)
+    return value.strip()

@@ -1,0 +1,20 @@
+"""The pledge's domain: charters, drafting rounds, drafts and signatures, free of I/O."""
+
+from shared.events import EventRegistry
+
+from . import charters, comments, drafts, signatures
+
+EVENTS = EventRegistry(
+    charters.CharterCreated,
+    charters.RoundOpened,
+    charters.RoundClosed,
+    charters.VersionAdopted,
+    drafts.DraftProposed,
+    drafts.DraftRated,
+    drafts.RatingRetracted,
+    comments.CommentPosted,
+    drafts.DraftWithdrawn,
+    signatures.SignatureRequested,
+    signatures.SignatureVerified,
+    signatures.SignatureWithdrawn,
+)

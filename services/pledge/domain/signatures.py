@@ -1,0 +1,218 @@
+"""The signature aggregate: an organisation signs an adopted version, verifies by e-mail, may withdraw."""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from shared.events import Event
+
+from .abuse import email_hash, token_hash, token_matches
+from .charters import Charter
+from .errors import Forbidden, Invalid, NotFound, PledgeError, optional_text, require_text
+
+STREAM_TYPE = "signature"
+ORGANISATION_TYPES = ("council", "department", "agency", "other")
+TOKEN_TTL = timedelta(hours=48)
+MAX_NAME_CHARS = 200
+MAX_STATEMENT_CHARS = 2_000
+# Fixed for ever: changing it would give every organisation a second stream, and a second signature.
+_NAMESPACE = uuid.UUID("6f1d6a52-3c1e-5b8e-9d7a-2f4b8c0e1a93")
+
+
+@dataclass(frozen=True)
+class SignatureRequested(Event):
+    signature_id: str
+    charter_id: str
+    version: int
+    organisation_name: str
+    organisation_type: str
+    area: str | None
+    signatory_name: str
+    signatory_role: str
+    email_hash: str
+    statement: str | None
+    token_hash: str
+    token_expires_at: str
+    requested_by: str
+
+
+@dataclass(frozen=True)
+class SignatureVerified(Event):
+    signature_id: str
+    verified_at: str
+
+
+@dataclass(frozen=True)
+class SignatureWithdrawn(Event):
+    signature_id: str
+    reason: str | None
+    withdrawn_at: str
+
+
+@dataclass(frozen=True)
+class RequestSignature:
+    charter_id: str
+    version: int
+    organisation_name: str
+    organisation_type: str
+    signatory_name: str
+    signatory_role: str
+    email: str
+    actor: str
+    area: str | None = None
+    statement: str | None = None
+
+
+@dataclass(frozen=True)
+class VerifySignature:
+    signature_id: str
+    token: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class WithdrawSignature:
+    signature_id: str
+    actor: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Signature:
+    request: SignatureRequested
+    status: str = "pending"  # pending | verified | withdrawn
+    verified_at: str | None = None
+    withdrawn_at: str | None = None
+    withdrawal_reason: str | None = None
+
+    @property
+    def counts(self) -> bool:
+        """Only a verified, unwithdrawn signature counts."""
+        return self.status == "verified"
+
+
+def canonical_organisation(name: str) -> str:
+    """The organisation's name as compared for uniqueness: NFKC, case-folded, single-spaced."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def signature_stream_id(charter_id: str, version: int, organisation_name: str) -> str:
+    """The one stream that holds an organisation's signature of one version of a charter."""
+    # Deterministic, so two concurrent first signatures for one organisation both append to the same
+    # stream at expected version 0 and the event store refuses the second: uniqueness without a lock.
+    key = f"{charter_id}\n{version}\n{canonical_organisation(organisation_name)}"
+    return str(uuid.uuid5(_NAMESPACE, key))
+
+
+def evolve(state: Signature | None, event: Event) -> Signature | None:
+    """Apply one signature event to the state."""
+    match event:
+        case SignatureRequested():
+            return Signature(event)
+        case SignatureVerified():
+            return replace(state, status="verified", verified_at=event.verified_at)
+        case SignatureWithdrawn():
+            return replace(state, status="withdrawn", withdrawn_at=event.withdrawn_at, withdrawal_reason=event.reason)
+    return state
+
+
+def request_signature(
+    charter: Charter,
+    state: Signature | None,
+    command: RequestSignature,
+    token: str,
+    email_salt: str,
+    now: datetime,
+) -> list[Event]:
+    """Sign the charter's current version; the signature counts once the e-mailed `token` verifies it."""
+    _require_current_version(charter, command.version)
+    _require_organisation(command)
+    hashed = email_hash(command.email, email_salt)
+    if state is not None:
+        _require_free(state, hashed, now)
+    statement = optional_text(command.statement, "statement", MAX_STATEMENT_CHARS)
+    return [
+        SignatureRequested(
+            signature_stream_id(charter.charter_id, command.version, command.organisation_name),
+            charter.charter_id,
+            command.version,
+            command.organisation_name.strip(),
+            command.organisation_type,
+            optional_text(command.area, "area", MAX_NAME_CHARS),
+            command.signatory_name.strip(),
+            command.signatory_role.strip(),
+            hashed,
+            statement,
+            token_hash(token),
+            (now + TOKEN_TTL).isoformat(),
+            command.actor,
+        )
+    ]
+
+
+def verify_signature(state: Signature | None, command: VerifySignature, now: datetime) -> list[Event]:
+    """Count the signature once its e-mailed token comes back unexpired; verifying twice changes nothing."""
+    signature = require_signature(state)
+    if signature.status == "withdrawn":
+        raise PledgeError("the signature has been withdrawn", field="signature_id")
+    if not token_matches(command.token, signature.request.token_hash):
+        raise Invalid("the verification token is wrong", field="token")
+    if signature.status == "verified":
+        return []
+    if now >= datetime.fromisoformat(signature.request.token_expires_at):
+        raise Invalid("the verification token has expired; sign again for a new one", field="token")
+    return [SignatureVerified(signature.request.signature_id, now.isoformat())]
+
+
+def withdraw_signature(state: Signature | None, command: WithdrawSignature, now: datetime) -> list[Event]:
+    """The signatory withdraws the signature, with an optional public reason."""
+    signature = require_signature(state)
+    if command.actor != signature.request.requested_by:
+        raise Forbidden("only whoever signed may withdraw the signature")
+    if signature.status == "withdrawn":
+        raise PledgeError("the signature is already withdrawn", field="signature_id")
+    reason = optional_text(command.reason, "reason", MAX_STATEMENT_CHARS)
+    return [SignatureWithdrawn(signature.request.signature_id, reason, now.isoformat())]
+
+
+def require_signature(state: Signature | None) -> Signature:
+    """The signature, or NotFound naming the `signature_id` field."""
+    if state is None:
+        raise NotFound("no signature with this id", field="signature_id")
+    return state
+
+
+def count_by_type(signatures: Iterable[Signature]) -> dict[str, int]:
+    """Signatures that count, per organisation type."""
+    return dict(Counter(s.request.organisation_type for s in signatures if s.counts))
+
+
+def _require_current_version(charter: Charter, version: int) -> None:
+    latest = len(charter.versions)
+    if not 1 <= version <= latest:
+        raise NotFound(f"version {version} of this charter was never adopted", field="version")
+    if version != latest:
+        raise Invalid(f"version {version} is superseded; sign version {latest}", field="version")
+
+
+def _require_organisation(command: RequestSignature) -> None:
+    if command.organisation_type not in ORGANISATION_TYPES:
+        raise Invalid(f"must be one of {', '.join(ORGANISATION_TYPES)}", field="organisation_type")
+    require_text(command.organisation_name, "organisation_name", MAX_NAME_CHARS)
+    require_text(command.signatory_name, "signatory_name", MAX_NAME_CHARS)
+    require_text(command.signatory_role, "signatory_role", MAX_NAME_CHARS)
+
+
+def _require_free(state: Signature, hashed_email: str, now: datetime) -> None:
+    # A pending request holds the organisation's place until its token expires, except against the
+    # same signatory asking again for a fresh token; otherwise anyone could hijack a pending signature.
+    if state.status == "verified":
+        raise PledgeError("this organisation has already signed this version", field="organisation_name")
+    expired = now >= datetime.fromisoformat(state.request.token_expires_at)
+    if state.status == "pending" and not expired and state.request.email_hash != hashed_email:
+        raise PledgeError("this organisation's signature awaits verification", field="organisation_name")
