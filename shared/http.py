@@ -130,6 +130,11 @@ def validated(schema: Schema) -> Callable:
     return wrap
 
 
+def actor_roles() -> frozenset[str]:
+    """The acting user's roles, as the gateway forwards them in `X-Actor-Roles` (comma-separated)."""
+    return frozenset(r for r in request.headers.get("X-Actor-Roles", "").split(",") if r)
+
+
 def command_meta() -> CommandMeta:
     """Who is acting and why, from the headers the gateway forwards."""
     return CommandMeta(

@@ -23,12 +23,13 @@ class WebClient:
 
     base_url: str
     actor: str = field(default_factory=lambda: f"user-{uuid.uuid4().hex[:8]}")
+    roles: tuple[str, ...] = ()
     http: urllib3.PoolManager = field(default_factory=urllib3.PoolManager)
 
     def request(self, method: str, path: str, body: Any = None, *, raw: bytes | None = None,
                 content_type: str = "application/json", **params: str) -> Response:
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        headers = {"X-Actor": self.actor}
+        headers = {"X-Actor": self.actor, "X-Roles": ",".join(self.roles)}
         if data is not None:
             headers["Content-Type"] = content_type
         r = self.http.request(method, self.base_url + path, body=data, headers=headers, fields=params or None,
@@ -38,6 +39,10 @@ class WebClient:
         except ValueError:
             parsed = r.data.decode(errors="replace")
         return Response(r.status, parsed, dict(r.headers))
+
+    def as_user(self, *roles: str) -> WebClient:
+        """Another person using the same gateway, with the given roles."""
+        return WebClient(self.base_url, roles=roles, http=self.http)
 
     def create_charter(self, title: str = "Interactive Charter", purpose: str = "Make government interactive"):
         return self.request("POST", "/api/v1/charters", {"title": title, "purpose": purpose})

@@ -6,7 +6,7 @@ from flask import Blueprint, g, jsonify, request
 
 from shared.http import RequestRefused, error
 
-from ..auth import current_actor
+from ..auth import current_actor, current_roles
 from ..consistency import token_for
 from ..services import Services
 
@@ -29,7 +29,7 @@ def blueprint(services: Services) -> Blueprint:
             raise RequestRefused(415, "unsupported_media_type", "send the body as application/json")
         path = "/" + resource + ("/" + rest if rest else "")
         reply = services.command(service, path, request.get_data(), {
-            "Content-Type": "application/json", "X-Actor": current_actor(),
+            "Content-Type": "application/json", "X-Actor": current_actor(), "X-Actor-Roles": current_roles(),
             "X-Request-Id": g.request_id, "X-Correlation-Id": g.correlation_id,
         })
         body = reply.body
