@@ -33,7 +33,7 @@ class Settings:
     topic_partitions: int = 3
     consistency_timeout_s: float = 5.0
     relay_batch_size: int = 2000
-    relay_idle_s: float = 0.02
+    relay_idle_s: float = 0.5
     broker_check_s: float = 2.0
     max_body_bytes: int = 1024 * 1024
 

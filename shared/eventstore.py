@@ -71,6 +71,7 @@ class EventStore:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._t = sql.Identifier(schema)
         self._lock_key = zlib.crc32(f"eventstore:{schema}".encode())
+        self.channel = f"{schema}_appended"
 
     def migrate(self, conn: psycopg.Connection) -> None:
         """Create the schema and tables if they do not exist."""
@@ -131,6 +132,8 @@ class EventStore:
             )
             cur.execute(sql.SQL("UPDATE {}.head SET position = %s, hash = %s").format(self._t),
                         [position + len(rows), prev_hash])
+            # Delivered at commit, so a listening relay wakes exactly when there is something to publish.
+            cur.execute(sql.SQL("NOTIFY {}").format(sql.Identifier(self.channel)))
         return AppendResult(stream_id, expected_version + len(rows), position + len(rows))
 
     def read_stream(self, stream_id: str) -> list[dict[str, Any]]:
@@ -149,6 +152,15 @@ class EventStore:
                 .format(self._t),
                 [after_position, limit],
             )]
+
+    def read_all_text(self, after_position: int = 0, limit: int = 1000) -> list[tuple[int, str, str]]:
+        """Like `read_all`, as (position, stream_id, envelope JSON text): what a relay sends, unparsed."""
+        with self.pool.connection() as conn:
+            return conn.execute(
+                sql.SQL("SELECT position, stream_id, envelope::text FROM {}.events WHERE position > %s"
+                        " ORDER BY position LIMIT %s").format(self._t),
+                [after_position, limit],
+            ).fetchall()
 
     def head_position(self) -> int:
         """The position of the last committed event (0 for an empty store)."""

@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 
+import psycopg
 from kafka.errors import KafkaError
 from psycopg import sql
 
@@ -82,10 +83,11 @@ class Relay:
         """Publish one batch after the checkpoint; returns how many events were acknowledged."""
         if time.monotonic() >= self._next_check:
             self._check_broker()
-        batch = self.store.read_all(self.position, self.batch_size)
+        batch = self.store.read_all_text(self.position, self.batch_size)
         if not batch:
             return 0
-        futures = [self._producer.send(self.topic, key=env["stream_id"].encode(), value=kafka.encode(env)) for env in batch]
+        futures = [self._producer.send(self.topic, key=stream_id.encode(), value=text.encode())
+                   for _, stream_id, text in batch]
         self._producer.flush()
         for future in futures:
             meta = future.get()
@@ -95,7 +97,7 @@ class Relay:
                 self._check_broker()
                 return 0
             self._acked[meta.partition] = meta.offset
-        self._save(batch[-1]["position"])
+        self._save(batch[-1][0])
         return len(batch)
 
     def _save(self, position: int) -> None:
@@ -109,22 +111,31 @@ class Relay:
                 [self.topic, position, self._topic_id],
             )
 
-    def run(self, stop: threading.Event, idle_s: float = 0.02) -> None:
-        """Relay until `stop` is set, reconnecting with backoff whenever the broker fails."""
+    def run(self, stop: threading.Event, idle_s: float = 0.5) -> None:
+        """Relay until `stop` is set, reconnecting with backoff whenever the broker fails.
+
+        When idle it sleeps on the store's NOTIFY channel (woken by each commit), at most `idle_s`.
+        """
         backoff = 0.5
-        while not stop.is_set():
-            try:
-                if self._producer is None:
-                    self.start()
-                if self.run_once() == 0:
-                    stop.wait(idle_s)
-                backoff = 0.5
-            except KafkaError as exc:
-                log.warning("broker unavailable, retrying", extra={"fields": {"error": repr(exc), "retry_s": backoff}})
-                self.close()
-                stop.wait(backoff)
-                backoff = min(backoff * 2, 5.0)
+        with psycopg.connect(self.store.pool.conninfo, autocommit=True) as listener:
+            listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.store.channel)))
+            while not stop.is_set():
+                backoff = self._step(listener, stop, idle_s, backoff)
         self.close()
+
+    def _step(self, listener, stop: threading.Event, idle_s: float, backoff: float) -> float:
+        try:
+            if self._producer is None:
+                self.start()
+            if self.run_once() == 0:
+                for _ in listener.notifies(timeout=idle_s, stop_after=1):
+                    pass
+            return 0.5
+        except KafkaError as exc:
+            log.warning("broker unavailable, retrying", extra={"fields": {"error": repr(exc), "retry_s": backoff}})
+            self.close()
+            stop.wait(backoff)
+            return min(backoff * 2, 5.0)
 
     def close(self) -> None:
         """Close the broker clients (they are re-created on the next start)."""
