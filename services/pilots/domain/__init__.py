@@ -1,0 +1,24 @@
+"""The pilots' domain: lifecycle, targeted barriers, milestones, progress and outcomes, free of I/O."""
+
+from shared.events import EventRegistry
+
+from . import barriers, milestones, outcomes, pilots, progress
+
+EVENTS = EventRegistry(
+    pilots.PilotProposed,
+    pilots.PilotApproved,
+    pilots.PilotStarted,
+    pilots.PilotCompleted,
+    pilots.PilotStopped,
+    barriers.BarrierTargeted,
+    barriers.BarrierWorkStarted,
+    barriers.BarrierRemoved,
+    barriers.BarrierNotRemoved,
+    milestones.MilestoneAdded,
+    milestones.MilestoneDone,
+    milestones.MilestonesImported,
+    progress.ProgressReported,
+    progress.ProgressImported,
+    outcomes.OutcomeRecorded,
+    outcomes.OutcomeVerified,
+)

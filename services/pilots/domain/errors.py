@@ -1,0 +1,75 @@
+"""Refusals of the pilots domain; each names the field it concerns, when there is one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PilotsError(Exception):
+    """A command the pilots rules refuse (HTTP 409 unless a subclass says otherwise)."""
+
+    status = 409
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(PilotsError):
+    """The command names something that does not exist."""
+
+    status = 404
+
+
+class Invalid(PilotsError):
+    """The command is well-formed but its content breaks a rule about values."""
+
+    status = 422
+
+
+class Forbidden(PilotsError):
+    """The actor lacks the role or membership the command needs."""
+
+    status = 403
+
+
+class Conflict(PilotsError):
+    """The command clashes with what already happened (a duplicate id, a second verification)."""
+
+
+class IllegalTransition(PilotsError):
+    """The pilot, or a barrier in it, is not in a status from which this step is allowed."""
+
+
+class UnsignedOrganisation(Forbidden):
+    """Only an organisation holding a live, verified signature of the charter may propose a pilot."""
+
+
+class UnknownBarrier(NotFound):
+    """The barrier is not in the pilots service's view of the knowledge base, or is hidden there."""
+
+
+class MilestoneBeforeStart(Invalid):
+    """A milestone cannot fall due before its pilot starts."""
+
+
+class NotIndependent(Forbidden):
+    """An outcome is verified only by a steward who is not part of the pilot."""
+
+
+@dataclass(frozen=True)
+class CsvError:
+    """One problem in an uploaded CSV file: the line it is on, the column, and what is wrong."""
+
+    line: int
+    field: str | None
+    message: str
+
+
+class CsvRejected(Invalid):
+    """An uploaded CSV file broke the rules on one or more lines, so none of it was taken."""
+
+    def __init__(self, errors: tuple[CsvError, ...]) -> None:
+        super().__init__(f"{len(errors)} problem(s) in the CSV file; nothing was imported", field="csv")
+        self.errors = errors
