@@ -25,10 +25,10 @@ test-unit: $(STAMP) ## the pure domain and core tests (no I/O)
 	$(PY) -m pytest -q tests/unit
 
 test-integration: $(STAMP) ## tests against real PostgreSQL and broker
-	$(PY) -m pytest -q tests/integration tests/contracts
+	$(PY) -m pytest -q tests/integration
 
 test-e2e: $(STAMP) ## the whole stack as processes, driven as its users
-	$(PY) -m pytest -q tests/e2e tests/fault
+	$(PY) -m pytest -q tests/contracts tests/e2e tests/fault
 
 bench: $(STAMP) ## throughput, latency and memory figures
 	$(PY) -m tests.bench

@@ -84,3 +84,8 @@ def pool(database_url):
     p = connect_pool(database_url, max_size=12, name="test")
     yield p
     p.close()
+
+
+def pytest_collection_modifyitems(items):
+    """Contract and replay checks run last, over every event the other tests made the system emit."""
+    items.sort(key=lambda item: item.get_closest_marker("after_everything") is not None)
