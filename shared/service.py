@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Flask, jsonify
+from flask import Blueprint, Flask, jsonify, request
 from psycopg import sql
 
 from . import http
@@ -24,6 +24,7 @@ def service_app(
     store = EventStore(connect_pool(settings.database_url, name=name), name)
     app.register_blueprint(routes(store, settings))
     app.register_blueprint(health_blueprint(store, settings))
+    app.register_blueprint(log_blueprint(store))
     http.install(app, (*domain_errors, ConcurrencyConflict), settings.internal_token)
     return app
 
@@ -39,6 +40,23 @@ def health_blueprint(store: EventStore, settings: Settings) -> Blueprint:
         if db:
             body |= positions(store)
         return jsonify(body), 200 if db and broker else 503
+
+    return bp
+
+
+def log_blueprint(store: EventStore) -> Blueprint:
+    """`GET /events?after=&limit=` (or `?stream_id=`): the store's envelopes, for the gateway's auditors only."""
+    bp = Blueprint("log", __name__)
+
+    @bp.get("/events")
+    def events():
+        if stream_id := request.args.get("stream_id"):
+            return jsonify({"events": store.read_stream(stream_id)})
+        after, limit = request.args.get("after", "0"), request.args.get("limit", "1000")
+        if not (after.isdigit() and limit.isdigit() and 1 <= int(limit) <= 5000):
+            return http.error(400, "invalid_query", "after must be an integer >= 0 and limit from 1 to 5000",
+                              {"after" if not after.isdigit() else "limit": ["out of range"]})
+        return jsonify({"events": store.read_all(int(after), int(limit))})
 
     return bp
 

@@ -31,6 +31,7 @@ def main() -> None:
     settings = replace(settings, internal_token=settings.internal_token or secrets.token_urlsafe(32),
                        email_salt=settings.email_salt or _persistent_salt(data))
     migrate(settings.database_url)
+    _record(settings, data / "run.env")
     stack = Stack(settings)
     stopped = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
@@ -47,6 +48,12 @@ def main() -> None:
             os.killpg(broker.pid, signal.SIGTERM)
             broker.wait(10)
         del server  # the embedded PostgreSQL stops when this process exits
+
+
+def _record(settings: Settings, path: Path) -> None:
+    # The audit command line (`charter audit ...`) reads how to reach this running system from here.
+    path.touch(mode=0o600)
+    path.write_text("".join(f"{k}={v}\n" for k, v in settings.to_env().items()))
 
 
 def _persistent_salt(data: Path) -> str:

@@ -9,6 +9,7 @@ from shared.config import Settings
 from shared.db import connect_pool
 
 from .api import commands, queries
+from .audit import api as audit_api
 from .health import health_blueprint
 from .projector import SCHEMA, build_projection
 from .services import Services
@@ -24,5 +25,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(commands.blueprint(services))
     app.register_blueprint(queries.blueprint(projection, settings.consistency_timeout_s))
     app.register_blueprint(health_blueprint(projection, services))
+    app.register_blueprint(audit_api.blueprint(settings))
     http.install(app)
     return app

@@ -1,0 +1,104 @@
+"""`charter audit verify | replay | export`: the auditor's command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from shared.config import DOMAIN_SERVICES, TOPICS, Settings
+
+from ..projector import SCHEMA
+from . import replay as replaying
+from .log import stored_events, topic_events
+from .progress import Progress
+from .verify import verify
+
+RUN_ENV = Path(".data") / "run.env"
+
+
+def settings() -> Settings:
+    """The running system's settings: what `make run` recorded in .data/run.env, overridden by the environment."""
+    recorded = {}
+    if RUN_ENV.exists():
+        recorded = dict(line.split("=", 1) for line in RUN_ENV.read_text().splitlines() if "=" in line)
+    return Settings.from_env(recorded | dict(os.environ))
+
+
+def log(s: Settings, label: str) -> list[dict]:
+    """Every stored event of every service, with a running count."""
+    progress = Progress(label)
+    events = [e for service in DOMAIN_SERVICES for e in stored_events(s, service, progress)]
+    progress.done()
+    return events
+
+
+def cmd_verify(args, s: Settings) -> int:
+    reports = []
+    for service in DOMAIN_SERVICES:
+        stored = list(stored_events(s, service))
+        published = topic_events(s.kafka_bootstrap_servers, TOPICS[service], len(stored),
+                                 progress=Progress(f"reading {TOPICS[service]}"))
+        reports.append(verify(service, stored, published).to_dict())
+    print(json.dumps(reports, indent=2))
+    return 0 if all(r["ok"] for r in reports) else 1
+
+
+def cmd_replay(args, s: Settings) -> int:
+    events = log(s, "reading the log")
+    progress = Progress("replaying")
+    schema = replaying.rebuild(s.database_url, events, until=args.until, progress=progress)
+    progress.done()
+    if args.until:
+        print(json.dumps({"schema": schema, "as_of": args.until.isoformat()}))
+        return 0
+    diff = replaying.differences(s.database_url, SCHEMA, schema)
+    if not args.keep:
+        replaying.drop(s.database_url, schema)
+    print(json.dumps({"equal": not diff, "differences": diff}, indent=2))
+    return 0 if not diff else 1
+
+
+def cmd_export(args, s: Settings) -> int:
+    events = log(s, "exporting")
+    out = open(args.out, "w", encoding="utf-8") if args.out != "-" else sys.stdout
+    with out:
+        for env in events:
+            out.write(json.dumps(env, ensure_ascii=False, separators=(",", ":")) + "\n")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="charter", description="Interactive Charter command line")
+    audit = p.add_subparsers(dest="area", required=True).add_parser("audit", help="verify, replay or export the log")
+    sub = audit.add_subparsers(dest="command", required=True)
+    sub.add_parser("verify", help="check every hash chain and that each topic holds exactly the stored events")
+    r = sub.add_parser("replay", help="rebuild every read model from the log and compare it with the live one")
+    r.add_argument("--until", type=_timestamp, help="rebuild the world as it was at this RFC 3339 moment")
+    r.add_argument("--keep", action="store_true", help="keep the rebuilt schema")
+    e = sub.add_parser("export", help="the whole log as JSON Lines with its hashes")
+    e.add_argument("--out", default="-", help="file to write (default: stdout)")
+    return p
+
+
+def _timestamp(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an RFC 3339 timestamp: {text!r}") from exc
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("the timestamp needs a time zone, e.g. 2026-03-01T00:00:00Z")
+    return moment
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    handler = {"verify": cmd_verify, "replay": cmd_replay, "export": cmd_export}[args.command]
+    return handler(args, settings())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

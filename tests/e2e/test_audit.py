@@ -1,0 +1,109 @@
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+
+from services.gateway.audit import standalone_verify
+
+from .auditor import audit
+
+
+@pytest.fixture
+def a_charter(web):
+    return web.create_charter(title="Audited charter").body
+
+
+def test_verify_finds_every_chain_intact_and_every_topic_complete(settings, a_charter):
+    run = audit(settings, "verify")
+
+    assert run.code == 0, run.out + run.err
+    assert {r["service"]: r["ok"] for r in run.json} == {"pledge": True, "knowledge": True, "pilots": True}
+    assert next(r for r in run.json if r["service"] == "pledge")["stored"] >= a_charter["position"]
+
+
+def test_verify_names_the_first_broken_link_when_a_stored_event_is_altered(settings, a_charter):
+    position = a_charter["position"] - 1  # the CharterCreated event
+    forge = "UPDATE pledge.events SET envelope = jsonb_set(envelope, '{data,title}', %s) WHERE position = %s"
+    with psycopg.connect(settings.database_url, autocommit=True) as conn:
+        original = conn.execute("SELECT envelope->'data'->'title' FROM pledge.events WHERE position = %s",
+                                [position]).fetchone()[0]
+        conn.execute(forge, ['"Forged title"', position])
+        try:
+            run = audit(settings, "verify")
+        finally:
+            conn.execute(forge, [psycopg.types.json.Jsonb(original), position])
+
+    pledge = next(r for r in run.json if r["service"] == "pledge")
+    assert run.code == 1
+    assert pledge["first_broken_link"] == position
+    assert position in pledge["differing_on_topic"]
+    assert audit(settings, "verify").code == 0
+
+
+def test_an_export_verifies_offline_with_only_the_standard_library_and_a_forgery_is_named(settings, a_charter, tmp_path):
+    export = tmp_path / "log.jsonl"
+    assert audit(settings, "export", "--out", str(export)).code == 0
+    verifier = [sys.executable, "-I", "-S", standalone_verify.__file__, str(export)]  # -S: no site-packages
+
+    intact = subprocess.run(verifier, capture_output=True, text=True)
+    lines = export.read_text().splitlines()
+    forged_at = next(i for i, line in enumerate(lines) if a_charter["charter_id"] in line and "CharterCreated" in line)
+    lines[forged_at] = lines[forged_at].replace("Audited charter", "Forged charter")
+    export.write_text("\n".join(lines) + "\n")
+    forged = subprocess.run(verifier, capture_output=True, text=True)
+
+    assert intact.returncode == 0, intact.stdout + intact.stderr
+    assert "pledge: chain verifies" in intact.stdout
+    assert forged.returncode == 1
+    assert f"pledge: BROKEN at position {a_charter['position'] - 1}" in forged.stdout
+
+
+def test_replay_until_a_moment_rebuilds_the_world_as_it_was_then(settings, web):
+    before = web.create_charter(title="Existed before").body
+    time.sleep(0.05)
+    moment = datetime.now(UTC)
+    time.sleep(0.05)
+    after = web.create_charter(title="Came later").body
+
+    run = audit(settings, "replay", "--until", moment.isoformat())
+
+    assert run.code == 0, run.err
+    schema = run.json["schema"]
+    with psycopg.connect(settings.database_url, autocommit=True) as conn:
+        ids = {r[0] for r in conn.execute(f'SELECT charter_id FROM "{schema}".charters')}
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    assert before["charter_id"] in ids and after["charter_id"] not in ids
+
+
+def test_replay_refuses_a_malformed_moment(settings):
+    run = audit(settings, "replay", "--until", "last tuesday")
+
+    assert run.code == 2 and "RFC 3339" in run.err
+
+
+def test_auditors_see_an_items_whole_history_and_others_are_refused(web, a_charter):
+    auditor = web.as_user("auditor")
+
+    refused = web.request("GET", f"/api/v1/audit/history/{a_charter['charter_id']}")
+    history = auditor.request("GET", f"/api/v1/audit/history/{a_charter['charter_id']}")
+
+    assert refused.status == 403
+    assert history.status == 200
+    assert [e["type"] for e in history.body["events"]] == ["CharterCreated", "RoundOpened"]
+    assert history.body["events"][0]["actor"] == web.actor
+
+
+@pytest.mark.after_everything
+def test_replaying_the_whole_log_rebuilds_read_models_equal_to_the_live_ones(settings, stack):
+    deadline = time.monotonic() + 30
+    while any(s["projector_lag"] for s in stack.wait_healthy()["services"].values()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+    run = audit(settings, "replay", timeout=600)
+
+    assert run.code == 0, run.out + run.err
+    assert run.json == {"equal": True, "differences": {}}
+    assert "replaying:" in run.err  # the running count with rate
