@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test test-unit test-integration test-e2e bench lint fmt clean
+.PHONY: help run admin test test-unit test-integration test-e2e bench lint fmt clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -18,6 +18,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP) ## set up and run the whole system (embedded PostgreSQL and broker unless configured)
 	$(PY) -m deploy.local
 
+admin: $(STAMP) ## make EMAIL an admin of the running system (prints a one-time password and API token)
+	@test -n "$(EMAIL)" || { echo "usage: make admin EMAIL=you@example.org"; exit 2; }
+	$(PY) -m services.gateway.admin create-admin --email "$(EMAIL)"
+
 test: $(STAMP) ## set up and run every test against real servers
 	$(PY) -m pytest -q
 
@@ -28,7 +32,7 @@ test-integration: $(STAMP) ## tests against real PostgreSQL and broker
 	$(PY) -m pytest -q tests/integration
 
 test-e2e: $(STAMP) ## the whole stack as processes, driven as its users
-	$(PY) -m pytest -q tests/contracts tests/e2e tests/fault
+	$(PY) -m pytest -q tests/contracts tests/e2e tests/fault tests/fuzz
 
 bench: $(STAMP) ## throughput, latency and memory figures
 	$(PY) -m tests.bench

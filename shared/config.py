@@ -36,6 +36,36 @@ class Settings:
     relay_idle_s: float = 0.5
     broker_check_s: float = 2.0
     max_body_bytes: int = 1024 * 1024
+    max_image_bytes: int = 5 * 1024 * 1024
+    # Accounts (gateway): session lifetime, cookie security ("auto": Secure when the request came over https),
+    # sign-in lockout per e-mail and per client address, and a generous cap on each account's writes.
+    session_ttl_s: int = 14 * 24 * 3600
+    session_cookie_secure: str = "auto"
+    signin_max_failures: int = 5
+    signin_ip_max_failures: int = 100
+    signin_window_s: int = 900
+    signin_lockout_s: int = 900
+    write_rate_limit: int = 300
+    write_rate_window_s: int = 60
+    # Dev-only conveniences (verification links readable over HTTP); `make run` and the tests turn it on.
+    dev_mode: bool = False
+    signature_token_ttl_s: float = 48 * 3600.0
+    # Proxies in front of the gateway whose X-Forwarded-For entries are trusted to name the client.
+    trusted_proxy_hops: int = 0
+    # Webhooks: private and loopback receivers only where the operator allows them (link-local and cloud
+    # metadata never); a delivery is tried `webhook_max_attempts` times with full-jitter exponential backoff.
+    webhook_allow_private: bool = False
+    webhook_max_attempts: int = 10
+    webhook_backoff_base_s: float = 2.0
+    webhook_backoff_max_s: float = 900.0
+    webhook_timeout_s: float = 10.0
+    webhook_concurrency: int = 4
+    # The live stream: each connection lasts at most `sse_max_duration_s` (clients resume with Last-Event-ID),
+    # and each gateway worker serves at most `sse_max_streams` at once, keeping threads for ordinary requests.
+    sse_max_duration_s: float = 300.0
+    sse_poll_s: float = 0.5
+    sse_heartbeat_s: float = 15.0
+    sse_max_streams: int = 4
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides) -> Settings:
@@ -44,7 +74,7 @@ class Settings:
         for f in fields(cls):
             raw = environ.get(f.name.upper())
             if raw is not None and raw != "":
-                values[f.name] = type(getattr(cls, f.name))(raw)
+                values[f.name] = _parse(type(getattr(cls, f.name)), raw)
         return replace(cls(**values), **overrides)
 
     def service_url(self, service: str) -> str:
@@ -54,3 +84,10 @@ class Settings:
     def to_env(self) -> dict[str, str]:
         """The environment that makes a child process read these same settings."""
         return {f.name.upper(): str(getattr(self, f.name)) for f in fields(self)}
+
+
+def _parse(kind: type, raw: str):
+    # bool("False") is True: booleans are read by their spelling.
+    if kind is bool:
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    return kind(raw)

@@ -106,7 +106,26 @@ def json_body() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise RequestRefused(422, "validation_failed", "the body must be a JSON object",
                                         {"_schema": ["expected a JSON object"]})
+    bad = [field for field, value in data.items() if not storable(field) or not storable(value)]
+    if bad:
+        raise RequestRefused(422, "validation_failed", "the body has text that cannot be stored",
+                             {field: ["contains a NUL character or an unpaired surrogate"] for field in bad})
     return data
+
+
+def storable(value: Any) -> bool:
+    """Whether every text in a JSON value can be stored: PostgreSQL refuses NUL, UTF-8 unpaired surrogates."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return "\x00" not in value
+    if isinstance(value, dict):
+        return all(storable(k) and storable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(storable(v) for v in value)
+    return True
 
 
 class RequestRefused(Exception):
@@ -125,6 +144,7 @@ def validated(schema: Schema) -> Callable:
         def inner(*args, **kwargs):
             return view(schema.load(json_body()), *args, **kwargs)
 
+        inner.body_schema = schema  # read by shared/openapi.py to document the route's body
         return inner
 
     return wrap

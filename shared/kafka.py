@@ -19,6 +19,7 @@ def producer(bootstrap: str) -> KafkaProducer:
         linger_ms=5,
         batch_size=512 * 1024,
         max_request_size=4 * 1024 * 1024,
+        max_block_ms=5000,  # a dead broker fails a send in seconds, so the relay can back off or stop
     )
 
 

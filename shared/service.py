@@ -7,11 +7,12 @@ from collections.abc import Callable
 from flask import Blueprint, Flask, jsonify, request
 from psycopg import sql
 
-from . import http
+from . import http, openapi
 from .config import Settings
 from .db import connect_pool
 from .eventstore import ConcurrencyConflict, EventStore
 from .health import broker_ok, database_ok
+from .logging import configure
 
 
 def service_app(
@@ -19,11 +20,13 @@ def service_app(
     domain_errors: tuple[type[Exception], ...],
 ) -> Flask:
     """A domain service: its event store, its command routes, `/healthz`, and the shared HTTP edge."""
+    configure(name, settings.log_level)
     app = Flask(name)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     store = EventStore(connect_pool(settings.database_url, name=name), name)
     app.register_blueprint(routes(store, settings))
     app.register_blueprint(health_blueprint(store, settings))
+    app.register_blueprint(openapi.blueprint(lambda: openapi.service_spec(name)))
     app.register_blueprint(log_blueprint(store))
     http.install(app, (*domain_errors, ConcurrencyConflict), settings.internal_token)
     return app

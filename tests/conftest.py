@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -14,7 +16,11 @@ import pytest
 from psycopg import sql
 
 from deploy.local.embedded import free_port, start_broker, start_postgres
+from deploy.local.stack import ROOT, Stack
+from shared.config import Settings
 from shared.db import connect_pool
+
+from .e2e.clients import Account, WebClient, register_admin
 
 
 class Broker:
@@ -89,3 +95,69 @@ def pool(database_url):
 def pytest_collection_modifyitems(items):
     """Contract and replay checks run last, over every event the other tests made the system emit."""
     items.sort(key=lambda item: item.get_closest_marker("after_everything") is not None)
+
+
+# The whole system as separate processes, as `make run` starts it, on free ports: shared by the end-to-end
+# tests and the fuzzing of the API.
+
+
+@pytest.fixture(scope="session")
+def settings(database_url, broker):
+    return Settings.from_env(
+        {}, database_url=database_url, kafka_bootstrap_servers=broker.bootstrap, internal_token="e2e-internal",
+        email_salt="e2e-salt", gateway_port=free_port(), pledge_port=free_port(), knowledge_port=free_port(),
+        pilots_port=free_port(), broker_check_s=1.0, dev_mode=True, trusted_proxy_hops=1, signin_ip_max_failures=20,
+        # Webhooks to a loopback receiver, given up quickly; live streams that end (and resume) within a test.
+        webhook_allow_private=True, webhook_max_attempts=4, webhook_backoff_base_s=0.2, webhook_backoff_max_s=1.0,
+        webhook_timeout_s=3.0, sse_max_duration_s=8.0, sse_poll_s=0.2, sse_heartbeat_s=1.0,
+        write_rate_limit=100_000,  # the fuzzer writes fast; tests/integration checks the write limit itself
+    )
+
+
+@pytest.fixture(scope="session")
+def stack(settings, workdir):
+    """Every process of the system, stopped by PID at the end of the session even if tests fail.
+
+    Its first admin is made by the real command-line step, as an operator would after `make run`.
+    """
+    from deploy.migrate import migrate  # here, so the unit tests never import the services
+
+    migrate(settings.database_url)
+    (workdir / "logs").mkdir(exist_ok=True)
+    s = Stack(settings, log_dir=workdir / "logs")
+    try:
+        s.start()
+        s.wait_healthy()
+        register_admin(gateway_url(settings), first_admin(settings))
+        yield s
+    finally:
+        s.stop()
+
+
+@pytest.fixture
+def web(stack, settings):
+    """A web client of the gateway, acting as a freshly opened participant account."""
+    return WebClient(gateway_url(settings))
+
+
+def gateway_url(settings: Settings) -> str:
+    """Where the tests reach the gateway."""
+    return f"http://{settings.host}:{settings.gateway_port}"
+
+
+def first_admin(settings: Settings, timeout_s: float = 60) -> Account:
+    """Run `python -m services.gateway.admin create-admin` as its own process (stopped by PID if it hangs)."""
+    email = f"admin-{uuid.uuid4().hex[:8]}@example.test"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "services.gateway.admin", "create-admin", "--email", email, "--json"], cwd=ROOT,
+        env=os.environ | settings.to_env() | {"PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = proc.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise
+    assert proc.returncode == 0, err
+    made = json.loads(out)
+    return Account(made["account_id"], email, made["password"], made["token"])

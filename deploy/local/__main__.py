@@ -15,6 +15,12 @@ from shared.config import Settings
 from .embedded import start_broker, start_postgres
 from .stack import ROOT, Stack
 
+FIRST_ADMIN = (
+    "To make the first admin (prints a one-time password and an API token), in another terminal run:\n"
+    "    make admin EMAIL=you@example.org\n"
+    "  (that is: .venv/bin/python -m services.gateway.admin create-admin --email you@example.org)"
+)
+
 
 def main() -> None:
     """Start everything, print the gateway's URL, and stop every child process on Ctrl-C."""
@@ -29,7 +35,8 @@ def main() -> None:
         broker = start_broker(settings.broker_port, data / "logs" / "broker.log")
         settings = replace(settings, kafka_bootstrap_servers=f"127.0.0.1:{settings.broker_port}")
     settings = replace(settings, internal_token=settings.internal_token or secrets.token_urlsafe(32),
-                       email_salt=settings.email_salt or _persistent_salt(data))
+                       email_salt=settings.email_salt or _persistent_salt(data),
+                       dev_mode=settings.dev_mode or "DEV_MODE" not in os.environ)  # on locally unless said off
     migrate(settings.database_url)
     _record(settings, data / "run.env")
     stack = Stack(settings)
@@ -38,9 +45,10 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     try:
         stack.start()
-        stack.wait_healthy()
-        print(f"\nInteractive Charter is running: http://{settings.host}:{settings.gateway_port}/  (Ctrl-C stops it)\n",
-              flush=True)
+        if not stack.wait_healthy(abort=stopped):
+            return
+        print(f"\nInteractive Charter is running: http://{settings.host}:{settings.gateway_port}/  (Ctrl-C stops it)\n"
+              f"{FIRST_ADMIN}\n", flush=True)
         stopped.wait()
     finally:
         stack.stop()

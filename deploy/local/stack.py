@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,10 @@ class Stack:
         }
         cmds |= {f"{s}-relay": [py, "-m", "shared.outbox", s] for s in DOMAIN_SERVICES}
         cmds["projector"] = [py, "-m", "services.gateway.projector"]
+        # Services that learn from each other's events, each under its own consumer group.
+        cmds["pilots-subscriptions"] = [py, "-m", "services.pilots.subscriptions"]
+        cmds["knowledge-subscriptions"] = [py, "-m", "services.knowledge.subscriptions"]
+        cmds["webhook-dispatcher"] = [py, "-m", "services.gateway.webhooks.dispatcher"]
         return cmds
 
     def start(self, *names: str) -> None:
@@ -53,21 +58,22 @@ class Stack:
             if name in self.procs and (not names or name in names):
                 wait_for_port(getattr(self.settings, f"{name}_port"), self.procs[name], timeout_s=30)
 
-    def stop(self, *names: str) -> None:
-        """Stop the named processes (all by default): SIGTERM to each group, SIGKILL after 10 s."""
+    def stop(self, *names: str, grace_s: float = 10) -> None:
+        """Stop the named processes (all by default): SIGTERM to each group, SIGKILL to any left after `grace_s`."""
         chosen = [n for n in self.procs if not names or n in names]
         for name in chosen:
             _signal(self.procs[name], signal.SIGTERM)
+        deadline = time.monotonic() + grace_s
         for name in chosen:
             proc = self.procs.pop(name)
             try:
-                proc.wait(10)
+                proc.wait(max(deadline - time.monotonic(), 0.01))
             except subprocess.TimeoutExpired:
                 _signal(proc, signal.SIGKILL)
                 proc.wait(5)
 
-    def wait_healthy(self, timeout_s: float = 60) -> dict:
-        """Block until the gateway's `/healthz` reports every service healthy; returns that report."""
+    def wait_healthy(self, timeout_s: float = 60, abort: threading.Event | None = None) -> dict:
+        """Block until the gateway's `/healthz` reports every service healthy (or `abort` is set)."""
         http = urllib3.PoolManager()
         url = f"http://{self.settings.host}:{self.settings.gateway_port}/healthz"
         deadline = time.monotonic() + timeout_s
@@ -78,6 +84,8 @@ class Stack:
                     return r.json()
             except urllib3.exceptions.HTTPError:
                 pass
+            if abort is not None and abort.is_set():
+                return {}
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the stack is not healthy after {timeout_s}s")
             time.sleep(0.2)

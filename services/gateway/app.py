@@ -7,24 +7,68 @@ from flask import Flask
 from shared import http
 from shared.config import Settings
 from shared.db import connect_pool
+from shared.logging import configure
 
-from .api import commands, queries
+from . import auth, etags
+from .api import (
+    admin,
+    commands,
+    dev,
+    docs,
+    knowledge,
+    knowledge_feeds,
+    knowledge_history,
+    photos,
+    pilot_files,
+    pilots,
+    pledge,
+    queries,
+    signatories,
+)
+from .api import identity as identity_api
+from .apidocs.build import ApiDocument
+from .asof import ReadPool
 from .audit import api as audit_api
 from .health import health_blueprint
+from .identity.store import build as build_identity
 from .projector import SCHEMA, build_projection
 from .services import Services
+from .sse import blueprint as sse_blueprint
+from .webhooks import api as webhooks_api
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the gateway: command forwarding, read-model queries and health."""
     settings = settings or Settings.from_env()
+    configure("gateway", settings.log_level)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    projection = build_projection(connect_pool(settings.database_url, max_size=16, name="gateway", search_path=SCHEMA))
+    reads = ReadPool(connect_pool(settings.database_url, max_size=16, name="gateway", search_path=SCHEMA), settings)
+    projection = build_projection(reads)
     services = Services(settings)
     app.register_blueprint(commands.blueprint(services))
+    app.register_blueprint(pilot_files.blueprint(services))
     app.register_blueprint(queries.blueprint(projection, settings.consistency_timeout_s))
+    app.register_blueprint(pledge.blueprint(projection, settings.consistency_timeout_s))
+    app.register_blueprint(signatories.blueprint(projection, settings.consistency_timeout_s))
+    app.register_blueprint(pilots.blueprint(projection, settings.consistency_timeout_s))
+    if settings.dev_mode:
+        app.register_blueprint(dev.blueprint(services))
+    app.register_blueprint(photos.blueprint(services, settings))
+    for knowledge_reads in (knowledge, knowledge_history, knowledge_feeds):
+        app.register_blueprint(knowledge_reads.blueprint(projection, settings.consistency_timeout_s))
     app.register_blueprint(health_blueprint(projection, services))
     app.register_blueprint(audit_api.blueprint(settings))
+    # Webhook subscriptions (gateway_hooks) and the live stream (the feed): their own pool, never as_of.
+    hooks = connect_pool(settings.database_url, max_size=settings.sse_max_streams + 4, name="gateway-hooks",
+                         search_path=SCHEMA)
+    app.register_blueprint(webhooks_api.blueprint(hooks, settings, SCHEMA))
+    app.register_blueprint(sse_blueprint(hooks, settings))
+    identity = build_identity(settings)
+    app.register_blueprint(identity_api.blueprint(identity, settings))
+    app.register_blueprint(admin.blueprint(identity))
+    app.register_blueprint(docs.blueprint(ApiDocument(app, services.openapi, commands.OWNERS)))
     http.install(app)
+    auth.install(app, identity, settings)
+    etags.install(app)
     return app

@@ -24,13 +24,28 @@ class Services:
         self.settings = settings
         self.http = urllib3.PoolManager(num_pools=8, maxsize=32, retries=False, timeout=urllib3.Timeout(10))
 
-    def command(self, service: str, path: str, body: bytes, headers: dict[str, str]) -> Reply:
-        """POST a command body to a service and return its status and JSON reply."""
+    def command(self, service: str, path: str, body: bytes | None, headers: dict[str, str],
+                method: str = "POST") -> Reply:
+        """Send a request (a command body by POST, unless `method` says otherwise); its status and JSON reply."""
         response = self.http.request(
-            "POST", self.settings.service_url(service) + path, body=body,
+            method, self.settings.service_url(service) + path, body=body,
             headers=headers | {"X-Internal-Token": self.settings.internal_token},
         )
         return Reply(response.status, json.loads(response.data or b"{}"))
+
+    def openapi(self, service: str) -> dict[str, Any] | None:
+        """The service's own OpenAPI document, or None when it cannot be had right now."""
+        try:
+            r = self.http.request("GET", self.settings.service_url(service) + "/openapi.json", timeout=5,
+                                  headers={"X-Internal-Token": self.settings.internal_token})
+            return json.loads(r.data) if r.status == 200 else None
+        except (urllib3.exceptions.HTTPError, ValueError):
+            return None
+
+    def fetch(self, service: str, path: str, headers: dict[str, str]) -> urllib3.BaseHTTPResponse:
+        """GET a service's resource as it is (bytes, status and headers), carrying the internal credential."""
+        return self.http.request("GET", self.settings.service_url(service) + path,
+                                 headers=headers | {"X-Internal-Token": self.settings.internal_token})
 
     def health(self) -> dict[str, dict[str, Any]]:
         """Each domain service's own `/healthz` answer, or why it could not be had."""

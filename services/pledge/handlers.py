@@ -2,17 +2,54 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from shared.envelope import CommandMeta
+from shared.events import Event
 from shared.eventstore import AppendResult, EventStore
 
-from .domain import EVENTS, charters, drafts
+from .domain import EVENTS, charters, comments, drafts, signatures
+from .mailer import Mailer
+from .ratelimit import SigningGuard
+
+
+@dataclass(frozen=True)
+class Signing:
+    """What signing needs besides the event store."""
+
+    email_salt: str
+    token_ttl: timedelta
+    guard: SigningGuard
+    mailer: Mailer
 
 
 def create_charter(store: EventStore, command: charters.CreateCharter, meta: CommandMeta) -> AppendResult:
     """Create a charter with its first drafting round open."""
     return store.append(charters.STREAM_TYPE, command.charter_id, 0, charters.create_charter(command), meta)
+
+
+def open_round(store: EventStore, command: charters.OpenRound, meta: CommandMeta) -> AppendResult:
+    """The steward opens the charter's next drafting round."""
+    charter, version = _charter(store, command.charter_id)
+    events = charters.open_round(charter, command, _now())
+    return _append(store, charters.STREAM_TYPE, charter.charter_id, version, events, meta)
+
+
+def close_round(store: EventStore, command: charters.CloseRound, meta: CommandMeta) -> AppendResult:
+    """The steward closes the open drafting round."""
+    charter, version = _charter(store, command.charter_id)
+    events = charters.close_round(charter, command)
+    return _append(store, charters.STREAM_TYPE, charter.charter_id, version, events, meta)
+
+
+def adopt_version(store: EventStore, command: charters.AdoptVersion, meta: CommandMeta) -> AppendResult:
+    """The steward closes the round and adopts one draft as the charter's next version."""
+    charter, version = _charter(store, command.charter_id)
+    draft, _ = store.load(EVENTS, drafts.evolve, command.draft_id)
+    events = charters.adopt_version(charter, draft, command, _now())
+    return _append(store, charters.STREAM_TYPE, charter.charter_id, version, events, meta)
 
 
 def propose_draft(store: EventStore, command: drafts.ProposeDraft, meta: CommandMeta) -> AppendResult:
@@ -21,3 +58,86 @@ def propose_draft(store: EventStore, command: drafts.ProposeDraft, meta: Command
     parents = {p: store.load(EVENTS, drafts.evolve, p)[0] for p in command.parents}
     events = drafts.propose_draft(charters.require_charter(charter), parents, command, datetime.now(UTC))
     return store.append(drafts.STREAM_TYPE, command.draft_id, 0, events, meta)
+
+
+def rate_draft(store: EventStore, command: drafts.RateDraft, meta: CommandMeta) -> AppendResult:
+    """Give a draft 1 to 5 stars, or change one's rating."""
+    draft, version = _draft(store, command.draft_id)
+    charter, _ = _charter(store, draft.charter_id)
+    events = drafts.rate_draft(charter, draft, command, _now())
+    return _append(store, drafts.STREAM_TYPE, draft.draft_id, version, events, meta)
+
+
+def retract_rating(store: EventStore, command: drafts.RetractRating, meta: CommandMeta) -> AppendResult:
+    """Take back one's rating of a draft."""
+    draft, version = _draft(store, command.draft_id)
+    charter, _ = _charter(store, draft.charter_id)
+    events = drafts.retract_rating(charter, draft, command, _now())
+    return _append(store, drafts.STREAM_TYPE, draft.draft_id, version, events, meta)
+
+
+def withdraw_draft(store: EventStore, command: drafts.WithdrawDraft, meta: CommandMeta) -> AppendResult:
+    """The author withdraws their draft."""
+    draft, version = _draft(store, command.draft_id)
+    return _append(store, drafts.STREAM_TYPE, draft.draft_id, version, drafts.withdraw_draft(draft, command), meta)
+
+
+def post_comment(store: EventStore, command: comments.PostComment, meta: CommandMeta) -> AppendResult:
+    """Comment on a draft or a passage of it, or reply to a comment."""
+    draft, version = _draft(store, command.draft_id)
+    charter, _ = _charter(store, draft.charter_id)
+    events = comments.post_comment(charter, draft, command, _now())
+    return _append(store, drafts.STREAM_TYPE, draft.draft_id, version, events, meta)
+
+
+def request_signature(
+    store: EventStore, signing: Signing, command: signatures.RequestSignature, client_ip: str, meta: CommandMeta
+) -> AppendResult:
+    """Sign the current version; the event, the attempt count and the link's mail commit together or not at all."""
+    charter, _ = _charter(store, command.charter_id)
+    stream_id = signatures.signature_stream_id(charter.charter_id, command.version, command.organisation_name)
+    state, version = store.load(EVENTS, signatures.evolve, stream_id)
+    token, now = secrets.token_urlsafe(32), _now()
+    events = signatures.request_signature(charter, state, command, token, signing.email_salt, now, signing.token_ttl)
+    with store.pool.connection() as conn:
+        result = store.append(signatures.STREAM_TYPE, stream_id, version, events, meta, conn=conn)
+        signing.guard.admit(conn, events[0].email_hash, client_ip, now)
+        signing.mailer.send_verification(conn, stream_id, command.email, token)
+    return result
+
+
+def verify_signature(store: EventStore, command: signatures.VerifySignature, meta: CommandMeta) -> AppendResult:
+    """Count the signature once its e-mailed token comes back in time."""
+    state, version = store.load(EVENTS, signatures.evolve, command.signature_id)
+    events = signatures.verify_signature(state, command, _now())
+    return _append(store, signatures.STREAM_TYPE, command.signature_id, version, events, meta)
+
+
+def withdraw_signature(store: EventStore, command: signatures.WithdrawSignature, meta: CommandMeta) -> AppendResult:
+    """The signatory withdraws the signature."""
+    state, version = store.load(EVENTS, signatures.evolve, command.signature_id)
+    events = signatures.withdraw_signature(state, command, _now())
+    return _append(store, signatures.STREAM_TYPE, command.signature_id, version, events, meta)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _charter(store: EventStore, charter_id: str) -> tuple[charters.Charter, int]:
+    state, version = store.load(EVENTS, charters.evolve, charter_id)
+    return charters.require_charter(state), version
+
+
+def _draft(store: EventStore, draft_id: str) -> tuple[drafts.Draft, int]:
+    state, version = store.load(EVENTS, drafts.evolve, draft_id)
+    return drafts.require_draft(state), version
+
+
+def _append(
+    store: EventStore, stream_type: str, stream_id: str, version: int, events: list[Event], meta: CommandMeta
+) -> AppendResult:
+    # A command that changes nothing (the same rating again, a second verification) writes nothing.
+    if not events:
+        return AppendResult(stream_id, version, store.head_position())
+    return store.append(stream_type, stream_id, version, events, meta)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from typing import Any
+from urllib.parse import parse_qs, quote, urlsplit
 
 import urllib3
 
@@ -18,18 +20,129 @@ class Response:
 
 
 @dataclass
-class WebClient:
-    """A web client talking JSON to the gateway only."""
+class Account:
+    """A real account of the gateway, as a test person holds it."""
 
-    base_url: str
-    actor: str = field(default_factory=lambda: f"user-{uuid.uuid4().hex[:8]}")
-    roles: tuple[str, ...] = ()
-    http: urllib3.PoolManager = field(default_factory=urllib3.PoolManager)
+    account_id: str
+    email: str
+    password: str
+    token: str
+
+
+# The first admin of each running gateway (by base URL), made by the `stack` fixture through the real
+# command-line step; WebClients ask it to grant the roles they were created with.
+ADMINS: dict[str, Account] = {}
+
+
+def register_admin(base_url: str, account: Account) -> None:
+    """Remember the gateway's first admin, so any WebClient of that gateway can be given roles."""
+    ADMINS[base_url] = account
+
+
+class Browser:
+    """A person in a web browser: keeps the session cookie, and sends the CSRF token with writes unless told not to."""
+
+    def __init__(self, base_url: str, http: urllib3.PoolManager | None = None) -> None:
+        self.base_url, self.http = base_url, http or urllib3.PoolManager()
+        self.cookies: dict[str, str] = {}
+        self.csrf_token: str | None = None
+        self.set_cookies: list[str] = []  # the Set-Cookie headers of the last response
+
+    def request(self, method: str, path: str, body: Any = None, *, csrf: bool = True,
+                form: dict[str, str] | None = None) -> Response:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        if csrf and self.csrf_token and method != "GET":
+            headers["X-CSRF-Token"] = self.csrf_token
+        kwargs: dict[str, Any] = {"fields": form, "encode_multipart": False} if form is not None else {
+            "body": json.dumps(body).encode() if body is not None else None}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        r = self.http.request(method, self.base_url + path, headers=headers, timeout=15, **kwargs)
+        self.set_cookies = r.headers.getlist("Set-Cookie")
+        for line in self.set_cookies:
+            for name, morsel in SimpleCookie(line).items():
+                if morsel.value and morsel["max-age"] != "0":
+                    self.cookies[name] = morsel.value
+                else:
+                    self.cookies.pop(name, None)
+        parsed = json.loads(r.data) if r.data else None
+        if isinstance(parsed, dict) and parsed.get("csrf_token"):
+            self.csrf_token = parsed["csrf_token"]
+        return Response(r.status, parsed, dict(r.headers))
+
+    def sign_up(self, email: str, password: str):
+        return self.request("POST", "/api/v1/accounts", {"email": email, "password": password})
+
+    def sign_in(self, email: str, password: str):
+        return self.request("POST", "/api/v1/session", {"email": email, "password": password})
+
+    def sign_out(self, csrf: bool = True):
+        return self.request("DELETE", "/api/v1/session", csrf=csrf)
+
+    def who_am_i(self):
+        return self.request("GET", "/api/v1/session")
+
+    def create_charter(self, title: str = "Interactive Charter", *, csrf: bool = True):
+        return self.request("POST", "/api/v1/charters", {"title": title, "purpose": "Make government interactive"},
+                            csrf=csrf)
+
+
+class WebClient:
+    """A person (or system) talking JSON to the gateway only, as a real account with an API token.
+
+    The account is opened on first use (a random e-mail), then an admin grants it `roles` through the
+    API. `actor` is the account id: the id that appears as `actor` (and `author`...) in events.
+    """
+
+    def __init__(self, base_url: str, actor: str | None = None, roles: tuple[str, ...] = (),
+                 http: urllib3.PoolManager | None = None, client_ip: str | None = None, *,
+                 anonymous: bool = False, account: list[Account] | None = None) -> None:
+        self.base_url, self.roles, self.client_ip, self.is_anonymous = base_url, tuple(roles), client_ip, anonymous
+        self.label = actor or f"user-{uuid.uuid4().hex[:8]}"  # only a readable part of the e-mail now
+        self.http = http or urllib3.PoolManager()
+        self._account = account if account is not None else []  # shared with from_address(): one person
+
+    @property
+    def account(self) -> Account:
+        """This person's account, opened (and given its roles) on first use."""
+        if not self._account:
+            self._account.append(self._open_account())
+        return self._account[0]
+
+    @property
+    def actor(self) -> str:
+        """The account id: what events record as `actor`."""
+        return self.account.account_id
+
+    def _open_account(self) -> Account:
+        email, password = f"{self.label}-{uuid.uuid4().hex[:8]}@example.test", uuid.uuid4().hex
+        anonymous = self.anonymous()
+        opened = anonymous.sign_up(email, password)
+        assert opened.status == 201, opened.body
+        token = anonymous.request("POST", "/api/v1/tokens", {"name": "e2e", "email": email, "password": password})
+        assert token.status == 201, token.body
+        account = Account(opened.body["account_id"], email, password, token.body["token"])
+        if self.roles:
+            admin = WebClient.of(self.base_url, ADMINS[self.base_url], http=self.http)
+            for role in self.roles:
+                granted = admin.grant_role(account.account_id, role)
+                assert granted.status == 200, granted.body
+        return account
+
+    @classmethod
+    def of(cls, base_url: str, account: Account, http: urllib3.PoolManager | None = None) -> WebClient:
+        """A client acting as an existing account."""
+        return cls(base_url, http=http, account=[account])
 
     def request(self, method: str, path: str, body: Any = None, *, raw: bytes | None = None,
-                content_type: str = "application/json", **params: str) -> Response:
+                content_type: str = "application/json", headers: dict[str, str] | None = None,
+                **params: str) -> Response:
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        headers = {"X-Actor": self.actor, "X-Roles": ",".join(self.roles)}
+        headers = dict(headers or {})
+        if not self.is_anonymous and "Authorization" not in headers:
+            headers["Authorization"] = f"Bearer {self.account.token}"
+        if self.client_ip:
+            headers["X-Forwarded-For"] = self.client_ip
         if data is not None:
             headers["Content-Type"] = content_type
         r = self.http.request(method, self.base_url + path, body=data, headers=headers, fields=params or None,
@@ -41,8 +154,35 @@ class WebClient:
         return Response(r.status, parsed, dict(r.headers))
 
     def as_user(self, *roles: str) -> WebClient:
-        """Another person using the same gateway, with the given roles."""
+        """Another person using the same gateway, with the given roles (granted by the admin)."""
         return WebClient(self.base_url, roles=roles, http=self.http)
+
+    def anonymous(self) -> WebClient:
+        """Someone who has not signed in: every request goes without credentials."""
+        return WebClient(self.base_url, http=self.http, client_ip=self.client_ip, anonymous=True)
+
+    # Accounts, sessions and API tokens.
+
+    def sign_up(self, email: str, password: str):
+        return self.request("POST", "/api/v1/accounts", {"email": email, "password": password})
+
+    def create_token(self, name: str = "a system", **credentials: str):
+        return self.request("POST", "/api/v1/tokens", {"name": name} | credentials)
+
+    def list_tokens(self):
+        return self.request("GET", "/api/v1/tokens")
+
+    def revoke_token(self, token_id: str):
+        return self.request("DELETE", f"/api/v1/tokens/{token_id}")
+
+    def grant_role(self, account_id: str, role: str):
+        return self.request("POST", f"/api/v1/admin/accounts/{account_id}/roles", {"role": role})
+
+    def revoke_role(self, account_id: str, role: str):
+        return self.request("DELETE", f"/api/v1/admin/accounts/{account_id}/roles/{role}")
+
+    def read_account_roles(self, account_id: str):
+        return self.request("GET", f"/api/v1/admin/accounts/{account_id}")
 
     def create_charter(self, title: str = "Interactive Charter", purpose: str = "Make government interactive"):
         return self.request("POST", "/api/v1/charters", {"title": title, "purpose": purpose})
@@ -54,3 +194,286 @@ class WebClient:
     def read_charter(self, charter_id: str, token: str | None = None):
         params = {"consistency_token": token} if token else {}
         return self.request("GET", f"/api/v1/charters/{charter_id}", **params)
+
+    # The pledge cycle: drafting rounds, remixes, ratings, comments, adoption, signing.
+
+    def from_address(self, ip: str) -> WebClient:
+        """The same person, connecting from another network address."""
+        return WebClient(self.base_url, roles=self.roles, http=self.http, client_ip=ip, account=self._account)
+
+    def wait_until_read(self, *tokens: str) -> None:
+        """Wait until the read models include every write the tokens name."""
+        for token in tokens:
+            r = self.request("GET", "/api/v1/charters", limit="1", consistency_token=token)
+            assert r.status == 200, r.body
+
+    def open_round(self, charter_id: str, closes_at: str | None = None):
+        return self.request("POST", f"/api/v1/charters/{charter_id}/rounds", {"closes_at": closes_at})
+
+    def close_round(self, charter_id: str):
+        return self.request("POST", f"/api/v1/charters/{charter_id}/rounds/close", {})
+
+    def adopt_draft(self, charter_id: str, draft_id: str):
+        return self.request("POST", f"/api/v1/charters/{charter_id}/versions", {"draft_id": draft_id})
+
+    def remix_drafts(self, charter_id: str, parents: tuple[str, ...], text: str, title: str = "A remix"):
+        return self.request("POST", f"/api/v1/charters/{charter_id}/drafts",
+                            {"title": title, "text": text, "change_summary": "remixed", "parents": list(parents)})
+
+    def rate_draft(self, draft_id: str, stars: Any):
+        return self.request("PUT", f"/api/v1/drafts/{draft_id}/rating", {"stars": stars})
+
+    def retract_rating(self, draft_id: str):
+        return self.request("DELETE", f"/api/v1/drafts/{draft_id}/rating")
+
+    def withdraw_draft(self, draft_id: str):
+        return self.request("POST", f"/api/v1/drafts/{draft_id}/withdrawal", {})
+
+    def comment_on_draft(self, draft_id: str, body: str, reply_to: str | None = None):
+        return self.request("POST", f"/api/v1/drafts/{draft_id}/comments", {"body": body, "reply_to": reply_to})
+
+    def comment_on_passage(self, draft_id: str, draft_text: str, quote: str, body: str):
+        start = draft_text.index(quote)
+        return self.request("POST", f"/api/v1/drafts/{draft_id}/comments", {
+            "body": body, "quote": quote, "passage_start": start, "passage_end": start + len(quote)})
+
+    def sign_charter(self, charter_id: str, version: int, organisation: str, email: str, *,
+                     organisation_type: str = "council", signatory: str = "Sam Signer",
+                     role: str = "chief executive", statement: str | None = None, area: str | None = None):
+        return self.request("POST", f"/api/v1/charters/{charter_id}/signatures", {
+            "version": version, "organisation_name": organisation, "organisation_type": organisation_type,
+            "signatory_name": signatory, "signatory_role": role, "email": email, "statement": statement,
+            "area": area})
+
+    def read_verification_link(self, signature_id: str):
+        """What the signatory would find in their inbox (dev mode only)."""
+        return self.request("GET", f"/dev/verification-links/{signature_id}")
+
+    def verify_signature(self, signature_id: str, token: str):
+        return self.request("POST", f"/api/v1/signatures/{signature_id}/verification", {"token": token})
+
+    def follow_verification_link(self, signature_id: str):
+        """Open the e-mailed link: its token verifies the signature."""
+        link = self.read_verification_link(signature_id).body["link"]
+        return self.verify_signature(signature_id, parse_qs(urlsplit(link).query)["token"][0])
+
+    def withdraw_signature(self, signature_id: str, reason: str | None = None):
+        return self.request("POST", f"/api/v1/signatures/{signature_id}/withdrawal", {"reason": reason})
+
+    def read_draft(self, draft_id: str, token: str | None = None):
+        params = {"consistency_token": token} if token else {}
+        return self.request("GET", f"/api/v1/drafts/{draft_id}", **params)
+
+    def read_leaderboard(self, charter_id: str, **params: str):
+        return self.request("GET", f"/api/v1/charters/{charter_id}/drafts/ranked", **params)
+
+    def compare_drafts(self, draft_id: str, other_id: str):
+        return self.request("GET", f"/api/v1/drafts/{draft_id}/diff/{other_id}")
+
+    def read_credits(self, draft_id: str):
+        return self.request("GET", f"/api/v1/drafts/{draft_id}/credits")
+
+    def read_adopted_version(self, charter_id: str, version: int):
+        return self.request("GET", f"/api/v1/charters/{charter_id}/versions/{version}")
+
+    def read_signatories(self, charter_id: str, **params: str):
+        return self.request("GET", f"/api/v1/charters/{charter_id}/signatories", **params)
+
+    def read_signatory_counts(self, charter_id: str, **params: str):
+        return self.request("GET", f"/api/v1/charters/{charter_id}/signatories/counts", **params)
+
+    def read_signing_timeline(self, charter_id: str, **params: str):
+        return self.request("GET", f"/api/v1/charters/{charter_id}/signatories/timeline", **params)
+
+    def read_my_drafts(self, **params: str):
+        return self.request("GET", f"/api/v1/participants/{self.actor}/drafts", **params)
+
+    def read_my_ratings(self, **params: str):
+        return self.request("GET", f"/api/v1/participants/{self.actor}/ratings", **params)
+
+    # Pilots: proposing, running and reporting on a pilot, and reading the dashboards.
+
+    def propose_pilot(self, organisation: str, *, title: str = "Open collaboration", leads: tuple[str, ...] = (),
+                      start_date: str = "2025-01-06", planned_end_date: str = "2026-12-31", **overrides: Any):
+        return self.request("POST", "/api/v1/pilots", {
+            "organisation_id": organisation, "title": title, "aims": "Staff use shared tools",
+            "sponsor_name": "Tom Riordan", "sponsor_role": "Chief Executive", "leads": list(leads or (self.actor,)),
+            "start_date": start_date, "planned_end_date": planned_end_date} | overrides)
+
+    def approve_pilot(self, pilot_id: str):
+        return self.request("POST", f"/api/v1/pilots/{pilot_id}/approval", {})
+
+    def start_pilot(self, pilot_id: str):
+        return self.request("POST", f"/api/v1/pilots/{pilot_id}/start", {})
+
+    def complete_pilot(self, pilot_id: str):
+        return self.request("POST", f"/api/v1/pilots/{pilot_id}/completion", {})
+
+    def stop_pilot(self, pilot_id: str, reason: str):
+        return self.request("POST", f"/api/v1/pilots/{pilot_id}/stop", {"reason": reason})
+
+    def target_barrier(self, pilot_id: str, barrier_id: str, notes: str = ""):
+        return self.request("POST", f"/api/v1/pilots/{pilot_id}/barriers", {"barrier_id": barrier_id, "notes": notes})
+
+    def move_barrier(self, pilot_id: str, barrier_id: str, status: str, notes: str = "", **solution: str):
+        return self.request("POST", f"/api/v1/pilots/{pilot_id}/barriers/{barrier_id}/status",
+                            {"status": status, "notes": notes} | solution)
+
+    def add_milestone(self, pilot_id: str, title: str, due_date: str):
+        return self.request("POST", f"/api/v1/pilots/{pilot_id}/milestones", {"title": title, "due_date": due_date})
+
+    def mark_milestone_done(self, pilot_id: str, milestone_id: str, done_date: str | None = None):
+        return self.request("POST", f"/api/v1/pilots/{pilot_id}/milestones/{milestone_id}/done",
+                            {"done_date": done_date})
+
+    def report_progress(self, pilot_id: str, text: str, metrics: list[dict] = ()):
+        return self.request("POST", f"/api/v1/pilots/{pilot_id}/reports", {"text": text, "metrics": list(metrics)})
+
+    def record_outcome(self, pilot_id: str, completion: str = "substantial"):
+        return self.request("POST", f"/api/v1/pilots/{pilot_id}/outcome", {
+            "what_worked": "Sponsorship", "what_did_not": "Procurement", "lessons": "Start small",
+            "completion": completion})
+
+    def verify_outcome(self, pilot_id: str, comment: str = ""):
+        return self.request("POST", f"/api/v1/pilots/{pilot_id}/outcome/verification", {"comment": comment})
+
+    def upload_pilot_csv(self, pilot_id: str, kind: str, text: str):
+        """Upload milestones or progress metrics (`kind`) as a CSV file."""
+        return self.request("POST", f"/api/v1/pilots/{pilot_id}/{kind}/import", raw=text.encode(),
+                            content_type="text/csv")
+
+    def download_pilot_csv(self, pilot_id: str, kind: str):
+        return self.request("GET", f"/api/v1/pilots/{pilot_id}/{kind}.csv")
+
+    def read_pilot(self, pilot_id: str, token: str | None = None):
+        params = {"consistency_token": token} if token else {}
+        return self.request("GET", f"/api/v1/pilots/{pilot_id}", **params)
+
+    def read_pilots_dashboard(self, **params: str):
+        return self.request("GET", "/api/v1/pilots", **params)
+
+    def read_pilot_metrics(self, pilot_id: str, **params: str):
+        return self.request("GET", f"/api/v1/pilots/{pilot_id}/metrics", **params)
+
+    def read_pilot_figures(self, **params: str):
+        return self.request("GET", "/api/v1/pilots/figures", **params)
+
+    def read_organisation(self, organisation: str, **params: str):
+        return self.request("GET", f"/api/v1/organisations/{quote(organisation)}", **params)
+
+    # The knowledge base: barriers, solutions, revisions, endorsements, photos, moderation, following.
+    # A `page` is "barriers/<id>" or "solutions/<id>".
+
+    def propose_barrier(self, title: str, description: str, category: str = "it_policy_and_tools",
+                        tags: tuple[str, ...] = (), summary: str = ""):
+        return self.request("POST", "/api/v1/barriers", {"title": title, "description": description,
+                                                         "category": category, "tags": list(tags), "summary": summary})
+
+    def edit_barrier(self, barrier_id: str, based_on: int, *, title: str, description: str,
+                     category: str = "it_policy_and_tools", tags: tuple[str, ...] = (), summary: str = ""):
+        return self.request("POST", f"/api/v1/barriers/{barrier_id}/edits", {
+            "based_on_revision": based_on, "title": title, "description": description, "category": category,
+            "tags": list(tags), "summary": summary})
+
+    def propose_solution(self, title: str, body: str, barrier_ids: tuple[str, ...], *, steps: tuple[str, ...] = (),
+                         organisations: tuple[str, ...] = (), tags: tuple[str, ...] = ()):
+        return self.request("POST", "/api/v1/solutions", {
+            "title": title, "body": body, "barrier_ids": list(barrier_ids), "steps": list(steps),
+            "organisations": list(organisations), "tags": list(tags)})
+
+    def restore_revision(self, page: str, revision: int, based_on: int, summary: str = ""):
+        return self.request("POST", f"/api/v1/{page}/restorations",
+                            {"revision": revision, "based_on_revision": based_on, "summary": summary})
+
+    def revert_edits(self, page: str, author: str, reason: str):
+        return self.request("POST", f"/api/v1/{page}/reverts", {"author": author, "reason": reason})
+
+    def endorse(self, page: str, organisation: str):
+        return self.request("POST", f"/api/v1/{page}/endorsements", {"organisation": organisation})
+
+    def withdraw_endorsement(self, page: str, organisation: str):
+        return self.request("POST", f"/api/v1/{page}/endorsements/withdraw", {"organisation": organisation})
+
+    def flag(self, page: str, reason: str, revision: int | None = None):
+        return self.request("POST", f"/api/v1/{page}/flags", {"reason": reason, "revision": revision})
+
+    def hide(self, page: str, reason: str, revision: int | None = None):
+        return self.request("POST", f"/api/v1/{page}/hide", {"reason": reason, "revision": revision})
+
+    def protect_page(self, page: str, reason: str, until: str):
+        return self.request("POST", f"/api/v1/{page}/protect", {"reason": reason, "until": until})
+
+    def comment_on_page(self, page: str, body: str, reply_to: str | None = None):
+        return self.request("POST", f"/api/v1/{page}/comments", {"body": body, "reply_to": reply_to})
+
+    def hide_comment(self, page: str, comment_id: str, reason: str):
+        return self.request("POST", f"/api/v1/{page}/comments/{comment_id}/hide", {"reason": reason})
+
+    def attach_photo(self, page: str, image: bytes, alt_text: str, content_type: str = "image/jpeg"):
+        return self.request("POST", f"/api/v1/{page}/photos?alt_text={quote(alt_text)}", raw=image,
+                            content_type=content_type)
+
+    def watch_page(self, page: str):
+        return self.request("POST", f"/api/v1/{page}/watch", {})
+
+    def unwatch_page(self, page: str):
+        return self.request("POST", f"/api/v1/{page}/unwatch", {})
+
+    def read_page(self, page: str, token: str | None = None):
+        params = {"consistency_token": token} if token else {}
+        return self.request("GET", f"/api/v1/{page}", **params)
+
+    def read_history(self, page: str, **params: str):
+        return self.request("GET", f"/api/v1/{page}/history", **params)
+
+    def read_revision(self, page: str, revision: int):
+        return self.request("GET", f"/api/v1/{page}/revisions/{revision}")
+
+    def compare_revisions(self, page: str, older: int, newer: int, **params: str):
+        return self.request("GET", f"/api/v1/{page}/diff", **{"from": str(older), "to": str(newer)}, **params)
+
+    def read_audit_view(self, page: str, **params: str):
+        return self.request("GET", f"/api/v1/{page}/audit", **params)
+
+    def read_moderation_log(self, **params: str):
+        return self.request("GET", "/api/v1/moderation-log", **params)
+
+    def read_recent_changes(self, **params: str):
+        return self.request("GET", "/api/v1/recent-changes", **params)
+
+    def read_watchlist(self, user: str, **params: str):
+        return self.request("GET", f"/api/v1/watchlists/{quote(user, safe='')}", **params)
+
+    def search_knowledge(self, q: str, **filters: str):
+        return self.request("GET", "/api/v1/search", q=q, **filters)
+
+    def download(self, path: str, **params: str) -> Response:
+        """GET something that is not JSON (a photo, an Atom feed): the body stays bytes."""
+        headers = {} if self.is_anonymous else {"Authorization": f"Bearer {self.account.token}"}
+        r = self.http.request("GET", self.base_url + path, headers=headers, fields=params or None, timeout=15)
+        return Response(r.status, r.data, dict(r.headers))
+
+    # Council systems: webhook subscriptions and their delivery logs.
+
+    def register_webhook(self, url: str, topics: tuple[str, ...] = (), types: tuple[str, ...] = (),
+                         organisation: str | None = None):
+        return self.request("POST", "/api/v1/webhooks", {"url": url, "topics": list(topics), "types": list(types),
+                                                         "organisation": organisation})
+
+    def read_webhooks(self, **params: str):
+        return self.request("GET", "/api/v1/webhooks", **params)
+
+    def pause_webhook(self, webhook_id: str):
+        return self.request("POST", f"/api/v1/webhooks/{webhook_id}/pause")
+
+    def resume_webhook(self, webhook_id: str):
+        return self.request("POST", f"/api/v1/webhooks/{webhook_id}/resume")
+
+    def read_webhook_deliveries(self, webhook_id: str, **params: str):
+        return self.request("GET", f"/api/v1/webhooks/{webhook_id}/deliveries", **params)
+
+    def read_dead_letters(self, webhook_id: str, **params: str):
+        return self.request("GET", f"/api/v1/webhooks/{webhook_id}/dead-letters", **params)
+
+    def redeliver_dead_letter(self, webhook_id: str, delivery_id: int):
+        return self.request("POST", f"/api/v1/webhooks/{webhook_id}/dead-letters/{delivery_id}/redeliver")

@@ -13,3 +13,9 @@ def test_settings_survive_the_trip_through_a_child_process_environment():
     settings = Settings.from_env({}, database_url="postgresql://x/y", internal_token="s3cret")
 
     assert Settings.from_env(settings.to_env()) == settings
+
+
+def test_boolean_settings_are_read_by_their_spelling():
+    assert Settings.from_env({"DEV_MODE": "False"}).dev_mode is False
+    assert Settings.from_env({"DEV_MODE": "true"}).dev_mode is True
+    assert Settings.from_env({}).dev_mode is False

@@ -6,7 +6,7 @@ from flask import Blueprint, g, jsonify, request
 
 from shared.http import RequestRefused, error
 
-from ..auth import current_actor, current_roles
+from ..auth import client_ip, current_actor, current_roles
 from ..consistency import token_for
 from ..services import Services
 
@@ -25,13 +25,15 @@ def blueprint(services: Services) -> Blueprint:
         service = OWNERS.get(resource)
         if service is None:
             return error(404, "not_found", f"no resource called {resource!r}")
-        if request.content_type is None or not request.is_json:
+        bodiless_delete = request.method == "DELETE" and not request.content_length
+        if not bodiless_delete and (request.content_type is None or not request.is_json):
             raise RequestRefused(415, "unsupported_media_type", "send the body as application/json")
         path = "/" + resource + ("/" + rest if rest else "")
         reply = services.command(service, path, request.get_data(), {
             "Content-Type": "application/json", "X-Actor": current_actor(), "X-Actor-Roles": current_roles(),
             "X-Request-Id": g.request_id, "X-Correlation-Id": g.correlation_id,
-        })
+            "X-Forwarded-For": client_ip(services.settings),
+        }, method=request.method)
         body = reply.body
         if 200 <= reply.status < 300 and "stream_id" in body:
             body = body | {"consistency_token": token_for(body["stream_id"], body["version"])}

@@ -9,6 +9,7 @@ from shared.http import error
 from shared.projection import Projection
 
 from ..consistency import wait_for_request_token
+from . import pledge_reads
 from .paging import page, page_args
 
 CHARTER = "SELECT charter_id, title, purpose, steward, round_number, round_open, round_closes_at, draft_count," \
@@ -42,14 +43,17 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
                 return error(404, "not_found", "no charter with this id", {"charter_id": ["unknown charter"]})
             drafts = cur.execute(DRAFT + " WHERE charter_id = %s ORDER BY proposed_at, draft_id LIMIT %s OFFSET %s",
                                  [str(charter_id), limit, offset]).fetchall()
-        return jsonify(charter | {"drafts": page(drafts, charter["draft_count"], limit, offset)})
+            current = pledge_reads.version(cur, str(charter_id))
+        return jsonify(charter | {"open_round": pledge_reads.open_round(charter), "current_version": current,
+                                  "drafts": page(drafts, charter["draft_count"], limit, offset)})
 
     @bp.get("/drafts/<uuid:draft_id>")
     def get_draft(draft_id):
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             draft = cur.execute(DRAFT + " WHERE draft_id = %s", [str(draft_id)]).fetchone()
-        if draft is None:
-            return error(404, "not_found", "no draft with this id", {"draft_id": ["unknown draft"]})
-        return jsonify(draft)
+            if draft is None:
+                return error(404, "not_found", "no draft with this id", {"draft_id": ["unknown draft"]})
+            detail = pledge_reads.draft_detail(cur, draft["draft_id"])
+        return jsonify(draft | detail)
 
     return bp

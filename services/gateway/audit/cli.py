@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -64,8 +65,8 @@ def cmd_replay(args, s: Settings) -> int:
 
 def cmd_export(args, s: Settings) -> int:
     events = log(s, "exporting")
-    out = open(args.out, "w", encoding="utf-8") if args.out != "-" else sys.stdout
-    with out:
+    target = open(args.out, "w", encoding="utf-8") if args.out != "-" else contextlib.nullcontext(sys.stdout)  # noqa: SIM115
+    with target as out:
         for env in events:
             out.write(json.dumps(env, ensure_ascii=False, separators=(",", ":")) + "\n")
     return 0

@@ -14,7 +14,8 @@ from shared.db import connect_pool
 
 from ..projector import build_projection
 
-BOOKKEEPING = {"stream_checkpoints", "held_events", "producer_positions"}
+# `feed.seq` numbers events in live delivery order, which a replay cannot reproduce.
+BOOKKEEPING = {"stream_checkpoints", "held_events", "producer_positions", "feed"}
 
 
 def rebuild(database_url: str, envelopes: Iterable[dict], until: datetime | None = None,

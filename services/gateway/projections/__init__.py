@@ -6,9 +6,23 @@ from collections.abc import Mapping
 
 from shared.projection import Handler
 
-from . import charters
+from . import (
+    charters,
+    draft_comments,
+    draft_ratings,
+    feed,
+    knowledge,
+    knowledge_community,
+    knowledge_moderation,
+    organisations,
+    pilot_progress,
+    pilot_timeline,
+    pilots,
+    signatures,
+)
 
-MODULES = (charters,)
+MODULES = (charters, draft_ratings, draft_comments, signatures, organisations, pilots, pilot_progress, pilot_timeline,
+           knowledge, knowledge_moderation, knowledge_community, feed)
 
 
 def handlers() -> Mapping[str, Handler]:

@@ -2,7 +2,18 @@
 
 from shared.events import EventRegistry
 
-from . import barriers, discussion, endorsements, evidence, moderation, photos, protection, revisions, solutions
+from . import (
+    barriers,
+    discussion,
+    endorsements,
+    evidence,
+    moderation,
+    photos,
+    protection,
+    revisions,
+    solutions,
+    watchlists,
+)
 
 EVENTS = EventRegistry(
     barriers.BarrierProposed,
@@ -27,6 +38,8 @@ EVENTS = EventRegistry(
     discussion.CommentHidden,
     evidence.BarrierRemovalEvidenced,
     evidence.BarrierRemovalEvidenceWithdrawn,
+    watchlists.PageWatched,
+    watchlists.PageUnwatched,
 )
 
 # Which fold loads a page, by the stream type its events are stored under.

@@ -128,6 +128,7 @@ def request_signature(
     token: str,
     email_salt: str,
     now: datetime,
+    ttl: timedelta = TOKEN_TTL,
 ) -> list[Event]:
     """Sign the charter's current version; the signature counts once the e-mailed `token` verifies it."""
     _require_current_version(charter, command.version)
@@ -149,7 +150,7 @@ def request_signature(
             hashed,
             statement,
             token_hash(token),
-            (now + TOKEN_TTL).isoformat(),
+            (now + ttl).isoformat(),
             command.actor,
         )
     ]

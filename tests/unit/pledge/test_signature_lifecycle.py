@@ -49,6 +49,12 @@ def test_a_request_keeps_the_email_and_token_out_of_the_event():
     assert events[0].token_expires_at == later(48).isoformat()
 
 
+def test_the_token_lives_as_long_as_the_service_is_configured_to_keep_it():
+    events = request_signature(an_adopted_charter(), None, sign_request(), TOKEN, SALT, T0, ttl=later(1) - T0)
+
+    assert events[0].token_expires_at == later(1).isoformat()
+
+
 def test_an_unverified_signature_does_not_count():
     signature = requested(an_adopted_charter())
 

@@ -1,0 +1,129 @@
+"""Queries of how knowledge pages changed: history, one revision, diffs, the audit view, moderation."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint, jsonify, request
+from psycopg.rows import dict_row
+
+from services.knowledge.domain.barriers import BarrierContent
+from services.knowledge.domain.diff import diff_words
+from services.knowledge.domain.solutions import SolutionContent
+from shared.http import RequestRefused
+from shared.projection import Projection
+
+from ..consistency import wait_for_request_token
+from .knowledge_reads import KINDS, carried, page_view, require_any_role, require_page
+from .paging import page, page_args
+
+PAGE_PATH = "/<any(barriers, solutions):kinds>/<uuid:item_id>"
+CONTENT = {"barrier": BarrierContent, "solution": SolutionContent}
+REVISIONS = ("SELECT number AS revision, change, author, summary, at, restored_from, hidden{content}"
+             " FROM kb_revisions WHERE item_id = %s")
+DECISIONS = ("SELECT d.item_id, d.kind, CASE WHEN p.hidden THEN NULL ELSE p.title END AS title, d.action,"
+             " d.revision, d.subject, d.moderator, d.reason, d.at FROM kb_decisions d"
+             " LEFT JOIN kb_pages p USING (item_id)")
+
+
+def public(revision: dict) -> dict:
+    """A history entry as the public sees it: a hidden revision keeps its place but not who or why."""
+    return revision | {"author": None, "summary": None} if revision["hidden"] else revision
+
+
+def revision_number(name: str) -> int:
+    """A revision number from the query string, or a 400 naming it."""
+    raw = request.args.get(name, "")
+    if not raw.isdigit() or int(raw) < 1:
+        raise RequestRefused(400, "invalid_query", f"{name} must be a revision number", {name: ["expected 1 or more"]})
+    return int(raw)
+
+
+def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint:
+    """Read routes of page histories and moderation."""
+    bp = Blueprint("knowledge_history", __name__, url_prefix="/api/v1")
+    pool = projection.pool
+
+    @bp.before_request
+    def _read_your_writes() -> None:
+        wait_for_request_token(projection, consistency_timeout_s)
+
+    def visible_revision(cur, kind: str, item_id: str, number: int, field: str) -> dict:
+        row = cur.execute(REVISIONS.format(content=", content") + " AND number = %s", [item_id, number]).fetchone()
+        if row is None or row["hidden"]:
+            raise RequestRefused(404, "not_found", f"this {kind} has no visible revision {number}",
+                                 {field: ["unknown or hidden revision"]})
+        return row
+
+    @bp.get(f"{PAGE_PATH}/history")
+    def history(kinds, item_id):
+        """A page's revisions, newest first; a hidden revision keeps its place but not its author or summary."""
+        limit, offset = page_args()
+        with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            row = require_page(cur, KINDS[kinds], str(item_id))
+            rows = cur.execute(REVISIONS.format(content="") + " ORDER BY number DESC LIMIT %s OFFSET %s",
+                               [str(item_id), limit, offset]).fetchall()
+        return jsonify(page([public(r) for r in rows], row["revision_count"], limit, offset))
+
+    @bp.get(f"{PAGE_PATH}/revisions/<int:number>")
+    def read_revision(kinds, item_id, number):
+        """One visible revision of a page."""
+        with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            require_page(cur, KINDS[kinds], str(item_id))
+            revision = visible_revision(cur, KINDS[kinds], str(item_id), number, "revision")
+        return jsonify(revision)
+
+    @bp.get(f"{PAGE_PATH}/diff")
+    def diff(kinds, item_id):
+        """The word diff of two visible revisions of a page (`from`, `to`)."""
+        kind, older, newer = KINDS[kinds], revision_number("from"), revision_number("to")
+        with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            require_page(cur, kind, str(item_id))
+            old, new = (visible_revision(cur, kind, str(item_id), n, f) for n, f in ((older, "from"), (newer, "to")))
+        old_text, new_text = (CONTENT[kind](**r["content"]).text_fields() for r in (old, new))
+        fields = {name: [asdict(c) for c in diff_words(old_text[name], text)] for name, text in new_text.items()}
+        changed = [name for name, chunks in fields.items() if any(c["op"] != "equal" for c in chunks)]
+        return jsonify({"from": older, "to": newer, "changed": changed, "fields": fields})
+
+    @bp.get(f"{PAGE_PATH}/audit")
+    def audit(kinds, item_id):
+        """Everything about a page, hidden revisions and comments included (auditors)."""
+        require_any_role("auditor")
+        with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            row = require_page(cur, KINDS[kinds], str(item_id), include_hidden=True)
+            revisions = cur.execute(REVISIONS.format(content=", content") + " ORDER BY number",
+                                    [str(item_id)]).fetchall()
+            decisions = cur.execute(DECISIONS + " WHERE d.item_id = %s ORDER BY d.at, d.version",
+                                    [str(item_id)]).fetchall()
+            flags = cur.execute("SELECT flag_id, revision, reason, flagged_by, at, status FROM kb_flags"
+                                " WHERE item_id = %s ORDER BY at", [str(item_id)]).fetchall()
+            extras = carried(cur, str(item_id), include_hidden=True)
+        return jsonify(page_view(row) | {"hidden": row["hidden"], "revisions": revisions, "decisions": decisions,
+                                         "flags": flags} | extras)
+
+    @bp.get("/moderation-log")
+    def moderation_log():
+        """Every moderation decision, newest first: what, by whom, when and why."""
+        limit, offset = page_args()
+        with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            rows = cur.execute(DECISIONS + " ORDER BY d.at DESC, d.item_id, d.version DESC LIMIT %s OFFSET %s",
+                               [limit, offset]).fetchall()
+            total = cur.execute("SELECT count(*) AS n FROM kb_decisions").fetchone()["n"]
+        return jsonify(page(rows, total, limit, offset))
+
+    @bp.get("/flags")
+    def flags():
+        """Flags by `status` (open by default), oldest first (moderators and auditors)."""
+        require_any_role("moderator", "auditor")
+        limit, offset = page_args()
+        status = request.args.get("status", "open")
+        if status not in ("open", "actioned"):
+            raise RequestRefused(400, "invalid_query", "status must be open or actioned", {"status": ["unknown"]})
+        with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            rows = cur.execute("SELECT flag_id, item_id, kind, revision, reason, flagged_by, at, status FROM kb_flags"
+                               " WHERE status = %s ORDER BY at, flag_id LIMIT %s OFFSET %s",
+                               [status, limit, offset]).fetchall()
+            total = cur.execute("SELECT count(*) AS n FROM kb_flags WHERE status = %s", [status]).fetchone()["n"]
+        return jsonify(page(rows, total, limit, offset))
+
+    return bp

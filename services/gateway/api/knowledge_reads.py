@@ -1,0 +1,107 @@
+"""Reading the knowledge read models for the query routes: pages, what they carry, filters and roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from psycopg import Cursor
+
+from services.knowledge.domain.barriers import CATEGORIES
+from shared.http import RequestRefused
+
+from ..auth import current_roles
+
+Row = dict[str, Any]
+KINDS = {"barriers": "barrier", "solutions": "solution"}
+PAGE = (
+    "SELECT p.item_id, p.kind, p.revision, p.title, p.content, p.category, p.tags, p.barrier_ids, p.created_by,"
+    " p.created_at, p.updated_at, p.hidden,"
+    " (SELECT count(*) FROM kb_revisions r WHERE r.item_id = p.item_id) AS revision_count,"
+    " (SELECT count(*) FROM kb_endorsements e WHERE e.item_id = p.item_id) AS endorsement_count"
+    " FROM kb_pages p"
+)
+VISIBLE = "NOT p.hidden AND p.revision IS NOT NULL"
+
+
+def not_found(kind: str) -> RequestRefused:
+    """A 404 naming the page's id field."""
+    return RequestRefused(404, "not_found", f"no visible {kind} with this id", {f"{kind}_id": [f"unknown {kind}"]})
+
+
+def require_page(cur: Cursor, kind: str, item_id: str, *, include_hidden: bool = False) -> Row:
+    """The page's row, or a 404 naming `<kind>_id` (hidden pages count as missing unless asked)."""
+    row = cur.execute(PAGE + " WHERE p.item_id = %s AND p.kind = %s", [item_id, kind]).fetchone()
+    if row is None or (not include_hidden and (row["hidden"] or row["revision"] is None)):
+        raise not_found(kind)
+    return row
+
+
+def page_view(row: Row) -> Row:
+    """A page row as the API shows it: its id under its kind's name and its current content flattened."""
+    content = row["content"] or {}
+    return {f"{row['kind']}_id": row["item_id"], "revision": row["revision"], **content,
+            "revision_count": row["revision_count"], "endorsement_count": row["endorsement_count"],
+            "created_by": row["created_by"], "created_at": row["created_at"], "updated_at": row["updated_at"]}
+
+
+def carried(cur: Cursor, item_id: str, *, include_hidden: bool = False) -> Row:
+    """What people added to a page: endorsements, photos, protection and its discussion."""
+    endorsements = cur.execute("SELECT organisation, endorsed_by, at FROM kb_endorsements WHERE item_id = %s"
+                               " ORDER BY at, organisation", [item_id]).fetchall()
+    photos = cur.execute("SELECT sha256, media_type, size, alt_text, attached_by, at FROM kb_photos"
+                         " WHERE item_id = %s ORDER BY at, sha256", [item_id]).fetchall()
+    protection = cur.execute("SELECT until, reason, moderator, at FROM kb_protection WHERE item_id = %s"
+                             " AND until > now()", [item_id]).fetchone()
+    return {
+        "endorsements": {"count": len(endorsements), "items": endorsements},
+        "photos": [p | {"url": f"/api/v1/photos/{p['sha256']}"} for p in photos],
+        "protection": protection,
+        "discussion": discussion(cur, item_id, include_hidden=include_hidden),
+    }
+
+
+def discussion(cur: Cursor, item_id: str, *, include_hidden: bool = False) -> list[Row]:
+    """The page's comments in order; a hidden one keeps its place in the thread but not its words."""
+    rows = cur.execute("SELECT comment_id, reply_to, body, posted_by, at, hidden FROM kb_comments"
+                       " WHERE item_id = %s ORDER BY at, comment_id LIMIT 500", [item_id]).fetchall()
+    if include_hidden:
+        return rows
+    return [r | {"body": None, "posted_by": None} if r["hidden"] else r for r in rows]
+
+
+def filters() -> dict[str, str | None]:
+    """The `category`, `tag` and `kind` filters of a list or search, or a 400 naming the bad one."""
+    category, tag, kind = (request.args.get(n) or None for n in ("category", "tag", "kind"))
+    if category is not None and category not in CATEGORIES:
+        raise RequestRefused(400, "invalid_query", f"category must be one of {', '.join(CATEGORIES)}",
+                             {"category": ["unknown category"]})
+    if tag is not None and len(tag) > 50:
+        raise RequestRefused(400, "invalid_query", "tag must be at most 50 characters", {"tag": ["too long"]})
+    if kind is not None and kind not in KINDS.values():
+        raise RequestRefused(400, "invalid_query", "kind must be barrier or solution", {"kind": ["unknown kind"]})
+    return {"category": category, "tag": tag.strip().lower() if tag else None, "kind": kind}
+
+
+def filter_clauses(f: dict[str, str | None]) -> list[str]:
+    """SQL conditions for the given filters; a solution is in a category when a barrier it solves is."""
+    clauses = [VISIBLE]
+    if f["category"]:
+        clauses.append("(p.category = %(category)s OR EXISTS (SELECT 1 FROM kb_pages b"
+                       " WHERE b.item_id = ANY(p.barrier_ids) AND b.category = %(category)s))")
+    if f["tag"]:
+        clauses.append("p.tags @> ARRAY[%(tag)s]::text[]")
+    if f["kind"]:
+        clauses.append("p.kind = %(kind)s")
+    return clauses
+
+
+def roles() -> frozenset[str]:
+    """The roles of whoever is reading."""
+    return frozenset(r.strip() for r in current_roles().split(",") if r.strip())
+
+
+def require_any_role(*wanted: str) -> None:
+    """A 403 unless the reader holds one of the `wanted` roles."""
+    if not roles() & set(wanted):
+        raise RequestRefused(403, "forbidden", f"only a reader with the {' or '.join(wanted)} role may see this")

@@ -1,0 +1,79 @@
+"""Queries of pilots and the organisations running them, answered from the gateway's read models."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from psycopg.rows import dict_row
+
+from services.pledge.domain.signatures import canonical_organisation
+from shared.http import RequestRefused, error
+from shared.projection import Projection
+
+from ..consistency import wait_for_request_token
+from . import organisation_reads, pilot_reads
+from .organisation_reads import STATUSES
+from .paging import page, page_args
+
+
+def status_arg() -> str | None:
+    """The `status` filter, or a 400 naming it when it is not a pilot status."""
+    status = request.args.get("status")
+    if status is not None and status not in STATUSES:
+        raise RequestRefused(400, "invalid_query", f"status must be one of {', '.join(STATUSES)}",
+                             {"status": ["not a pilot status"]})
+    return status
+
+
+def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint:
+    """Read routes of the pilots dashboard, pilot pages, organisations and figures."""
+    bp = Blueprint("pilot_queries", __name__, url_prefix="/api/v1")
+    pool = projection.pool
+
+    @bp.before_request
+    def _read_your_writes() -> None:
+        wait_for_request_token(projection, consistency_timeout_s)
+
+    @bp.get("/pilots")
+    def dashboard():
+        limit, offset = page_args()
+        organisation = request.args.get("organisation_id")
+        with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            items, total = pilot_reads.dashboard(cur, status_arg(), organisation and canonical_organisation(
+                organisation), limit, offset)
+        return jsonify(page(items, total, limit, offset))
+
+    @bp.get("/pilots/<uuid:pilot_id>")
+    def pilot_page(pilot_id):
+        with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            found = pilot_reads.pilot_page(cur, str(pilot_id))
+        if found is None:
+            return error(404, "not_found", "no pilot with this id", {"pilot_id": ["unknown pilot"]})
+        return jsonify(found)
+
+    @bp.get("/pilots/<uuid:pilot_id>/metrics")
+    def metrics(pilot_id):
+        with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            series = pilot_reads.metric_series(cur, str(pilot_id))
+        return jsonify({"pilot_id": str(pilot_id), "metrics": series})
+
+    @bp.get("/pilots/figures")
+    def figures():
+        with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            return jsonify(organisation_reads.figures(cur))
+
+    @bp.get("/organisations")
+    def organisations():
+        limit, offset = page_args()
+        with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            items, total = organisation_reads.organisations(cur, limit, offset)
+        return jsonify(page(items, total, limit, offset))
+
+    @bp.get("/organisations/<path:organisation>")
+    def organisation_page(organisation):
+        with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            found = organisation_reads.organisation_page(cur, canonical_organisation(organisation))
+        if found is None:
+            return error(404, "not_found", "no organisation with this id", {"organisation_id": ["unknown"]})
+        return jsonify(found)
+
+    return bp

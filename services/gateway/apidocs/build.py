@@ -1,0 +1,98 @@
+"""Build the public API's document: the gateway's routes from its URL map, then each service's commands."""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask import Flask
+from werkzeug.routing import Rule
+
+from shared.openapi import UNSAFE, add_routes, new_spec
+
+from ..auth import CREDENTIAL_ENDPOINTS, SESSION_COOKIE
+from .merge import PREFIX, merge, service_part
+
+NOT_DOCUMENTED = {"commands.forward", "apidocs.openapi_json", "apidocs.docs_page"}
+AUTHENTICATED = [{"bearerAuth": []}, {"sessionCookie": []}]
+OPTIONAL = [{}, *AUTHENTICATED]
+DESCRIPTION = (
+    "The Interactive Charter's public API. Reads are open to everyone. Writes need an account: send an API token"
+    " as `Authorization: Bearer <token>`, or sign in and send the session cookie together with the session's"
+    " CSRF token in `X-CSRF-Token`. Commands answer with a `consistency_token`: pass it to a read"
+    " (`?consistency_token=`) to read your own write. Every error has the shape `{code, message, errors}`."
+    " Reads carry weak ETags; send `If-None-Match` to get 304 when nothing changed."
+)
+PAGE_QUERY = [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+              {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}}]
+CONSISTENCY_QUERY = {"name": "consistency_token", "in": "query", "schema": {"type": "string", "pattern": "^.+@[0-9]+$"},
+                     "description": "a command's consistency token: wait until the read includes that write"}
+
+
+def gateway_spec(app: Flask) -> dict[str, Any]:
+    """The gateway's own routes under /api/v1 as an OpenAPI 3 document."""
+    spec = new_spec("Interactive Charter API", DESCRIPTION)
+    spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
+                                                   "description": "an API token from POST /api/v1/tokens"})
+    spec.components.security_scheme("sessionCookie", {"type": "apiKey", "in": "cookie", "name": SESSION_COOKIE,
+                                                      "description": "signed in; writes also need X-CSRF-Token"})
+    add_routes(spec, app, include=lambda rule, method: _documented(rule), extra=lambda rule, m: _details(app, rule, m))
+    return spec.to_dict()
+
+
+def _documented(rule: Rule) -> bool:
+    return rule.rule.startswith(PREFIX + "/") and rule.endpoint not in NOT_DOCUMENTED
+
+
+def _details(app: Flask, rule: Rule, method: str) -> dict[str, Any]:
+    if method in UNSAFE:
+        return {"security": OPTIONAL if rule.endpoint in CREDENTIAL_ENDPOINTS else AUTHENTICATED}
+    view = app.view_functions[rule.endpoint]
+    marks = getattr(view, "openapi", {})
+    params = [] if marks.get("query") is not None else _query_params(app, rule, view)
+    details: dict[str, Any] = {"security": OPTIONAL}
+    if params:
+        details["parameters"] = params
+    return details
+
+
+def _query_params(app: Flask, rule: Rule, view: Callable) -> list[dict[str, Any]]:
+    # The query parameters every read route shares are found from what the route's code calls (paging,
+    # read-your-writes in its blueprint's before_request): routes need no annotation to be documented.
+    params = list(PAGE_QUERY) if "page_args" in _names(view) else []
+    blueprint = rule.endpoint.rpartition(".")[0]
+    if any("wait_for_request_token" in _names(f) for f in app.before_request_funcs.get(blueprint, ())):
+        params.append(CONSISTENCY_QUERY)
+    return params
+
+
+def _names(fn: Callable) -> tuple[str, ...]:
+    code = getattr(inspect.unwrap(fn), "__code__", None)
+    return code.co_names if code else ()
+
+
+class ApiDocument:
+    """The merged document, rebuilt at most every `ttl_s` seconds; a service that cannot answer is left out."""
+
+    def __init__(self, app: Flask, fetch: Callable[[str], dict[str, Any] | None], owners: Mapping[str, str],
+                 ttl_s: float = 60.0) -> None:
+        self.app, self.fetch, self.owners, self.ttl_s = app, fetch, owners, ttl_s
+        self._built: tuple[float, dict[str, Any]] | None = None
+
+    def get(self) -> dict[str, Any]:
+        """The current document."""
+        if self._built and time.monotonic() - self._built[0] < self.ttl_s:
+            return self._built[1]
+        services = sorted(set(self.owners.values()))
+        specs = {s: self.fetch(s) for s in services}
+        parts = [service_part(spec, s, self.owners) for s, spec in specs.items() if spec]
+        document = merge(gateway_spec(self.app), parts)
+        for item in document["paths"].values():
+            for method, op in item.items():
+                if method in UNSAFE:
+                    op.setdefault("security", AUTHENTICATED)
+        if all(specs.values()):
+            self._built = (time.monotonic(), document)
+        return document

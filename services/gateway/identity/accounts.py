@@ -1,0 +1,112 @@
+"""Accounts: an e-mail, an argon2 password hash, the roles granted, and who granted or revoked them when."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from psycopg.errors import UniqueViolation
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from . import roles
+from .credentials import hash_password, needs_rehash, normalise_email, verify_password
+
+
+class EmailTaken(Exception):
+    """An account with this e-mail already exists."""
+
+
+@dataclass(frozen=True)
+class Account:
+    account_id: str
+    roles: frozenset[str]
+    created_at: datetime
+
+
+class Accounts:
+    """Accounts in `gateway_auth`; the pool's search_path selects that schema."""
+
+    def __init__(self, pool: ConnectionPool) -> None:
+        self.pool = pool
+
+    def create(self, email: str, password: str) -> str:
+        """Open an account and return its id, or raise EmailTaken."""
+        account_id = str(uuid.uuid4())
+        try:
+            with self.pool.connection() as conn:
+                conn.execute("INSERT INTO accounts (account_id, email, password_hash) VALUES (%s, %s, %s)",
+                             [account_id, normalise_email(email), hash_password(password)])
+        except UniqueViolation:
+            raise EmailTaken() from None
+        return account_id
+
+    def find(self, email: str) -> str | None:
+        """The id of the account with this e-mail, if any."""
+        with self.pool.connection() as conn:
+            row = conn.execute("SELECT account_id FROM accounts WHERE email = %s", [normalise_email(email)]).fetchone()
+        return row[0] if row else None
+
+    def authenticate(self, email: str, password: str) -> str | None:
+        """The account id when the e-mail and password match, else None (in about the same time either way)."""
+        with self.pool.connection() as conn:
+            row = conn.execute("SELECT account_id, password_hash FROM accounts WHERE email = %s",
+                               [normalise_email(email)]).fetchone()
+        account_id, password_hash = row if row else (None, None)
+        if not verify_password(password_hash, password):
+            return None
+        if needs_rehash(password_hash):
+            self.set_password(account_id, password)
+        return account_id
+
+    def check_password(self, account_id: str, password: str) -> bool:
+        """Whether this is the account's current password."""
+        with self.pool.connection() as conn:
+            row = conn.execute("SELECT password_hash FROM accounts WHERE account_id = %s", [account_id]).fetchone()
+        return verify_password(row[0] if row else None, password)
+
+    def set_password(self, account_id: str, password: str) -> None:
+        """Replace the account's password."""
+        with self.pool.connection() as conn:
+            conn.execute("UPDATE accounts SET password_hash = %s WHERE account_id = %s",
+                         [hash_password(password), account_id])
+
+    def get(self, account_id: str) -> Account | None:
+        """The account with its effective roles, or None."""
+        with self.pool.connection() as conn:
+            row = conn.execute(
+                "SELECT a.created_at, coalesce(array_agg(r.role) FILTER (WHERE r.role IS NOT NULL), '{}')"
+                " FROM accounts a LEFT JOIN account_roles r USING (account_id) WHERE a.account_id = %s"
+                " GROUP BY a.account_id", [account_id]).fetchone()
+        return Account(account_id, roles.effective(set(row[1])), row[0]) if row else None
+
+    def grant(self, account_id: str, role: str, by: str) -> bool:
+        """Grant a role, recording who did it; False when the account already held it."""
+        with self.pool.connection() as conn:
+            added = conn.execute("INSERT INTO account_roles (account_id, role) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                                 [account_id, role]).rowcount
+            if added:
+                self._record(conn, account_id, role, "granted", by)
+        return bool(added)
+
+    def revoke(self, account_id: str, role: str, by: str) -> bool:
+        """Revoke a role, recording who did it; False when the account did not hold it."""
+        with self.pool.connection() as conn:
+            removed = conn.execute("DELETE FROM account_roles WHERE account_id = %s AND role = %s",
+                                   [account_id, role]).rowcount
+            if removed:
+                self._record(conn, account_id, role, "revoked", by)
+        return bool(removed)
+
+    def role_changes(self, account_id: str) -> list[dict[str, Any]]:
+        """Every grant and revocation of the account's roles, oldest first."""
+        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            return cur.execute("SELECT role, change, changed_by, changed_at FROM role_changes WHERE account_id = %s"
+                               " ORDER BY change_id", [account_id]).fetchall()
+
+    @staticmethod
+    def _record(conn, account_id: str, role: str, change: str, by: str) -> None:
+        conn.execute("INSERT INTO role_changes (account_id, role, change, changed_by) VALUES (%s, %s, %s, %s)",
+                     [account_id, role, change, by])

@@ -1,0 +1,68 @@
+"""The `gateway_auth` schema: accounts, roles and their audit trail, sessions, API tokens, limits."""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg import sql
+
+SCHEMA = "gateway_auth"
+
+DDL = """
+CREATE TABLE IF NOT EXISTS accounts (
+    account_id    text PRIMARY KEY,
+    email         text NOT NULL UNIQUE,
+    password_hash text,
+    created_at    timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS account_roles (
+    account_id text NOT NULL REFERENCES accounts,
+    role       text NOT NULL,
+    PRIMARY KEY (account_id, role)
+);
+CREATE TABLE IF NOT EXISTS role_changes (
+    change_id  bigserial PRIMARY KEY,
+    account_id text NOT NULL REFERENCES accounts,
+    role       text NOT NULL,
+    change     text NOT NULL CHECK (change IN ('granted', 'revoked')),
+    changed_by text NOT NULL,
+    changed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    session_hash bytea PRIMARY KEY,
+    account_id   text NOT NULL REFERENCES accounts,
+    csrf_token   text NOT NULL,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    expires_at   timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_by_account ON sessions (account_id);
+CREATE TABLE IF NOT EXISTS api_tokens (
+    token_id     text PRIMARY KEY,
+    token_hash   bytea NOT NULL UNIQUE,
+    account_id   text NOT NULL REFERENCES accounts,
+    name         text NOT NULL,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    last_used_at timestamptz,
+    revoked_at   timestamptz
+);
+CREATE INDEX IF NOT EXISTS api_tokens_by_account ON api_tokens (account_id, created_at);
+CREATE TABLE IF NOT EXISTS signin_failures (
+    key               text PRIMARY KEY,
+    failures          integer NOT NULL,
+    window_started_at timestamptz NOT NULL,
+    locked_until      timestamptz
+);
+CREATE TABLE IF NOT EXISTS write_counts (
+    account_id   text NOT NULL,
+    window_start timestamptz NOT NULL,
+    writes       integer NOT NULL,
+    PRIMARY KEY (account_id, window_start)
+);
+"""
+
+
+def migrate(conn: psycopg.Connection, schema: str = SCHEMA) -> None:
+    """Create the schema and its tables (idempotent)."""
+    conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+    conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+    conn.execute(DDL)
+    conn.execute("SET search_path TO DEFAULT")

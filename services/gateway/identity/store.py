@@ -1,0 +1,44 @@
+"""Everything the gateway keeps about identity, built from Settings on its own pool (`gateway_auth`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from psycopg_pool import ConnectionPool
+
+from shared.config import Settings
+from shared.db import connect_pool
+
+from .accounts import Accounts
+from .limits import Limit, SignInLimiter, WriteLimiter
+from .schema import SCHEMA
+from .sessions import Sessions
+from .tokens import ApiTokens
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Accounts, sessions, API tokens and limits, sharing one pool."""
+
+    pool: ConnectionPool
+    accounts: Accounts
+    sessions: Sessions
+    tokens: ApiTokens
+    signin_limits: SignInLimiter
+    write_limits: WriteLimiter
+    email_salt: str
+
+
+def build(settings: Settings, pool: ConnectionPool | None = None) -> Identity:
+    """The identity store on `pool`, or on a new pool whose search_path is `gateway_auth`."""
+    pool = pool or connect_pool(settings.database_url, max_size=8, name="gateway-auth", search_path=SCHEMA)
+    signin = {
+        "email": Limit(settings.signin_max_failures, settings.signin_window_s, settings.signin_lockout_s),
+        "ip": Limit(settings.signin_ip_max_failures, settings.signin_window_s, settings.signin_lockout_s),
+    }
+    return Identity(
+        pool=pool, accounts=Accounts(pool), sessions=Sessions(pool, settings.session_ttl_s), tokens=ApiTokens(pool),
+        signin_limits=SignInLimiter(pool, signin),
+        write_limits=WriteLimiter(pool, Limit(settings.write_rate_limit, settings.write_rate_window_s)),
+        email_salt=settings.email_salt,
+    )

@@ -1,0 +1,34 @@
+"""Read model of each pilot's timeline: every event of its stream, in order, as the pilot page lists it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from services.pilots.domain import EVENTS
+
+from .pilots import from_pilots
+
+DDL = """
+CREATE TABLE IF NOT EXISTS pilot_timeline (
+    pilot_id    text NOT NULL,
+    version     integer NOT NULL,
+    occurred_at timestamptz NOT NULL,
+    type        text NOT NULL,
+    actor       text NOT NULL,
+    data        jsonb NOT NULL,
+    PRIMARY KEY (pilot_id, version)
+);
+"""
+
+
+def on_pilot_event(conn, env: dict[str, Any]) -> None:
+    conn.execute(
+        "INSERT INTO pilot_timeline (pilot_id, version, occurred_at, type, actor, data)"
+        " VALUES (%s, %s, %s, %s, %s, %s)",
+        [env["stream_id"], env["version"], env["occurred_at"], env["type"], env["actor"], Jsonb(env["data"])],
+    )
+
+
+HANDLERS = from_pilots({cls.type_name(): on_pilot_event for cls in EVENTS})

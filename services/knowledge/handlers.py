@@ -1,0 +1,125 @@
+"""Command handlers: load the page, let the domain decide, append with the expected version."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from shared.envelope import CommandMeta
+from shared.events import Event, replay
+from shared.eventstore import AppendResult, EventStore
+
+from . import photostore
+from .conflicts import explaining_stale_edits
+from .domain import EVENTS, EVOLVE, barriers, solutions, watchlists
+from .domain.errors import Conflict, NotFound
+from .domain.model import BARRIER, SOLUTION, Item
+from .domain.photos import AttachPhoto, decide_attach_photo, find_photo
+
+Decide = Callable[..., list[Event]]
+
+
+def now() -> datetime:
+    """The clock every decision is taken at."""
+    return datetime.now(UTC)
+
+
+def load_page(store: EventStore, kind: str, item_id: str) -> tuple[Item, int]:
+    """A barrier or solution and its stream version, or NotFound naming `<kind>_id`."""
+    envelopes = store.read_stream(item_id)
+    if not envelopes or envelopes[0]["stream_type"] != kind:
+        raise NotFound(f"there is no {kind} {item_id}", field=f"{kind}_id")
+    events = (EVENTS.from_data(e["type"], e["data"]) for e in envelopes)
+    return replay(EVOLVE[kind], events, None), len(envelopes)
+
+
+def revision_after(item: Item, events: list[Event]) -> int:
+    """The page's current revision once `events` are applied."""
+    return events[0].revision if events else item.current.number
+
+
+def propose_barrier(store: EventStore, barrier_id: str, command: barriers.ProposeBarrier,
+                    meta: CommandMeta) -> AppendResult:
+    """Propose a new barrier at revision 1."""
+    events = barriers.decide_propose_barrier(None, command, barrier_id=barrier_id, now=now())
+    return store.append(BARRIER, barrier_id, 0, events, meta)
+
+
+def propose_solution(store: EventStore, solution_id: str, command: solutions.ProposeSolution,
+                     meta: CommandMeta) -> AppendResult:
+    """Propose a new solution to barriers that exist and are visible."""
+    require_barriers(store, command.barrier_ids)
+    events = solutions.decide_propose_solution(None, command, solution_id=solution_id, now=now())
+    return store.append(SOLUTION, solution_id, 0, events, meta)
+
+
+def revise_page(store: EventStore, kind: str, item_id: str, decide: Decide, command,
+                meta: CommandMeta) -> tuple[AppendResult, int]:
+    """Edit, restore or revert: a new revision, or a 409 showing what changed since the editor's one."""
+    item, version = load_page(store, kind, item_id)
+    if isinstance(command, solutions.EditSolution):
+        require_barriers(store, set(command.barrier_ids) - set(item.current.content.barrier_ids))
+    with explaining_stale_edits(item):
+        events = decide(item, command, now=now())
+    return store.append(kind, item_id, version, events, meta), revision_after(item, events)
+
+
+def act_on_page(store: EventStore, kind: str, item_id: str, decide: Decide, command, meta: CommandMeta,
+                **ids: str) -> AppendResult:
+    """Any other command a page takes: endorse, flag, hide, protect, comment..."""
+    item, version = load_page(store, kind, item_id)
+    return store.append(kind, item_id, version, decide(item, command, now=now(), **ids), meta)
+
+
+def attach_photo(store: EventStore, kind: str, item_id: str, command: AttachPhoto, meta: CommandMeta) -> AppendResult:
+    """Store the cleaned image's bytes and record the attachment, in one transaction."""
+    item, version = load_page(store, kind, item_id)
+    events = decide_attach_photo(item, command, now=now())
+    with store.pool.connection() as conn:
+        photostore.save(conn, store.schema, command.image)
+        return store.append(kind, item_id, version, events, meta, conn=conn)
+
+
+def watch_page(store: EventStore, kind: str, item_id: str, command: watchlists.WatchPage,
+               meta: CommandMeta) -> AppendResult:
+    """Put a page on the actor's watch list."""
+    item, _ = load_page(store, kind, item_id)
+    stream = watchlists.stream_id(command.actor)
+    watchlist, version = store.load(EVENTS, watchlists.evolve, stream)
+    events = watchlists.decide_watch(watchlist, item, command, now=now())
+    return store.append(watchlists.STREAM_TYPE, stream, version, events, meta)
+
+
+def unwatch_page(store: EventStore, command: watchlists.UnwatchPage, meta: CommandMeta) -> AppendResult:
+    """Take a page off the actor's watch list."""
+    stream = watchlists.stream_id(command.actor)
+    watchlist, version = store.load(EVENTS, watchlists.evolve, stream)
+    events = watchlists.decide_unwatch(watchlist, command, now=now())
+    return store.append(watchlists.STREAM_TYPE, stream, version, events, meta)
+
+
+def require_barriers(store: EventStore, barrier_ids) -> None:
+    """Refuse a solution naming a barrier that does not exist or is hidden."""
+    for barrier_id in sorted(barrier_ids):
+        try:
+            barrier, _ = load_page(store, BARRIER, barrier_id)
+        except NotFound:
+            raise NotFound(f"there is no barrier {barrier_id}", field="barrier_ids") from None
+        if barrier.hidden:
+            raise Conflict(f"barrier {barrier_id} is hidden by a moderator", field="barrier_ids")
+
+
+def visible_photo(store: EventStore, sha256: str, roles: frozenset[str]) -> tuple[str, bytes] | None:
+    """A photo's type and bytes if a visible page carries it (any page, for moderators and auditors)."""
+    with store.pool.connection() as conn:
+        photo = photostore.load(conn, store.schema, sha256)
+        pages = photostore.pages_with(conn, store.schema, sha256)
+    if photo is None:
+        return None
+    if roles & {"moderator", "auditor"}:
+        return photo
+    for kind, item_id in pages:
+        item, _ = load_page(store, kind, item_id)
+        if not item.hidden and find_photo(item, sha256) is not None:
+            return photo
+    return None

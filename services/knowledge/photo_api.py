@@ -1,0 +1,78 @@
+"""Photo routes: upload (raw image body or multipart form), and serving the bytes of visible photos."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+from flask import Blueprint, Response, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from shared.config import Settings
+from shared.eventstore import EventStore
+from shared.http import RequestRefused, actor_roles, command_meta, error
+from shared.openapi import documented
+
+from . import handlers
+from .domain.images import clean_image
+from .domain.photos import AttachPhoto
+from .edge import accepted, actor
+from .page_api import KIND, PAGE
+
+# Room for a multipart form's boundaries and the alt text around an image of the maximum size.
+FORM_OVERHEAD = 64 * 1024
+# The bytes never change under a hash, but a page can be hidden: a day bounds how long caches may
+# keep serving a photo after a moderator hid it, while revalidation by ETag stays cheap.
+CACHE_CONTROL = "public, max-age=86400"
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+UPLOAD = {"required": True, "content": {
+    "image/jpeg": BINARY, "image/png": BINARY, "image/webp": BINARY,
+    "multipart/form-data": {"schema": {"type": "object", "required": ["image"], "properties": {
+        "image": {"type": "string", "format": "binary"}, "alt_text": {"type": "string", "maxLength": 500}}}},
+}}
+
+
+def register(bp: Blueprint, store: EventStore, settings: Settings) -> None:
+    """Add the photo routes to the knowledge blueprint."""
+
+    @bp.post(f"{PAGE}/photos")
+    @documented(request_body=UPLOAD)
+    def attach_photo(kinds, item_id):
+        """Attach a JPEG, PNG or WebP photo with its alt text; metadata such as GPS is stripped."""
+        data, alt_text = upload(settings.max_image_bytes)
+        image = clean_image(data, settings.max_image_bytes)
+        command = AttachPhoto(actor(), image, alt_text, actor_roles())
+        result = handlers.attach_photo(store, KIND[kinds], str(item_id), command, command_meta())
+        return accepted(result, **{f"{KIND[kinds]}_id": str(item_id)}, sha256=image.sha256,
+                        media_type=image.media_type, size=image.size)
+
+    @bp.get("/photos/<string(length=64):sha256>")
+    def photo(sha256):
+        """The bytes of a photo that a visible page carries."""
+        found = handlers.visible_photo(store, sha256.lower(), actor_roles())
+        if found is None:
+            return error(404, "not_found", "no visible photo has this hash", {"sha256": ["unknown or hidden photo"]})
+        response = Response(found[1], mimetype=found[0])
+        response.set_etag(sha256.lower())
+        response.headers["Cache-Control"] = CACHE_CONTROL
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response.make_conditional(request)
+
+
+def upload(max_bytes: int) -> tuple[bytes, str]:
+    """The uploaded bytes and their alt text, from a raw image body or a multipart form field `image`."""
+    request.max_content_length = max_bytes + FORM_OVERHEAD
+    try:
+        if request.mimetype == "multipart/form-data":
+            file = request.files.get("image")
+            if file is None:
+                raise RequestRefused(422, "validation_failed", "attach the image as the form field 'image'",
+                                     {"image": ["missing form field"]})
+            return file.read(), request.form.get("alt_text", "")
+        if not request.mimetype.startswith("image/") and request.mimetype != "application/octet-stream":
+            raise RequestRefused(415, "unsupported_media_type", "send an image body (image/*) or a multipart form",
+                                 {"image": ["send image/jpeg, image/png or image/webp"]})
+        alt_text = request.args.get("alt_text") or unquote(request.headers.get("X-Alt-Text", ""))
+        return request.get_data(), alt_text
+    except RequestEntityTooLarge:
+        raise RequestRefused(413, "image_too_large", f"the image must be at most {max_bytes} bytes",
+                             {"image": [f"larger than {max_bytes} bytes"]}) from None

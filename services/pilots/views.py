@@ -1,0 +1,110 @@
+"""The pilots service's own tables of what it learnt from the log, read back into the domain's views.
+
+`subscriptions.py` writes these tables from pledge and knowledge events; the command handlers read
+them. Nothing here reads another service's tables or calls another service.
+
+Organisation identity: `organisation_id` is the organisation's name as the pledge compares it for
+uniqueness — NFKC-normalised, case-folded, runs of whitespace made one space (see `organisation_id`).
+A signature's stream id also derives from it, but per charter version, so it cannot name an
+organisation across versions; the canonical name can, and a pilot lead can type it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from .domain.known_barriers import KnownBarrier, KnownBarriers, KnownSolution
+from .domain.signatories import Signatories, Signatory
+
+SCHEMA = "pilots"
+
+DDL = """
+CREATE TABLE IF NOT EXISTS pilots.signature_requests (
+    signature_id      text PRIMARY KEY,
+    organisation_id   text NOT NULL,
+    organisation_name text NOT NULL,
+    organisation_type text NOT NULL,
+    charter_id        text NOT NULL,
+    version           integer NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pilots.signatories (
+    organisation_id   text PRIMARY KEY,
+    organisation_name text NOT NULL,
+    organisation_type text NOT NULL,
+    live              jsonb NOT NULL,
+    ever_signed       boolean NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pilots.known_barriers (
+    barrier_id text PRIMARY KEY,
+    title      text NOT NULL,
+    hidden     boolean NOT NULL DEFAULT false
+);
+CREATE TABLE IF NOT EXISTS pilots.known_solutions (
+    solution_id text NOT NULL,
+    barrier_id  text NOT NULL,
+    title       text NOT NULL,
+    PRIMARY KEY (solution_id, barrier_id)
+);
+CREATE TABLE IF NOT EXISTS pilots.known_revisions (
+    item_id     text NOT NULL,
+    revision    integer NOT NULL,
+    title       text NOT NULL,
+    barrier_ids jsonb,
+    PRIMARY KEY (item_id, revision)
+);
+"""
+
+
+def organisation_id(name: str) -> str:
+    """The organisation's id: its canonical name, exactly as the pledge canonicalises it."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def migrate(conn: psycopg.Connection) -> None:
+    """Create the view tables if missing (the schema comes with the event store)."""
+    conn.execute(DDL)
+
+
+def signatories_of(conn: psycopg.Connection, organisation: str) -> Signatories:
+    """The signatories view, holding just the one organisation if the pledge events named it."""
+    row = conn.execute(
+        "SELECT organisation_id, organisation_name, organisation_type, live, ever_signed"
+        " FROM pilots.signatories WHERE organisation_id = %s", [organisation],
+    ).fetchone()
+    if row is None:
+        return Signatories()
+    live = frozenset((charter_id, version) for charter_id, version in row[3])
+    return Signatories({row[0]: Signatory(row[0], row[1], row[2], live, row[4])})
+
+
+def known_barriers_of(conn: psycopg.Connection, barrier_id: str, solution_id: str | None = None) -> KnownBarriers:
+    """The knowledge view holding one barrier and, if given, one solution, as far as the log told us."""
+    barriers, solutions = {}, {}
+    row = conn.execute("SELECT title, hidden FROM pilots.known_barriers WHERE barrier_id = %s", [barrier_id]).fetchone()
+    if row is not None:
+        barriers[barrier_id] = KnownBarrier(barrier_id, row[0], row[1])
+    if solution_id:
+        # A solution may address several barriers; the domain asks "does it belong to this one?",
+        # so the row for this barrier is preferred when there is one.
+        found = conn.execute(
+            "SELECT barrier_id, title FROM pilots.known_solutions WHERE solution_id = %s"
+            " ORDER BY barrier_id <> %s, barrier_id LIMIT 1", [solution_id, barrier_id],
+        ).fetchone()
+        if found is not None:
+            solutions[solution_id] = KnownSolution(solution_id, found[0], found[1])
+    return KnownBarriers(barriers, solutions)
+
+
+def load_signatories(pool: ConnectionPool, organisation: str) -> Signatories:
+    """`signatories_of` on a pooled connection."""
+    with pool.connection() as conn:
+        return signatories_of(conn, organisation)
+
+
+def load_known_barriers(pool: ConnectionPool, barrier_id: str, solution_id: str | None = None) -> KnownBarriers:
+    """`known_barriers_of` on a pooled connection."""
+    with pool.connection() as conn:
+        return known_barriers_of(conn, barrier_id, solution_id)

@@ -1,0 +1,53 @@
+"""Signing attempts counted per canonical e-mail and per client address, in `pledge.signing_attempts`."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime
+
+import psycopg
+from psycopg import sql
+
+from .domain.abuse import RateLimits, check_rate_limit
+
+DDL = """
+CREATE TABLE IF NOT EXISTS {schema}.signing_attempts (
+    email_hash   text NOT NULL,
+    ip_hash      text NOT NULL,
+    attempted_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS signing_attempts_by_email ON {schema}.signing_attempts (email_hash, attempted_at);
+CREATE INDEX IF NOT EXISTS signing_attempts_by_ip ON {schema}.signing_attempts (ip_hash, attempted_at);
+"""
+
+
+class SigningGuard:
+    """Admits a signing request while its e-mail and client address have attempts left in the window."""
+
+    def __init__(self, schema: str, salt: str, limits: RateLimits | None = None) -> None:
+        self._table = sql.SQL("{}.signing_attempts").format(sql.Identifier(schema))
+        self.salt, self.limits = salt, limits or RateLimits()
+
+    def admit(self, conn: psycopg.Connection, email_hash: str, client_ip: str, now: datetime) -> None:
+        """Count this attempt, or raise RateLimited (429) and let the caller's transaction roll back.
+
+        Call it after the event store's append in the same transaction: the append holds the store's
+        lock until commit, so concurrent requests count one after another and none slips past the limit.
+        """
+        # The address is keyed-hashed like the e-mail: the table never holds who connected from where.
+        ip_hash = hmac.new(self.salt.encode(), client_ip.encode(), hashlib.sha256).hexdigest()
+        since = now - self.limits.window
+        by_email, by_ip = conn.execute(
+            sql.SQL(
+                "SELECT count(*) FILTER (WHERE email_hash = %s), count(*) FILTER (WHERE ip_hash = %s)"
+                " FROM {} WHERE attempted_at > %s AND (email_hash = %s OR ip_hash = %s)"
+            ).format(self._table),
+            [email_hash, ip_hash, since, email_hash, ip_hash],
+        ).fetchone()
+        check_rate_limit(by_email, by_ip, self.limits)
+        conn.execute(sql.SQL("DELETE FROM {} WHERE attempted_at <= %s").format(self._table), [since])
+        conn.execute(
+            sql.SQL("INSERT INTO {} (email_hash, ip_hash, attempted_at) VALUES (%s, %s, %s)").format(self._table),
+            [email_hash, ip_hash, now],
+        )

@@ -1,0 +1,85 @@
+"""The public API describes itself: an OpenAPI 3 document merged from every service, a docs page, ETags."""
+
+import re
+
+import pytest
+from openapi_spec_validator import validate
+
+CREDENTIAL_OPERATIONS = {("post", "/api/v1/accounts"), ("post", "/api/v1/session"), ("post", "/api/v1/tokens")}
+
+
+@pytest.fixture(scope="module")
+def document(stack, settings):
+    from .clients import WebClient
+
+    r = WebClient(f"http://{settings.host}:{settings.gateway_port}", anonymous=True).request(
+        "GET", "/api/v1/openapi.json")
+    assert r.status == 200
+    return r.body
+
+
+def test_the_api_document_is_valid_openapi_3(document):
+    validate(document)
+
+    assert document["openapi"].startswith("3.")
+
+
+def test_the_api_document_lists_the_commands_of_every_service_and_the_gateways_reads(document):
+    paths = document["paths"]
+
+    assert "post" in paths["/api/v1/charters"] and "get" in paths["/api/v1/charters"]
+    assert "post" in paths["/api/v1/charters/{charter_id}/drafts"]
+    assert "post" in paths["/api/v1/barriers"] and "post" in paths["/api/v1/barriers/{item_id}/hide"]
+    assert "post" in paths["/api/v1/pilots"]
+    assert "get" in paths["/api/v1/charters/{charter_id}"] and "post" in paths["/api/v1/session"]
+    body = paths["/api/v1/charters"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert document["components"]["schemas"][body.rsplit("/", 1)[1]]["required"] == ["purpose", "title"]
+
+
+def test_paged_reads_document_their_paging_parameters(document):
+    params = {p["name"] for p in document["paths"]["/api/v1/charters"]["get"].get("parameters", [])}
+
+    assert {"limit", "offset", "consistency_token"} <= params
+
+
+def test_every_command_in_the_document_refuses_an_anonymous_caller_with_401(document, web):
+    anonymous = web.anonymous()
+    commands = [(m, p) for p, item in document["paths"].items() for m in item if m in ("post", "put", "patch", "delete")
+                and (m, p) not in CREDENTIAL_OPERATIONS]
+
+    replies = {(m, p): anonymous.request(m.upper(), re.sub(r"\{[^}]+\}", "00000000-0000-4000-8000-000000000000", p),
+                                         {}) for m, p in commands}
+
+    assert len(commands) > 20
+    assert {k: r.status for k, r in replies.items() if r.status != 401} == {}
+    assert all(r.body["code"] in ("unauthenticated",) for r in replies.values())
+
+
+def test_the_docs_page_is_self_contained_html_listing_the_operations(web):
+    r = web.anonymous().request("GET", "/api/v1/docs")
+
+    assert r.status == 200 and r.headers["Content-Type"].startswith("text/html")
+    assert "<code>/api/v1/charters/{charter_id}/drafts</code>" in r.body
+    assert "<script" not in r.body and "http://" not in r.body and "https://" not in r.body
+    assert "default-src 'none'" in r.headers["Content-Security-Policy"]
+
+
+def test_a_read_carries_a_weak_etag_and_an_unchanged_read_answers_304(web):
+    created = web.create_charter().body
+    charter_id, first = created["charter_id"], web.read_charter(created["charter_id"], created["consistency_token"])
+
+    again = web.request("GET", f"/api/v1/charters/{charter_id}", headers={"If-None-Match": first.headers["ETag"]})
+
+    assert first.status == 200 and first.headers["ETag"].startswith('W/"')
+    assert again.status == 304 and again.body is None and again.headers["ETag"] == first.headers["ETag"]
+
+
+def test_a_changed_read_answers_200_with_a_new_etag(web):
+    created = web.create_charter().body
+    charter_id, first = created["charter_id"], web.read_charter(created["charter_id"], created["consistency_token"])
+    token = web.propose_draft(charter_id, "A new draft changes the charter's page.").body["consistency_token"]
+
+    changed = web.request("GET", f"/api/v1/charters/{charter_id}", headers={"If-None-Match": first.headers["ETag"]},
+                          consistency_token=token)
+
+    assert changed.status == 200 and changed.headers["ETag"] != first.headers["ETag"]

@@ -1,0 +1,136 @@
+"""A council system that cannot run a Kafka consumer takes webhooks: signed, retried, ordered, pausable."""
+
+import time
+import uuid
+
+import pytest
+
+from services.gateway.webhooks.signing import verify
+from shared.hashchain import chain_hash
+
+from .council import Receiver, eventually
+
+PLEDGE = ("charter.pledge.v1",)
+CHARTER_EVENTS = ("CharterCreated", "RoundOpened", "DraftProposed")
+
+
+def delivery_log(web, webhook_id: str) -> list[dict]:
+    return web.read_webhook_deliveries(webhook_id, limit="100").body["items"]
+
+
+def test_deliveries_arrive_signed_and_in_stream_order_each_retried_with_backoff_after_failures(web, settings):
+    with Receiver(fail_each=2) as council:
+        hook = web.register_webhook(council.url, topics=PLEDGE, types=CHARTER_EVENTS)
+        charter = web.create_charter(title=f"Hooked {uuid.uuid4()}").body
+        draft = web.propose_draft(charter["charter_id"], "Signed, sealed, delivered.").body
+
+        requests = council.wait_for(3, charter["charter_id"], draft["draft_id"])
+
+    assert hook.status == 201 and hook.body["secret"].startswith("whsec_"), hook.body
+    assert [(r.envelope["type"], r.status) for r in requests if r.envelope["stream_id"] == charter["charter_id"]] == [
+        ("CharterCreated", 500), ("CharterCreated", 500), ("CharterCreated", 200),
+        ("RoundOpened", 500), ("RoundOpened", 500), ("RoundOpened", 200)]
+    for r in requests:
+        assert verify(hook.body["secret"], r.headers["X-Charter-Signature"], r.body)
+        assert abs(int(r.headers["X-Charter-Signature"].split(",")[0][2:]) - r.at) < 300
+        assert r.headers["X-Charter-Event-Id"] == r.envelope["event_id"]
+        assert r.envelope["hash"] == chain_hash(r.envelope["prev_hash"], r.envelope)
+    log = {d["event_id"]: d for d in delivery_log(web, hook.body["webhook_id"])}
+    for r in requests:
+        d = log[r.envelope["event_id"]]
+        assert d["status"] == "delivered" and d["attempts"] == 3
+        assert [a["response_code"] for a in d["attempt_log"]] == [500, 500, 200]
+        first, second, third = d["attempt_log"]
+        assert first["retry_in_ms"] <= settings.webhook_backoff_base_s * 1000
+        assert second["retry_in_ms"] <= settings.webhook_backoff_base_s * 2000 and third["retry_in_ms"] is None
+
+
+def test_a_paused_webhook_holds_its_deliveries_and_catches_up_in_order_when_resumed(web):
+    with Receiver() as council:
+        hook = web.register_webhook(council.url, topics=PLEDGE, types=CHARTER_EVENTS).body
+        paused = web.pause_webhook(hook["webhook_id"])
+        charter = web.create_charter(title=f"Paused {uuid.uuid4()}").body
+        held = eventually(lambda: [d for d in delivery_log(web, hook["webhook_id"]) if d["status"] == "pending"
+                                   and d["stream_id"] == charter["charter_id"]][1:])
+        time.sleep(1)
+        sent_while_paused = council.of_streams(charter["charter_id"])
+
+        resumed = web.resume_webhook(hook["webhook_id"])
+        requests = council.wait_for(2, charter["charter_id"])
+
+    assert paused.status == 200 and paused.body["paused"] is True
+    assert held and sent_while_paused == []
+    assert resumed.status == 200 and resumed.body["paused"] is False
+    assert [(r.envelope["type"], r.status) for r in requests] == [("CharterCreated", 200), ("RoundOpened", 200)]
+
+
+def test_a_receiver_that_always_fails_ends_in_the_dead_letters_and_can_be_redelivered(web, settings):
+    with Receiver(always_fail=True) as council:
+        hook = web.register_webhook(council.url, topics=PLEDGE, types=("CharterCreated",)).body
+        charter = web.create_charter(title=f"Dead letter {uuid.uuid4()}").body
+        dead = eventually(lambda: web.read_dead_letters(hook["webhook_id"]).body["items"])
+        council.always_fail = False
+
+        redelivered = web.redeliver_dead_letter(hook["webhook_id"], dead[0]["delivery_id"])
+        requests = council.wait_for(1, charter["charter_id"])
+
+    assert [d["type"] for d in dead] == ["CharterCreated"]
+    assert dead[0]["attempts"] == settings.webhook_max_attempts
+    assert [a["response_code"] for a in dead[0]["attempt_log"]] == [500] * settings.webhook_max_attempts
+    assert redelivered.status == 202
+    assert [r.status for r in requests] == [500] * settings.webhook_max_attempts + [200]
+    assert web.read_dead_letters(hook["webhook_id"]).body["items"] == []
+
+
+def test_deliveries_survive_a_dispatcher_restart_and_none_is_sent_twice(web, stack):
+    with Receiver() as council:
+        hook = web.register_webhook(council.url, topics=PLEDGE, types=CHARTER_EVENTS).body
+        before = web.create_charter(title=f"Before restart {uuid.uuid4()}").body
+        council.wait_for(2, before["charter_id"])
+        stack.stop("webhook-dispatcher")
+        during = web.create_charter(title=f"During restart {uuid.uuid4()}").body
+        stack.start("webhook-dispatcher")
+
+        requests = council.wait_for(4, before["charter_id"], during["charter_id"], timeout_s=60)
+        time.sleep(1)
+        requests = council.of_streams(before["charter_id"], during["charter_id"])
+
+    event_ids = [r.envelope["event_id"] for r in requests]
+    assert len(event_ids) == len(set(event_ids)) == 4
+    assert all(r.status == 200 for r in requests)
+    assert [h["webhook_id"] for h in web.read_webhooks().body["items"]] == [hook["webhook_id"]]
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"url": "ftp://council.example/hook"}, "url"),
+    ({"url": "javascript:alert(1)"}, "url"),
+    ({"url": "http://169.254.10.20/hook"}, "url"),
+    ({"url": "http://[fe80::1]/hook"}, "url"),
+    ({"url": "http://169.254.169.254/latest/meta-data/"}, "url"),
+    ({"url": "http://[fd00:ec2::254]/latest/meta-data/"}, "url"),
+    ({"url": "http://metadata.google.internal/computeMetadata/v1/"}, "url"),
+    ({"url": "http://127.0.0.1:9/hook", "topics": ["charter.secrets.v1"]}, "topics"),
+    ({"url": "http://127.0.0.1:9/hook", "types": ["CharterBurnt"]}, "types"),
+    ({"topics": list(PLEDGE)}, "url"),
+], ids=["not http", "javascript", "link-local", "link-local v6", "metadata", "metadata v6", "metadata by name",
+        "unknown topic", "unknown event type", "no url"])
+def test_a_bad_webhook_is_refused_naming_the_field_and_nothing_is_stored(web, body, field):
+    r = web.request("POST", "/api/v1/webhooks", body)
+
+    assert (r.status, r.body["code"]) == (422, "validation_failed"), r.body
+    assert field in r.body["errors"]
+    assert web.read_webhooks().body["total"] == 0
+
+
+def test_webhooks_belong_to_the_account_that_registered_them(web):
+    hook = web.register_webhook("http://127.0.0.1:9/hook").body
+    someone_else = web.as_user()
+
+    assert web.anonymous().read_webhooks().status == 401
+    assert someone_else.read_webhooks().body["total"] == 0
+    assert someone_else.read_webhook_deliveries(hook["webhook_id"]).status == 404
+    assert someone_else.pause_webhook(hook["webhook_id"]).status == 404
+    assert someone_else.request("DELETE", f"/api/v1/webhooks/{hook['webhook_id']}").status == 404
+    assert "secret" not in web.read_webhooks().body["items"][0]
+    assert web.request("DELETE", f"/api/v1/webhooks/{hook['webhook_id']}").status == 204
+    assert web.read_webhooks().body["total"] == 0
