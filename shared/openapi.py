@@ -48,7 +48,8 @@ def documented(**operation: Any) -> Callable:
     """Decorator: OpenAPI details of a route the URL map cannot show.
 
     `response=` a reply Schema (None: no body), `status=`, `query=` a Schema of query parameters,
-    `request_body=` an OpenAPI requestBody for bodies that are not JSON, `tag=`, `description=`.
+    `request_body=` an OpenAPI requestBody for bodies that are not JSON, `tag=`, `description=`,
+    `authenticated=True` for a read that needs an account.
     """
 
     def mark(view: Callable) -> Callable:

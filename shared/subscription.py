@@ -61,6 +61,9 @@ def main(group: str, schema: str, topics: list[str], handlers: Mapping[str, Hand
     """Run a subscription process: consumer group `group` over `topics`, applied into `schema`."""
     settings = Settings.from_env()
     configure(group, settings.log_level)
+    logging.getLogger("kafka").setLevel("INFO")  # DEBUG-TMP
+    logging.getLogger("kafka.consumer.fetcher").setLevel("DEBUG")  # DEBUG-TMP
+    logging.getLogger().setLevel("DEBUG")  # DEBUG-TMP
     pool = connect_pool(settings.database_url, max_size=2, name=group)
     consumer = kafka.consumer(settings.kafka_bootstrap_servers, topics, group)
     stop = threading.Event()

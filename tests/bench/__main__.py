@@ -43,7 +43,8 @@ def main() -> None:
         broker = start_broker(broker_port, root / "broker.log")
         settings = Settings.from_env(
             {}, database_url=url, kafka_bootstrap_servers=f"127.0.0.1:{broker_port}", internal_token="bench",
-            gateway_port=free_port(), pledge_port=free_port(), knowledge_port=free_port(), pilots_port=free_port())
+            gateway_port=free_port(), pledge_port=free_port(), knowledge_port=free_port(), pilots_port=free_port(),
+            write_rate_limit=10**9)  # one bench account writes flat out
         migrate(url)
         stack = Stack(settings, log_dir=root)
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -17,10 +18,17 @@ class Gateway:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
         self.http = urllib3.PoolManager(maxsize=64, retries=False)
+        self.token = self._account_token()
+
+    def _account_token(self) -> str:
+        """A bench account of its own, acting by API token as any system would."""
+        credentials = {"email": f"bench-{uuid.uuid4().hex[:8]}@example.test", "password": uuid.uuid4().hex}
+        assert self.http.request("POST", self.base_url + "/api/v1/accounts", json=credentials).status == 201
+        return self.http.request("POST", self.base_url + "/api/v1/tokens", json=credentials).json()["token"]
 
     def _post(self, path: str, body: dict) -> dict:
         r = self.http.request("POST", self.base_url + path, body=json.dumps(body).encode(),
-                              headers={"Content-Type": "application/json", "X-Actor": "bench"})
+                              headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"})
         assert r.status == 201, r.data
         return json.loads(r.data)
 

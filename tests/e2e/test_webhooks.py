@@ -14,13 +14,28 @@ PLEDGE = ("charter.pledge.v1",)
 CHARTER_EVENTS = ("CharterCreated", "RoundOpened", "DraftProposed")
 
 
+@pytest.fixture
+def register(web):
+    """Register webhooks as `web`; each is removed after the test, so its dead receiver gets nothing more."""
+    made = []
+
+    def register(url: str, **filters):
+        r = web.register_webhook(url, **filters)
+        made.extend([r.body["webhook_id"]] if r.status == 201 else [])
+        return r
+
+    yield register
+    for webhook_id in made:
+        web.request("DELETE", f"/api/v1/webhooks/{webhook_id}")
+
+
 def delivery_log(web, webhook_id: str) -> list[dict]:
     return web.read_webhook_deliveries(webhook_id, limit="100").body["items"]
 
 
-def test_deliveries_arrive_signed_and_in_stream_order_each_retried_with_backoff_after_failures(web, settings):
+def test_deliveries_arrive_signed_and_in_stream_order_each_retried_with_backoff_after_failures(web, register, settings):
     with Receiver(fail_each=2) as council:
-        hook = web.register_webhook(council.url, topics=PLEDGE, types=CHARTER_EVENTS)
+        hook = register(council.url, topics=PLEDGE, types=CHARTER_EVENTS)
         charter = web.create_charter(title=f"Hooked {uuid.uuid4()}").body
         draft = web.propose_draft(charter["charter_id"], "Signed, sealed, delivered.").body
 
@@ -45,9 +60,9 @@ def test_deliveries_arrive_signed_and_in_stream_order_each_retried_with_backoff_
         assert second["retry_in_ms"] <= settings.webhook_backoff_base_s * 2000 and third["retry_in_ms"] is None
 
 
-def test_a_paused_webhook_holds_its_deliveries_and_catches_up_in_order_when_resumed(web):
+def test_a_paused_webhook_holds_its_deliveries_and_catches_up_in_order_when_resumed(web, register):
     with Receiver() as council:
-        hook = web.register_webhook(council.url, topics=PLEDGE, types=CHARTER_EVENTS).body
+        hook = register(council.url, topics=PLEDGE, types=CHARTER_EVENTS).body
         paused = web.pause_webhook(hook["webhook_id"])
         charter = web.create_charter(title=f"Paused {uuid.uuid4()}").body
         held = eventually(lambda: [d for d in delivery_log(web, hook["webhook_id"]) if d["status"] == "pending"
@@ -64,9 +79,9 @@ def test_a_paused_webhook_holds_its_deliveries_and_catches_up_in_order_when_resu
     assert [(r.envelope["type"], r.status) for r in requests] == [("CharterCreated", 200), ("RoundOpened", 200)]
 
 
-def test_a_receiver_that_always_fails_ends_in_the_dead_letters_and_can_be_redelivered(web, settings):
+def test_a_receiver_that_always_fails_ends_in_the_dead_letters_and_can_be_redelivered(web, register, settings):
     with Receiver(always_fail=True) as council:
-        hook = web.register_webhook(council.url, topics=PLEDGE, types=("CharterCreated",)).body
+        hook = register(council.url, topics=PLEDGE, types=("CharterCreated",)).body
         charter = web.create_charter(title=f"Dead letter {uuid.uuid4()}").body
         dead = eventually(lambda: web.read_dead_letters(hook["webhook_id"]).body["items"])
         council.always_fail = False
@@ -82,9 +97,9 @@ def test_a_receiver_that_always_fails_ends_in_the_dead_letters_and_can_be_redeli
     assert web.read_dead_letters(hook["webhook_id"]).body["items"] == []
 
 
-def test_deliveries_survive_a_dispatcher_restart_and_none_is_sent_twice(web, stack):
+def test_deliveries_survive_a_dispatcher_restart_and_none_is_sent_twice(web, register, stack):
     with Receiver() as council:
-        hook = web.register_webhook(council.url, topics=PLEDGE, types=CHARTER_EVENTS).body
+        hook = register(council.url, topics=PLEDGE, types=CHARTER_EVENTS).body
         before = web.create_charter(title=f"Before restart {uuid.uuid4()}").body
         council.wait_for(2, before["charter_id"])
         stack.stop("webhook-dispatcher")
@@ -122,8 +137,8 @@ def test_a_bad_webhook_is_refused_naming_the_field_and_nothing_is_stored(web, bo
     assert web.read_webhooks().body["total"] == 0
 
 
-def test_webhooks_belong_to_the_account_that_registered_them(web):
-    hook = web.register_webhook("http://127.0.0.1:9/hook").body
+def test_webhooks_belong_to_the_account_that_registered_them(web, register):
+    hook = register("http://127.0.0.1:9/hook").body
     someone_else = web.as_user()
 
     assert web.anonymous().read_webhooks().status == 401

@@ -16,8 +16,7 @@ from ..e2e.clients import WebClient
 ROLES = ("steward", "moderator", "pilot_lead", "auditor", "admin")
 # Failed sign-ins the fuzzer makes come from an address of their own, so they never lock out 127.0.0.1.
 FUZZER_ADDRESS = "203.0.113.7"
-EXAMPLES = 30
-STATS = {}
+EXAMPLES = 5
 
 
 @pytest.fixture(scope="module")
@@ -54,9 +53,8 @@ def fuzz(operation, base_url: str, headers: dict[str, str]) -> None:
     @hypothesis_settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                          phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     def run(case):
-        r = case.call_and_validate(base_url=base_url, headers=headers, timeout=30,
+        case.call_and_validate(base_url=base_url, headers=headers, timeout=30,
                                checks=[not_a_server_error, response_schema_conformance])
-        STATS[(case.operation.label, r.status_code)] = STATS.get((case.operation.label, r.status_code), 0) + 1
 
     run()
 
@@ -74,10 +72,5 @@ def test_every_operation_answers_generated_requests_without_a_server_error_and_a
         except (Exception, BaseExceptionGroup) as exc:  # collected, then reported together below
             failures[operation.label] = f"{type(exc).__name__}: {exc}"[:2000]
 
-    print("operations tried:", tried)
-    import collections
-    print(collections.Counter(k[1] for k in STATS))
-    for k, v in sorted(STATS.items()):
-        print(k, v)
     assert tried > 20
     assert not failures, "\n\n".join(f"{label}:\n{problem}" for label, problem in failures.items())

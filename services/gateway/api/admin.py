@@ -26,7 +26,7 @@ def blueprint(identity: Identity) -> Blueprint:
                         "created_at": account.created_at, "role_changes": accounts.role_changes(account_id)})
 
     @bp.get("/accounts/<uuid:account_id>")
-    @documented(response=s.AccountRoles, tag="admin")
+    @documented(response=s.AccountRoles, tag="admin", authenticated=True)
     def read_account(account_id):
         """An account's roles and the history of their grants and revocations (admins only)."""
         require_role(roles.ADMIN)

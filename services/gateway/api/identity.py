@@ -52,7 +52,7 @@ def blueprint(identity: Identity, settings: Settings) -> Blueprint:
         return signed_in(checked_sign_in(body["email"], body["password"]), 200)
 
     @bp.get("/session")
-    @documented(response=s.SessionReply, tag="identity")
+    @documented(response=s.SessionReply, tag="identity", authenticated=True)
     def who_am_i():
         """The signed-in account, its roles and (with a session) the CSRF token writes must carry."""
         return jsonify(session_reply(require_principal()))
@@ -86,7 +86,7 @@ def blueprint(identity: Identity, settings: Settings) -> Blueprint:
         return jsonify({"token_id": token_id, "name": body["name"], "token": secret}), 201
 
     @bp.get("/tokens")
-    @documented(response=s.TokenList, tag="identity")
+    @documented(response=s.TokenList, tag="identity", authenticated=True)
     def list_tokens():
         """The signed-in account's API tokens, without their secrets."""
         return jsonify({"items": identity.tokens.list(require_principal().account_id)})

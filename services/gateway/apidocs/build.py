@@ -52,7 +52,7 @@ def _details(app: Flask, rule: Rule, method: str) -> dict[str, Any]:
     view = app.view_functions[rule.endpoint]
     marks = getattr(view, "openapi", {})
     params = [] if marks.get("query") is not None else _query_params(app, rule, view)
-    details: dict[str, Any] = {"security": OPTIONAL}
+    details: dict[str, Any] = {"security": AUTHENTICATED if marks.get("authenticated") else OPTIONAL}
     if params:
         details["parameters"] = params
     return details

@@ -27,14 +27,25 @@ log = logging.getLogger(__name__)
 
 # The head of each (subscription, stream): a later event waits while an earlier one is still pending
 # (being tried or waiting to retry); once that one is delivered or dead-lettered, the next may go.
+# Claims take turns across subscriptions, and no subscription holds more than its share of the
+# sending threads, so one slow or dead receiver cannot hold up everyone else's deliveries.
 CLAIM = """
-WITH due AS (
-    SELECT d.delivery_id FROM gateway_hooks.deliveries d JOIN gateway_hooks.subscriptions s USING (subscription_id)
+WITH heads AS (
+    SELECT d.delivery_id, d.subscription_id, d.next_attempt_at,
+           row_number() OVER (PARTITION BY d.subscription_id ORDER BY d.next_attempt_at, d.delivery_id) AS turn
+    FROM gateway_hooks.deliveries d JOIN gateway_hooks.subscriptions s USING (subscription_id)
     WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND NOT s.paused
       AND (d.leased_until IS NULL OR d.leased_until < now())
       AND NOT EXISTS (SELECT 1 FROM gateway_hooks.deliveries e WHERE e.subscription_id = d.subscription_id
                       AND e.stream_id = d.stream_id AND e.status = 'pending' AND e.version < d.version)
-    ORDER BY d.next_attempt_at, d.delivery_id LIMIT %(limit)s
+), busy AS (
+    SELECT subscription_id, count(*) AS n FROM gateway_hooks.deliveries
+    WHERE status = 'pending' AND leased_until >= now() GROUP BY subscription_id
+), due AS (
+    SELECT d.delivery_id FROM gateway_hooks.deliveries d JOIN heads h USING (delivery_id)
+    LEFT JOIN busy b ON b.subscription_id = h.subscription_id
+    WHERE h.turn + coalesce(b.n, 0) <= %(share)s
+    ORDER BY h.turn, h.next_attempt_at, h.delivery_id LIMIT %(limit)s
     FOR UPDATE OF d SKIP LOCKED
 )
 UPDATE gateway_hooks.deliveries d SET leased_until = now() + make_interval(secs => %(lease_s)s)
@@ -116,20 +127,21 @@ def deliver(pool: ConnectionPool, claim: dict, settings: Settings) -> None:
 def run(pool: ConnectionPool, settings: Settings, stop: threading.Event, idle_s: float = 0.2) -> None:
     """Claim due deliveries and send them on a few threads until `stop` is set; waits for those in flight."""
     lease_s = settings.webhook_timeout_s + 30
+    share = max(1, settings.webhook_concurrency // 2)
     in_flight: set = set()
     with ThreadPoolExecutor(settings.webhook_concurrency, thread_name_prefix="webhook") as workers:
         while not stop.is_set():
             in_flight = {f for f in in_flight if not f.done()}
             free = settings.webhook_concurrency - len(in_flight)
-            claims = _claim(pool, free, lease_s) if free > 0 else []
+            claims = _claim(pool, free, share, lease_s) if free > 0 else []
             in_flight |= {workers.submit(_deliver_logged, pool, c, settings) for c in claims}
             if not claims:
                 stop.wait(idle_s)
 
 
-def _claim(pool: ConnectionPool, limit: int, lease_s: float) -> list[dict]:
+def _claim(pool: ConnectionPool, limit: int, share: int, lease_s: float) -> list[dict]:
     with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(CLAIM, {"limit": limit, "lease_s": lease_s}).fetchall()
+        return cur.execute(CLAIM, {"limit": limit, "share": share, "lease_s": lease_s}).fetchall()
 
 
 def _deliver_logged(pool: ConnectionPool, claim: dict, settings: Settings) -> None:

@@ -1,0 +1,166 @@
+"""What every page shares: the read pool, commands sent on as the signed-in account, forms and their errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import urllib3
+from flask import g, redirect, render_template, request, url_for
+from psycopg import Cursor
+from psycopg.rows import dict_row
+from werkzeug.wrappers import Response
+
+from shared.config import Settings
+from shared.http import RequestRefused
+
+from ..api.commands import OWNERS
+from ..auth import Principal, client_ip, current_actor, current_principal, current_roles
+from ..consistency import token_for
+from ..identity.store import Identity
+from ..services import Services
+
+NOTICE_COOKIE = "charter_notice"
+
+
+class SignInNeeded(Exception):
+    """The page or form needs an account: the reader is sent to sign in, then back to `next_url`."""
+
+    def __init__(self, next_url: str) -> None:
+        super().__init__(next_url)
+        self.next_url = next_url
+
+
+@dataclass
+class Outcome:
+    """A service's answer to a command sent from a form: success, or the message and field errors."""
+
+    status: int
+    body: dict[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def token(self) -> str | None:
+        """The consistency token a page reached after this write passes on, so it shows the write."""
+        body = self.body
+        return token_for(body["stream_id"], body["version"]) if self.ok and "stream_id" in body else None
+
+
+@dataclass
+class Form:
+    """What a person typed, and what was wrong with it (by field; `_form` for the form as a whole)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def refused(self, outcome: Outcome, rename: dict[str, str] | None = None) -> Form:
+        """Take a refusal's field errors (renamed to this form's fields) and its message."""
+        for name, problems in (outcome.body.get("errors") or {}).items():
+            key = (rename or {}).get(name, name)
+            self.errors.setdefault(key, []).extend(_messages(problems))
+        self.errors.setdefault("_form", []).append(outcome.body.get("message") or f"refused ({outcome.status})")
+        return self
+
+    def add(self, name: str, message: str) -> Form:
+        """Record one problem with a field."""
+        self.errors.setdefault(name, []).append(message)
+        return self
+
+
+@dataclass(frozen=True)
+class Ui:
+    """The pages' collaborators: the gateway's read models, the services, identity and settings."""
+
+    pool: Any
+    services: Services
+    identity: Identity
+    settings: Settings
+
+    @contextmanager
+    def cursor(self) -> Iterator[Cursor]:
+        """A cursor on the gateway's read models, rows as dicts."""
+        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            yield cur
+
+    def command(self, method: str, path: str, body: dict[str, Any] | None = None) -> Outcome:
+        """Send a command to the service owning `path`, as the signed-in account, like `/api/v1` does."""
+        service = OWNERS[path.strip("/").split("/")[0]]
+        headers = {"Content-Type": "application/json", "X-Actor": current_actor(), "X-Actor-Roles": current_roles(),
+                   "X-Request-Id": g.request_id, "X-Correlation-Id": g.correlation_id,
+                   "X-Forwarded-For": client_ip(self.settings)}
+        data = json.dumps(body).encode() if body is not None else None
+        try:
+            reply = self.services.command(service, path, data, headers, method=method)
+        except (urllib3.exceptions.HTTPError, ValueError):
+            return Outcome(503, {"code": "unavailable", "message": f"the {service} service cannot be reached;"
+                                 " try again in a moment", "errors": {}})
+        return Outcome(reply.status, reply.body)
+
+
+def _messages(problems: Any) -> list[str]:
+    if isinstance(problems, list):
+        return [p if isinstance(p, str) else json.dumps(p) for p in problems]
+    if isinstance(problems, dict):  # nested fields, e.g. metrics.0.value
+        return [f"{k}: {m}" for k, v in problems.items() for m in _messages(v)]
+    return [str(problems)]
+
+
+def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    """Render a page (autoescaped) with its status."""
+    return render_template(template, **context), status
+
+
+def require_account(back: str | None = None) -> Principal:
+    """The signed-in account; anyone else is sent to sign in (and brought back to `back` or this page)."""
+    principal = current_principal()
+    if principal is None:
+        raise SignInNeeded(back or (request.full_path.rstrip("?") if request.method == "GET" else "/"))
+    return principal
+
+
+def require_role(role: str, back: str | None = None) -> Principal:
+    """The signed-in account if it holds `role`; otherwise sign in, or 403."""
+    principal = require_account(back)
+    if role not in principal.roles:
+        raise RequestRefused(403, "forbidden", f"This page is for people with the {role} role.")
+    return principal
+
+
+def has_role(role: str) -> bool:
+    """Whether the reader is signed in with `role`."""
+    principal = current_principal()
+    return principal is not None and role in principal.roles
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go back to; anything pointing elsewhere becomes the home page."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else "/"
+
+
+def done(endpoint: str, notice: str, outcome: Outcome | None = None, **values: Any) -> Response:
+    """Post/redirect/get: see the page the write changed, including that write, with a short notice."""
+    if outcome is not None and outcome.token:
+        values["consistency_token"] = outcome.token
+    response = redirect(url_for(endpoint, **values), code=303)
+    response.set_cookie(NOTICE_COOKIE, notice, max_age=60, path="/", httponly=True, samesite="Lax")
+    return response
+
+
+def form_values(*names: str) -> dict[str, str]:
+    """The named fields of the posted form, as typed."""
+    return {name: request.form.get(name, "") for name in names}
+
+
+def optional(text: str) -> str | None:
+    """A blank field as None."""
+    return text.strip() or None
