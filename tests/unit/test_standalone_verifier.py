@@ -1,5 +1,5 @@
 import rfc8785
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.gateway.audit.standalone_verify import canonical
@@ -12,6 +12,7 @@ json_values = st.recursive(
 )
 
 
+@settings(max_examples=500)
 @given(json_values)
 def test_the_standard_library_canonical_json_matches_rfc8785(value):
     assert canonical(value).encode() == rfc8785.dumps(value)

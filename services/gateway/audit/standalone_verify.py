@@ -54,13 +54,15 @@ def _es_number(x: float) -> str:
 
 
 def _shortest(x: float) -> tuple[str, int]:
-    mantissa, _, exp = f"{abs(x):.17e}".partition("e")
-    for precision in range(1, 18):
-        candidate = f"{abs(x):.{precision - 1}e}"
-        if float(candidate) == abs(x):
-            mantissa, _, exp = candidate.partition("e")
-            break
-    return mantissa.replace(".", "").rstrip("0") or "0", int(exp)
+    # repr() gives the shortest digits that round-trip, as ECMAScript does; return them and the
+    # decimal exponent of the first digit.
+    mantissa, _, exp = repr(abs(x)).partition("e")
+    whole, _, frac = mantissa.partition(".")
+    shift = int(exp) if exp else 0
+    if whole != "0":
+        return (whole + frac).rstrip("0"), len(whole) - 1 + shift
+    zeros = len(frac) - len(frac.lstrip("0"))
+    return frac.strip("0"), -zeros - 1 + shift
 
 
 def chain_hash(prev_hash: str, envelope: dict) -> str:
