@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -51,6 +52,27 @@ class ConcurrencyConflict(Exception):
         self.message = str(self)
         self.field = None
         self.expected, self.actual = expected, actual
+
+
+def retry_on_conflict(handler: Callable[..., AppendResult], attempts: int = 3) -> Callable[..., AppendResult]:
+    """Re-run a load-decide-append handler when a concurrent writer got there first.
+
+    Safe because each attempt reloads the stream and the domain decides again on what is there
+    now: two people rating one draft at once both succeed, while a decision the newer state
+    forbids is refused as it should be. Nothing is ever written on a stale view.
+    """
+
+    @functools.wraps(handler)
+    def run(*args, **kwargs) -> AppendResult:
+        for attempt in range(attempts):
+            try:
+                return handler(*args, **kwargs)
+            except ConcurrencyConflict:
+                if attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    return run
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from shared.envelope import CommandMeta
 from shared.events import Event
-from shared.eventstore import AppendResult, EventStore
+from shared.eventstore import AppendResult, EventStore, retry_on_conflict
 
 from .domain import EVENTS, charters, comments, drafts, signatures
 from .mailer import Mailer
@@ -60,6 +60,7 @@ def propose_draft(store: EventStore, command: drafts.ProposeDraft, meta: Command
     return store.append(drafts.STREAM_TYPE, command.draft_id, 0, events, meta)
 
 
+@retry_on_conflict
 def rate_draft(store: EventStore, command: drafts.RateDraft, meta: CommandMeta) -> AppendResult:
     """Give a draft 1 to 5 stars, or change one's rating."""
     draft, version = _draft(store, command.draft_id)
@@ -68,6 +69,7 @@ def rate_draft(store: EventStore, command: drafts.RateDraft, meta: CommandMeta) 
     return _append(store, drafts.STREAM_TYPE, draft.draft_id, version, events, meta)
 
 
+@retry_on_conflict
 def retract_rating(store: EventStore, command: drafts.RetractRating, meta: CommandMeta) -> AppendResult:
     """Take back one's rating of a draft."""
     draft, version = _draft(store, command.draft_id)
@@ -82,6 +84,7 @@ def withdraw_draft(store: EventStore, command: drafts.WithdrawDraft, meta: Comma
     return _append(store, drafts.STREAM_TYPE, draft.draft_id, version, drafts.withdraw_draft(draft, command), meta)
 
 
+@retry_on_conflict
 def post_comment(store: EventStore, command: comments.PostComment, meta: CommandMeta) -> AppendResult:
     """Comment on a draft or a passage of it, or reply to a comment."""
     draft, version = _draft(store, command.draft_id)

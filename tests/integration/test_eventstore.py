@@ -86,3 +86,28 @@ def test_the_store_refuses_to_append_when_an_open_transaction_holds_the_order(st
 
     assert done.wait(5)
     assert [(e["stream_id"], e["position"]) for e in store.read_all(0)] == [("a", 1), ("b", 2)]
+
+
+def test_a_handler_retried_on_conflict_lets_two_concurrent_writers_both_succeed(store):
+    from shared.eventstore import retry_on_conflict
+
+    stream = str(uuid.uuid4())
+    store.append("thing", stream, 0, noted(0), META)
+    both_loaded = threading.Barrier(2)
+
+    @retry_on_conflict
+    def add_one(n):
+        version = len(store.read_stream(stream))
+        try:
+            both_loaded.wait(timeout=1)  # only the first attempts meet here
+        except threading.BrokenBarrierError:
+            pass
+        return store.append("thing", stream, version, noted(n), META)
+
+    threads = [threading.Thread(target=add_one, args=(n,)) for n in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sorted(e["data"]["n"] for e in store.read_stream(stream)) == [0, 1, 2]
