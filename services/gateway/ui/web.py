@@ -91,11 +91,18 @@ class Ui:
 
     def command(self, method: str, path: str, body: dict[str, Any] | None = None) -> Outcome:
         """Send a command to the service owning `path`, as the signed-in account, like `/api/v1` does."""
+        return self.send(method, path, json.dumps(body).encode() if body is not None else None, "application/json")
+
+    def upload(self, path: str, data: bytes, content_type: str) -> Outcome:
+        """Send a non-JSON body (a photo's multipart form) on as it came."""
+        return self.send("POST", path, data, content_type)
+
+    def send(self, method: str, path: str, data: bytes | None, content_type: str) -> Outcome:
+        """Forward a request body to the owning service with the acting account's id and roles."""
         service = OWNERS[path.strip("/").split("/")[0]]
-        headers = {"Content-Type": "application/json", "X-Actor": current_actor(), "X-Actor-Roles": current_roles(),
+        headers = {"Content-Type": content_type, "X-Actor": current_actor(), "X-Actor-Roles": current_roles(),
                    "X-Request-Id": g.request_id, "X-Correlation-Id": g.correlation_id,
                    "X-Forwarded-For": client_ip(self.settings)}
-        data = json.dumps(body).encode() if body is not None else None
         try:
             reply = self.services.command(service, path, data, headers, method=method)
         except (urllib3.exceptions.HTTPError, ValueError):

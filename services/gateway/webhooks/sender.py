@@ -15,9 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import psycopg
 import urllib3
 from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from shared.config import Settings
 
@@ -140,8 +141,13 @@ def run(pool: ConnectionPool, settings: Settings, stop: threading.Event, idle_s:
 
 
 def _claim(pool: ConnectionPool, limit: int, share: int, lease_s: float) -> list[dict]:
-    with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(CLAIM, {"limit": limit, "share": share, "lease_s": lease_s}).fetchall()
+    try:
+        with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            return cur.execute(CLAIM, {"limit": limit, "share": share, "lease_s": lease_s}).fetchall()
+    except (psycopg.OperationalError, PoolTimeout) as exc:
+        # The deliveries wait in the database; try again on the next round.
+        log.warning("could not claim deliveries", extra={"fields": {"error": repr(exc)}})
+        return []
 
 
 def _deliver_logged(pool: ConnectionPool, claim: dict, settings: Settings) -> None:

@@ -1,0 +1,103 @@
+"""The knowledge base to read: browse by category, search, barrier and solution pages, their history and diffs."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint, abort, request
+
+from services.knowledge.domain.barriers import CATEGORIES
+from services.knowledge.domain.diff import diff_words
+
+from ..api.knowledge import SEARCH, SOLUTIONS_OF
+from ..api.knowledge_history import CONTENT, REVISIONS, public, revision_number
+from ..api.knowledge_reads import KINDS, PAGE, carried, filter_clauses, filters, page_view, require_page
+from ..api.paging import page_args
+from .web import Form, Ui, page
+
+PAGE_PATH = "/<any(barriers, solutions):kinds>/<uuid:item_id>"
+EVIDENCE = ("SELECT pilot_id, pilot_title, organisation, solution_id, solution_title, at FROM kb_evidence"
+            " WHERE barrier_id = %s ORDER BY at")
+
+
+def category_name(category: str | None) -> str:
+    """A category as people read it."""
+    return (category or "").replace("_", " ").capitalize()
+
+
+def knowledge_page(ui: Ui, kinds: str, item_id: str, status: int = 200, **forms: Form):
+    """A barrier's or solution's page, with any forms that need their errors shown."""
+    kind = KINDS[kinds]
+    with ui.cursor() as cur:
+        row = require_page(cur, kind, item_id)
+        if kind == "barrier":
+            related = cur.execute(SOLUTIONS_OF, [item_id]).fetchall()
+            evidence = cur.execute(EVIDENCE, [item_id]).fetchall()
+        else:
+            related = cur.execute("SELECT item_id AS barrier_id, title, category FROM kb_pages p"
+                                  " WHERE p.item_id = ANY(%s) AND NOT p.hidden AND p.revision IS NOT NULL"
+                                  " ORDER BY title", [row["barrier_ids"]]).fetchall()
+            evidence = []
+        extras = carried(cur, item_id)
+    return page("knowledge/page.html", status, kind=kind, kinds=kinds, item=page_view(row) | extras,
+                item_id=item_id, related=related, evidence=evidence, category_name=category_name,
+                forms={name: forms.get(name, Form()) for name in ("flag", "endorse", "photo", "moderate")})
+
+
+def register(bp: Blueprint, ui: Ui) -> None:
+    """Add the knowledge base's reading pages."""
+
+    @bp.get("/knowledge")
+    def browse():
+        limit, offset = page_args()
+        f = filters()
+        f |= {"kind": f["kind"] or "barrier", "limit": limit, "offset": offset}
+        where = " AND ".join(filter_clauses(f))
+        with ui.cursor() as cur:
+            rows = cur.execute(f"{PAGE} WHERE {where} ORDER BY p.updated_at DESC, p.item_id"
+                               " LIMIT %(limit)s OFFSET %(offset)s", f).fetchall()
+            total = cur.execute(f"SELECT count(*) AS n FROM kb_pages p WHERE {where}", f).fetchone()["n"]
+        return page("knowledge/browse.html", items=[page_view(r) for r in rows], total=total, limit=limit,
+                    offset=offset, filters=f, categories=CATEGORIES, category_name=category_name)
+
+    @bp.get("/knowledge/search")
+    def search():
+        q = request.args.get("q", "").strip()[:200]
+        if not q:
+            return page("knowledge/search.html", q=q, items=[], total=0, limit=20, offset=0)
+        limit, offset = page_args()
+        f = filters() | {"q": q, "limit": limit, "offset": offset}
+        sql = SEARCH.format(where=" AND ".join(filter_clauses(f)))
+        with ui.cursor() as cur:
+            rows = cur.execute(sql + " LIMIT %(limit)s OFFSET %(offset)s", f).fetchall()
+            total = cur.execute(f"SELECT count(*) AS n FROM ({sql}) found", f).fetchone()["n"]
+        return page("knowledge/search.html", q=q, items=rows, total=total, limit=limit, offset=offset)
+
+    @bp.get(PAGE_PATH)
+    def knowledge_item(kinds, item_id):
+        return knowledge_page(ui, kinds, str(item_id))
+
+    @bp.get(f"{PAGE_PATH}/history")
+    def history(kinds, item_id):
+        limit, offset = page_args()
+        with ui.cursor() as cur:
+            row = require_page(cur, KINDS[kinds], str(item_id))
+            rows = cur.execute(REVISIONS.format(content="") + " ORDER BY number DESC LIMIT %s OFFSET %s",
+                               [str(item_id), limit, offset]).fetchall()
+        return page("knowledge/history.html", kinds=kinds, item=page_view(row), item_id=str(item_id),
+                    revisions=[public(r) for r in rows], total=row["revision_count"], limit=limit, offset=offset)
+
+    @bp.get(f"{PAGE_PATH}/diff")
+    def diff(kinds, item_id):
+        kind, older, newer = KINDS[kinds], revision_number("from"), revision_number("to")
+        with ui.cursor() as cur:
+            row = require_page(cur, kind, str(item_id))
+            found = {r["revision"]: r for r in cur.execute(
+                REVISIONS.format(content=", content") + " AND number = ANY(%s) AND NOT hidden",
+                [str(item_id), [older, newer]])}
+        if older not in found or newer not in found:
+            abort(404, "One of these revisions does not exist or is hidden.")
+        old_text, new_text = (CONTENT[kind](**found[n]["content"]).text_fields() for n in (older, newer))
+        fields = {name: [asdict(c) for c in diff_words(old_text[name], text)] for name, text in new_text.items()}
+        return page("knowledge/diff.html", kinds=kinds, item=page_view(row), item_id=str(item_id), older=found[older],
+                    newer=found[newer], fields=fields)

@@ -1,0 +1,107 @@
+"""Writing the knowledge base: propose and edit pages (showing what changed since, on a conflict), flag, endorse,
+attach photos."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request
+
+from services.knowledge.domain.barriers import CATEGORIES
+
+from ..api.knowledge_reads import KINDS, require_page
+from ..api.photos import FORM_OVERHEAD
+from .knowledge import PAGE_PATH, category_name, knowledge_page
+from .web import Form, Ui, done, form_values, optional, page, require_account
+
+FIELDS = {"barrier": ("title", "description", "category", "tags", "summary"),
+          "solution": ("title", "body", "barrier_ids", "steps", "organisations", "tags", "summary")}
+LISTS = {"tags": ",", "barrier_ids": "\n", "steps": "\n", "organisations": "\n"}
+
+
+def as_lists(values: dict[str, str]) -> dict[str, Any]:
+    """The form's text as a command body: comma- or line-separated fields become lists."""
+    return {name: [v.strip() for v in value.split(LISTS[name]) if v.strip()] if name in LISTS else value
+            for name, value in values.items()}
+
+
+def as_text(content: dict[str, Any]) -> dict[str, str]:
+    """A page's content as the edit form shows it."""
+    return {name: (", " if LISTS[name] == "," else "\n").join(value) if name in LISTS else value
+            for name, value in content.items() if name in LISTS or isinstance(value, str)}
+
+
+def register(bp: Blueprint, ui: Ui) -> None:
+    """Add the knowledge base's forms."""
+
+    @bp.before_app_request
+    def _room_for_an_image() -> None:
+        # Runs before auth's CSRF check parses the form: an image may be larger than a JSON body.
+        if request.endpoint == "ui.attach_photo":
+            request.max_content_length = ui.settings.max_image_bytes + FORM_OVERHEAD
+
+    def edit_page(kinds: str, form: Form, status: int = 200, conflict: dict | None = None):
+        return page("knowledge/edit.html", status, kind=KINDS[kinds], kinds=kinds, form=form, conflict=conflict,
+                    categories=CATEGORIES, category_name=category_name)
+
+    @bp.route("/<any(barriers, solutions):kinds>/new", methods=["GET", "POST"])
+    def propose_page(kinds):
+        require_account(back=f"/{kinds}/new")
+        fields = FIELDS[KINDS[kinds]]
+        if request.method == "GET":
+            return edit_page(kinds, Form({"barrier_ids": request.args.get("barrier", ""), "category": "other"}))
+        form = Form(form_values(*fields))
+        outcome = ui.command("POST", f"/{kinds}", as_lists(form.values))
+        if not outcome.ok:
+            return edit_page(kinds, form.refused(outcome), outcome.status)
+        return done("ui.knowledge_item", "page_proposed", outcome, kinds=kinds,
+                    item_id=outcome.body[f"{KINDS[kinds]}_id"])
+
+    @bp.route(f"{PAGE_PATH}/edit", methods=["GET", "POST"])
+    def edit_knowledge(kinds, item_id):
+        require_account(back=f"/{kinds}/{item_id}/edit")
+        kind = KINDS[kinds]
+        if request.method == "GET":
+            with ui.cursor() as cur:
+                row = require_page(cur, kind, str(item_id))
+            values = as_text(row["content"]) | {"based_on_revision": str(row["revision"]), "summary": ""}
+            return edit_page(kinds, Form(values | {"item_id": str(item_id)}))
+        form = Form(form_values(*FIELDS[kind], "based_on_revision") | {"item_id": str(item_id)})
+        based_on = form.values["based_on_revision"]
+        body = as_lists({k: form.values[k] for k in FIELDS[kind]}) | {
+            "based_on_revision": int(based_on) if based_on.isdigit() else based_on}
+        outcome = ui.command("POST", f"/{kinds}/{item_id}/edits", body)
+        if outcome.status == 409 and outcome.body.get("code") == "stale_revision":
+            # Keep what they wrote, show what others changed meanwhile, and base the next save on the latest.
+            form.values["based_on_revision"] = str(outcome.body["latest_revision"])
+            return edit_page(kinds, form.refused(outcome), 409, conflict=outcome.body)
+        if not outcome.ok:
+            return edit_page(kinds, form.refused(outcome), outcome.status)
+        return done("ui.knowledge_item", "page_edited", outcome, kinds=kinds, item_id=item_id)
+
+    def act(kinds: str, item_id, action: str, body: dict, form_name: str, notice: str):
+        require_account(back=f"/{kinds}/{item_id}")
+        outcome = ui.command("POST", f"/{kinds}/{item_id}/{action}", body)
+        if not outcome.ok:
+            form = Form({k: v for k, v in body.items() if isinstance(v, str)}).refused(outcome)
+            return knowledge_page(ui, kinds, str(item_id), outcome.status, **{form_name: form})
+        return done("ui.knowledge_item", notice, outcome, kinds=kinds, item_id=item_id)
+
+    @bp.post(f"{PAGE_PATH}/flag")
+    def flag(kinds, item_id):
+        return act(kinds, item_id, "flags", {"reason": request.form.get("reason", "")}, "flag", "flagged")
+
+    @bp.post(f"{PAGE_PATH}/endorse")
+    def endorse(kinds, item_id):
+        body = {"organisation": request.form.get("organisation", "").strip()}
+        return act(kinds, item_id, "endorsements", body, "endorse", "endorsed")
+
+    @bp.post(f"{PAGE_PATH}/photos")
+    def attach_photo(kinds, item_id):
+        """Forward the multipart form as it came: the knowledge service reads `image` and `alt_text`."""
+        require_account(back=f"/{kinds}/{item_id}")
+        outcome = ui.upload(f"/{kinds}/{item_id}/photos", request.get_data(), request.content_type or "")
+        if not outcome.ok:
+            form = Form({"alt_text": optional(request.form.get("alt_text", "")) or ""}).refused(outcome)
+            return knowledge_page(ui, kinds, str(item_id), outcome.status, photo=form)
+        return done("ui.knowledge_item", "photo_attached", outcome, kinds=kinds, item_id=item_id)

@@ -1,0 +1,65 @@
+"""The moderators' screen: open flags, hidden pages, recent decisions; hide, restore and protect pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from ..api.knowledge_history import DECISIONS
+from .knowledge import PAGE_PATH, knowledge_page
+from .stewardship import end_of_day
+from .web import Form, Ui, done, page, require_role
+
+MODERATOR = "moderator"
+OPEN_FLAGS = ("SELECT f.flag_id, f.item_id, f.kind, f.revision, f.reason, f.flagged_by, f.at, p.title FROM kb_flags f"
+              " JOIN kb_pages p USING (item_id) WHERE f.status = 'open' ORDER BY f.at, f.flag_id LIMIT 100")
+HIDDEN = ("SELECT item_id, kind, title, updated_at FROM kb_pages WHERE hidden ORDER BY updated_at DESC, item_id"
+          " LIMIT 100")
+
+
+def register(bp: Blueprint, ui: Ui) -> None:
+    """Add the moderation screen and its forms."""
+
+    def screen(status: int = 200, **forms: Form):
+        require_role(MODERATOR, back="/moderation")
+        with ui.cursor() as cur:
+            flags = cur.execute(OPEN_FLAGS).fetchall()
+            hidden = cur.execute(HIDDEN).fetchall()
+            decisions = cur.execute(DECISIONS + " ORDER BY d.at DESC, d.item_id, d.version DESC LIMIT 30").fetchall()
+        return page("moderation.html", status, flags=flags, hidden=hidden, decisions=decisions, forms=forms)
+
+    @bp.get("/moderation")
+    def moderation():
+        return screen()
+
+    def decide(kinds: str, item_id, action: str, body: dict, on_page: bool):
+        require_role(MODERATOR, back="/moderation")
+        outcome = ui.command("POST", f"/{kinds}/{item_id}/{action}", body)
+        if not outcome.ok:
+            form = Form({k: v for k, v in body.items() if isinstance(v, str)}).refused(outcome)
+            if on_page:
+                return knowledge_page(ui, kinds, str(item_id), outcome.status, moderate=form)
+            return screen(outcome.status, **{f"{action}-{item_id}": form})
+        if action == "protect":
+            return done("ui.knowledge_item", "moderated", outcome, kinds=kinds, item_id=item_id)
+        if action == "unhide":
+            return done("ui.knowledge_item", "moderated", outcome, kinds=kinds, item_id=item_id)
+        return done("ui.moderation", "moderated", outcome)
+
+    def on_page() -> bool:
+        return request.form.get("from") == "page"
+
+    @bp.post(f"/moderation{PAGE_PATH}/hide")
+    def hide_page(kinds, item_id):
+        revision = request.form.get("revision", "")
+        body = {"reason": request.form.get("reason", ""), "revision": int(revision) if revision.isdigit() else None}
+        return decide(kinds, item_id, "hide", body, on_page())
+
+    @bp.post(f"/moderation{PAGE_PATH}/restore")
+    def restore_page(kinds, item_id):
+        return decide(kinds, item_id, "unhide", {"reason": request.form.get("reason", ""), "revision": None},
+                      on_page())
+
+    @bp.post(f"/moderation{PAGE_PATH}/protect")
+    def protect_page(kinds, item_id):
+        body = {"reason": request.form.get("reason", ""), "until": end_of_day(request.form.get("until", "")) or ""}
+        return decide(kinds, item_id, "protect", body, on_page())

@@ -1,0 +1,104 @@
+"""Signing the charter for an organisation, confirming by the e-mailed link, withdrawing, and the signatories."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, g, request
+
+from services.pledge.domain.signatures import ORGANISATION_TYPES
+
+from ..api import signatories
+from ..api.paging import page_args
+from .home import charter_summary
+from .web import Form, Ui, done, form_values, optional, page, require_account
+
+FIELDS = ("organisation_name", "organisation_type", "area", "signatory_name", "signatory_role", "email", "statement")
+SIGNATURE = ("SELECT signature_id, charter_id, version, organisation_name, organisation_type, area, signatory_name,"
+             " signatory_role, statement, status, requested_at, verified_at, withdrawn_at FROM signatures"
+             " WHERE signature_id = %s")
+
+
+def register(bp: Blueprint, ui: Ui) -> None:
+    """Add the signing pages."""
+
+    def current_charter(charter_id: str) -> dict:
+        with ui.cursor() as cur:
+            summary = charter_summary(cur, charter_id)
+        if summary is None:
+            abort(404, "There is no charter with this id.")
+        return summary
+
+    def signature_page(signature_id: str, status: int = 200, form: Form | None = None):
+        with ui.cursor() as cur:
+            signature = cur.execute(SIGNATURE, [signature_id]).fetchone()
+        if signature is None:
+            abort(404, "There is no signature with this id.")
+        return page("signing/signature.html", status, signature=signature, form=form or Form())
+
+    @bp.route("/charters/<uuid:charter_id>/sign", methods=["GET", "POST"])
+    def sign_charter(charter_id):
+        require_account(back=f"/charters/{charter_id}/sign")
+        charter = current_charter(str(charter_id))
+        if charter["current_version"] is None:
+            abort(409, "This charter has no adopted version to sign yet.")
+        form = Form(form_values(*FIELDS) if request.method == "POST" else {"organisation_type": "council"})
+        if request.method == "GET":
+            return page("signing/sign.html", charter=charter, form=form, types=ORGANISATION_TYPES)
+        body = {k: form.values[k].strip() for k in FIELDS} | {"version": charter["current_version"]["version"],
+                                                              "area": optional(form.values["area"]),
+                                                              "statement": optional(form.values["statement"])}
+        outcome = ui.command("POST", f"/charters/{charter_id}/signatures", body)
+        if not outcome.ok:
+            return page("signing/sign.html", outcome.status, charter=charter, form=form.refused(outcome),
+                        types=ORGANISATION_TYPES)
+        return done("ui.signature", "signature_requested", outcome, signature_id=outcome.body["signature_id"])
+
+    @bp.get("/charters/<uuid:charter_id>/signatories")
+    def signatories_page(charter_id):
+        limit, offset = page_args()
+        charter = current_charter(str(charter_id))
+        version = charter["current_version"]["version"] if charter["current_version"] else None
+        with ui.cursor() as cur:
+            items = cur.execute(signatories.PUBLIC + " ORDER BY verified_at, signature_id LIMIT %s OFFSET %s",
+                                [str(charter_id), version, limit, offset]).fetchall()
+        return page("signing/signatories.html", charter=charter, items=items, limit=limit, offset=offset)
+
+    @bp.get("/signatures/<uuid:signature_id>")
+    def signature(signature_id):
+        return signature_page(str(signature_id))
+
+    @bp.route("/signatures/<uuid:signature_id>/verify", methods=["GET", "POST"])
+    def verify_signature(signature_id):
+        require_account()
+        form = Form({"token": request.values.get("token", "")})
+        if request.method == "GET":
+            return page("signing/verify.html", signature_id=signature_id, form=form)
+        outcome = ui.command("POST", f"/signatures/{signature_id}/verification", form.values)
+        if not outcome.ok:
+            return page("signing/verify.html", outcome.status, signature_id=signature_id, form=form.refused(outcome))
+        return done("ui.signature", "signature_verified", outcome, signature_id=signature_id)
+
+    @bp.post("/signatures/<uuid:signature_id>/withdraw")
+    def withdraw_signature(signature_id):
+        require_account(back=f"/signatures/{signature_id}")
+        form = Form(form_values("reason"))
+        outcome = ui.command("POST", f"/signatures/{signature_id}/withdrawal", {"reason": optional(form.values["reason"])})
+        if not outcome.ok:
+            return signature_page(str(signature_id), outcome.status, form.refused(outcome))
+        return done("ui.signature", "signature_withdrawn", outcome, signature_id=signature_id)
+
+
+def register_dev(bp: Blueprint, ui: Ui) -> None:
+    """Development only: the mail a signatory would have received, as a page with its link."""
+
+    @bp.get("/dev/mailbox/<uuid:signature_id>")
+    def dev_mailbox(signature_id):
+        reply = ui.services.command("pledge", f"/dev/verification-links/{signature_id}", None, {
+            "X-Request-Id": g.request_id, "X-Correlation-Id": g.correlation_id}, method="GET")
+        link = reply.body.get("link") if reply.status == 200 else None
+        if link is None:
+            abort(404, "No verification mail was sent for this signature.")
+        parts = urlsplit(link)
+        return page("signing/mailbox.html", signature_id=signature_id, link=link,
+                    local_link=f"{parts.path}?{parts.query}")
