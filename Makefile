@@ -15,14 +15,22 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The browser tests drive Debian's chromium through Playwright: no browser download, the distribution's package.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
 run: $(STAMP) ## set up and run the whole system (embedded PostgreSQL and broker unless configured)
 	$(PY) -m deploy.local
 
-admin: $(STAMP) ## make EMAIL an admin of the running system (prints a one-time password and API token)
+admin: $(STAMP) ## make EMAIL an admin of the running system (prints a password and an API token, once)
 	@test -n "$(EMAIL)" || { echo "usage: make admin EMAIL=you@example.org"; exit 2; }
 	$(PY) -m services.gateway.admin create-admin --email "$(EMAIL)"
 
-test: $(STAMP) ## set up and run every test against real servers
+test: $(STAMP) $(CHROMIUM) ## set up and run every test against real servers
 	$(PY) -m pytest -q
 
 test-unit: $(STAMP) ## the pure domain and core tests (no I/O)
@@ -31,7 +39,7 @@ test-unit: $(STAMP) ## the pure domain and core tests (no I/O)
 test-integration: $(STAMP) ## tests against real PostgreSQL and broker
 	$(PY) -m pytest -q tests/integration
 
-test-e2e: $(STAMP) ## the whole stack as processes, driven as its users
+test-e2e: $(STAMP) $(CHROMIUM) ## the whole stack as processes, driven as its users
 	$(PY) -m pytest -q tests/contracts tests/e2e tests/fault tests/fuzz
 
 bench: $(STAMP) ## throughput, latency and memory figures

@@ -57,12 +57,14 @@ def event_schema(producer: str, cls: type[Event]) -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{BASE_URI}/events/{producer}/{cls.type_name()}.v{cls.SCHEMA_VERSION}.json",
         "title": cls.type_name(),
-        "description": (cls.__doc__ or "").strip() if cls.__doc__ and not cls.__doc__.startswith(cls.__name__ + "(")
+        "description": (cls.__doc__ or "").strip()
+        if cls.__doc__ and not cls.__doc__.startswith(cls.__name__ + "(")
         else f"{cls.type_name()}, published by the {producer} service.",
         "type": "object",
         "properties": {f.name: type_schema(hints[f.name]) for f in fields},
-        "required": [f.name for f in fields if f.default is dataclasses.MISSING
-                     and f.default_factory is dataclasses.MISSING],
+        "required": [
+            f.name for f in fields if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        ],
         "additionalProperties": False,
     }
 
@@ -71,17 +73,31 @@ def envelope_schema() -> dict[str, Any]:
     """The schema every message on every topic satisfies."""
     string, integer = {"type": "string"}, {"type": "integer"}
     props = {
-        "event_id": {"type": "string", "format": "uuid"}, "type": string, "schema_version": integer,
-        "stream_type": string, "stream_id": string, "version": {"type": "integer", "minimum": 1},
-        "position": {"type": "integer", "minimum": 1}, "occurred_at": {"type": "string", "format": "date-time"},
-        "producer": {"enum": sorted(TOPICS)}, "actor": string, "correlation_id": string, "causation_id": string,
-        "data": {"type": "object"}, "prev_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "event_id": {"type": "string", "format": "uuid"},
+        "type": string,
+        "schema_version": integer,
+        "stream_type": string,
+        "stream_id": string,
+        "version": {"type": "integer", "minimum": 1},
+        "position": {"type": "integer", "minimum": 1},
+        "occurred_at": {"type": "string", "format": "date-time"},
+        "producer": {"enum": sorted(TOPICS)},
+        "actor": string,
+        "correlation_id": string,
+        "causation_id": string,
+        "data": {"type": "object"},
+        "prev_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
         "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
     }
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"{BASE_URI}/envelope.json",
-        "title": "Envelope", "description": "One event of the Interactive Charter log, the same on every topic.",
-        "type": "object", "properties": props, "required": list(CONTRACT_FIELDS), "additionalProperties": False,
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{BASE_URI}/envelope.json",
+        "title": "Envelope",
+        "description": "One event of the Interactive Charter log, the same on every topic.",
+        "type": "object",
+        "properties": props,
+        "required": list(CONTRACT_FIELDS),
+        "additionalProperties": False,
     }
 
 
@@ -94,21 +110,36 @@ def asyncapi(schemas: dict[str, dict[str, dict]]) -> dict[str, Any]:
         for type_name, schema in by_type.items():
             key = f"{producer}.{type_name}"
             messages[key] = {
-                "name": type_name, "title": type_name, "contentType": "application/json",
-                "bindings": {"kafka": {"key": {"type": "string", "description": "stream_id: one stream, one partition"}}},
-                "payload": {"allOf": [{"$ref": "#/components/schemas/Envelope"}, {
-                    "properties": {"type": {"const": type_name}, "data": schema}}]},
+                "name": type_name,
+                "title": type_name,
+                "contentType": "application/json",
+                "bindings": {
+                    "kafka": {"key": {"type": "string", "description": "stream_id: one stream, one partition"}}
+                },
+                "payload": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/Envelope"},
+                        {"properties": {"type": {"const": type_name}, "data": schema}},
+                    ]
+                },
             }
             refs[type_name] = {"$ref": f"#/components/messages/{key}"}
-        channels[producer] = {"address": topic, "messages": refs,
-                              "description": f"Every event of the {producer} service, in per-stream order."}
+        channels[producer] = {
+            "address": topic,
+            "messages": refs,
+            "description": f"Every event of the {producer} service, in per-stream order.",
+        }
         operations[f"receive-{producer}"] = {"action": "receive", "channel": {"$ref": f"#/channels/{producer}"}}
     return {
         "asyncapi": "3.0.0",
-        "info": {"title": "Interactive Charter event log", "version": "1.0.0",
-                 "description": "Append-only, hash-chained events. Key = stream_id. Delivery is at least once: "
-                                "de-duplicate by event_id or (stream_id, version). See docs/subscribing.md."},
-        "channels": channels, "operations": operations,
+        "info": {
+            "title": "Interactive Charter event log",
+            "version": "1.0.0",
+            "description": "Append-only, hash-chained events. Key = stream_id. Delivery is at least once: "
+            "de-duplicate by event_id or (stream_id, version). See docs/subscribing.md.",
+        },
+        "channels": channels,
+        "operations": operations,
         "components": {"schemas": {"Envelope": envelope_schema()}, "messages": messages},
     }
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import functools
 import hmac
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
-
 from datetime import date, datetime
+from typing import Any
 
 from flask import Flask, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
@@ -92,7 +92,7 @@ def install(app: Flask, domain_errors: tuple[type[Exception], ...] = (), interna
 def _domain(exc: Exception):
     field = getattr(exc, "field", None)
     message = getattr(exc, "message", str(exc))
-    code = type(exc).__name__[0].lower() + "".join(c if c.islower() else f"_{c.lower()}" for c in type(exc).__name__[1:])
+    code = re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()  # StaleRevision -> stale_revision
     return error(getattr(exc, "status", 409), code, message, {field: [message]} if field else None)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -76,10 +77,8 @@ def ensure_topic(client: KafkaAdminClient, topic: str, partitions: int) -> str:
     """Create the topic if missing (keeping everything: retention.ms=-1) and return its id."""
     if (found := topic_id(client, topic)) is not None:
         return found
-    try:
+    with contextlib.suppress(TopicAlreadyExistsError):
         client.create_topics(
             [NewTopic(topic, num_partitions=partitions, replication_factor=1, topic_configs={"retention.ms": "-1"})]
         )
-    except TopicAlreadyExistsError:
-        pass
     return topic_id(client, topic) or ""

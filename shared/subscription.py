@@ -29,16 +29,23 @@ log = logging.getLogger(__name__)
 TRANSIENT = (ConcurrencyConflict, psycopg.OperationalError)
 
 
-def apply_until_done(projection: Projection, envelopes: list[dict[str, Any]], stop: threading.Event) -> None:
-    """Apply one batch, retrying it whole after a transient failure (its transaction rolled back)."""
+def apply_until_done(projection: Projection, envelopes: list[dict[str, Any]], stop: threading.Event) -> bool:
+    """Apply one batch, retrying it whole after a transient failure (its transaction rolled back).
+
+    Returns False only when told to stop before the batch could be applied. The caller must then
+    not commit the batch's offsets: a batch polled but never applied, its offsets committed, would
+    be skipped by the next consumer of the group, and every later event of its streams held back
+    behind the gap for ever.
+    """
     backoff = 0.1
-    while not stop.is_set():
+    while True:
         try:
             projection.apply(envelopes)
-            return
+            return True
         except TRANSIENT as exc:
             log.warning("batch failed, retrying", extra={"fields": {"error": repr(exc), "retry_s": backoff}})
-            stop.wait(backoff)
+            if stop.wait(backoff):
+                return False
             backoff = min(backoff * 2, 5.0)
 
 
@@ -49,7 +56,8 @@ def run(consumer, projection: Projection, stop: threading.Event) -> None:
         envelopes = [kafka.decode(r.value) for batch in records.values() for r in batch]
         if not envelopes:
             continue
-        apply_until_done(projection, envelopes, stop)
+        if not apply_until_done(projection, envelopes, stop):
+            return
         try:
             consumer.commit()
         except KafkaError as exc:
@@ -61,9 +69,6 @@ def main(group: str, schema: str, topics: list[str], handlers: Mapping[str, Hand
     """Run a subscription process: consumer group `group` over `topics`, applied into `schema`."""
     settings = Settings.from_env()
     configure(group, settings.log_level)
-    logging.getLogger("kafka").setLevel("INFO")  # DEBUG-TMP
-    logging.getLogger("kafka.consumer.fetcher").setLevel("DEBUG")  # DEBUG-TMP
-    logging.getLogger().setLevel("DEBUG")  # DEBUG-TMP
     pool = connect_pool(settings.database_url, max_size=2, name=group)
     consumer = kafka.consumer(settings.kafka_bootstrap_servers, topics, group)
     stop = threading.Event()

@@ -16,7 +16,7 @@ from .embedded import start_broker, start_postgres
 from .stack import ROOT, Stack
 
 FIRST_ADMIN = (
-    "To make the first admin (prints a one-time password and an API token), in another terminal run:\n"
+    "To make the first admin (it prints a password and an API token, each shown once), in another terminal:\n"
     "    make admin EMAIL=you@example.org\n"
     "  (that is: .venv/bin/python -m services.gateway.admin create-admin --email you@example.org)"
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -52,7 +53,7 @@ class Stack:
         for name, cmd in self.commands().items():
             if names and name not in names:
                 continue
-            out = open(self.log_dir / f"{name}.log", "ab") if self.log_dir else None
+            out = open(self.log_dir / f"{name}.log", "ab") if self.log_dir else None  # noqa: SIM115 - the child writes to it
             self.procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True)
         for name in HTTP_SERVICES:
             if name in self.procs and (not names or name in names):
@@ -92,7 +93,5 @@ class Stack:
 
 
 def _signal(proc: subprocess.Popen, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, sig)
-    except ProcessLookupError:
-        pass

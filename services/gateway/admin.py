@@ -1,6 +1,6 @@
 """The first admin, from the command line: `python -m services.gateway.admin create-admin --email you@example.org`.
 
-Prints a one-time password and an API token, each shown this once and kept only as a hash: nothing is
+Prints an initial password and an API token, each shown this once and kept only as a hash: nothing is
 hard-coded, and only someone who can reach the database can make an admin this way.
 """
 
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"admin account: {result['account_id']}")
     if result["new_account"]:
-        print(f"one-time password (shown once; change it with POST /api/v1/account/password): {result['password']}")
+        print(f"initial password (shown once; change it with POST /api/v1/account/password): {result['password']}")
     print(f"API token (shown once; send it as 'Authorization: Bearer <token>'): {result['token']}")
     return 0
 

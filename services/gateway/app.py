@@ -34,6 +34,7 @@ from .identity.store import build as build_identity
 from .projector import SCHEMA, build_projection
 from .services import Services
 from .sse import blueprint as sse_blueprint
+from .ui import blueprint as web_pages
 from .webhooks import api as webhooks_api
 
 
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     identity = build_identity(settings)
     app.register_blueprint(identity_api.blueprint(identity, settings))
     app.register_blueprint(admin.blueprint(identity))
+    app.register_blueprint(web_pages(projection, services, identity, settings))
     app.register_blueprint(docs.blueprint(ApiDocument(app, services.openapi, commands.OWNERS)))
     http.install(app)
     auth.install(app, identity, settings)

@@ -38,7 +38,9 @@ def run(consumer, projection: Projection, stop: threading.Event) -> None:
             consumer.commit()
         except KafkaError as exc:
             # Offsets are only a shortcut: the read model's own checkpoints skip any redelivery.
-            log.warning("offset commit failed; events will be redelivered and skipped", extra={"fields": {"error": repr(exc)}})
+            log.warning(
+                "offset commit failed; events will be redelivered and skipped", extra={"fields": {"error": repr(exc)}}
+            )
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -53,8 +54,9 @@ class Browser:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
         if csrf and self.csrf_token and method != "GET":
             headers["X-CSRF-Token"] = self.csrf_token
-        kwargs: dict[str, Any] = {"fields": form, "encode_multipart": False} if form is not None else {
-            "body": json.dumps(body).encode() if body is not None else None}
+        kwargs: dict[str, Any] = {"body": json.dumps(body).encode() if body is not None else None}
+        if form is not None:  # a form is sent url-encoded in the body, as a browser's form post is
+            kwargs = {"fields": form, "encode_multipart": False} if method != "GET" else {"fields": form}
         if body is not None:
             headers["Content-Type"] = "application/json"
         r = self.http.request(method, self.base_url + path, headers=headers, timeout=15, **kwargs)
@@ -477,3 +479,47 @@ class WebClient:
 
     def redeliver_dead_letter(self, webhook_id: str, delivery_id: int):
         return self.request("POST", f"/api/v1/webhooks/{webhook_id}/dead-letters/{delivery_id}/redeliver")
+
+
+class PageReader:
+    """A person using the web pages over plain HTTP (no script): keeps cookies, follows no redirects, and posts
+    forms with the CSRF token of the last page opened (unless told not to)."""
+
+    TOKEN = re.compile(r'name="csrf_token" value="([^"]*)"')
+
+    def __init__(self, base_url: str, http: urllib3.PoolManager | None = None) -> None:
+        self.base_url, self.http = base_url, http or urllib3.PoolManager()
+        self.cookies: dict[str, str] = {}
+        self.form_token: str | None = None
+
+    def open(self, path: str) -> Response:
+        """GET a page; its body is the HTML text."""
+        page = self._send("GET", path)
+        found = self.TOKEN.search(page.body)
+        self.form_token = found.group(1) if found else self.form_token
+        return page
+
+    def submit(self, path: str, fields: dict[str, str], *, csrf: bool = True) -> Response:
+        """POST a form, as a browser sends it."""
+        token = {"csrf_token": self.form_token} if csrf and self.form_token else {}
+        return self._send("POST", path, fields | token)
+
+    def sign_up(self, email: str, password: str) -> Response:
+        self.open("/sign-up")
+        return self.submit("/sign-up", {"email": email, "password": password})
+
+    def sign_in(self, email: str, password: str) -> Response:
+        self.open("/sign-in")
+        return self.submit("/sign-in", {"email": email, "password": password})
+
+    def _send(self, method: str, path: str, fields: dict[str, str] | None = None) -> Response:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        form = {"fields": fields, "encode_multipart": False} if fields is not None else {}
+        r = self.http.request(method, self.base_url + path, headers=headers, redirect=False, timeout=15, **form)
+        for line in r.headers.getlist("Set-Cookie"):
+            for name, morsel in SimpleCookie(line).items():
+                if morsel.value and morsel["max-age"] != "0":
+                    self.cookies[name] = morsel.value
+                else:
+                    self.cookies.pop(name, None)
+        return Response(r.status, r.data.decode(errors="replace"), dict(r.headers))

@@ -28,8 +28,9 @@ def test_verify_names_the_first_broken_link_when_a_stored_event_is_altered(setti
     position = a_charter["position"] - 1  # the CharterCreated event
     forge = "UPDATE pledge.events SET envelope = jsonb_set(envelope, '{data,title}', %s) WHERE position = %s"
     with psycopg.connect(settings.database_url, autocommit=True) as conn:
-        original = conn.execute("SELECT envelope->'data'->'title' FROM pledge.events WHERE position = %s",
-                                [position]).fetchone()[0]
+        original = conn.execute(
+            "SELECT envelope->'data'->'title' FROM pledge.events WHERE position = %s", [position]
+        ).fetchone()[0]
         conn.execute(forge, ['"Forged title"', position])
         try:
             run = audit(settings, "verify")
@@ -43,7 +44,9 @@ def test_verify_names_the_first_broken_link_when_a_stored_event_is_altered(setti
     assert audit(settings, "verify").code == 0
 
 
-def test_an_export_verifies_offline_with_only_the_standard_library_and_a_forgery_is_named(settings, a_charter, tmp_path):
+def test_an_export_verifies_offline_with_only_the_standard_library_and_a_forgery_is_named(
+    settings, a_charter, tmp_path
+):
     export = tmp_path / "log.jsonl"
     assert audit(settings, "export", "--out", str(export)).code == 0
     verifier = [sys.executable, "-I", "-S", standalone_verify.__file__, str(export)]  # -S: no site-packages

@@ -14,19 +14,26 @@ def charter_id(web):
 
 CASES = {
     "malformed JSON": dict(raw=b'{"title": "x",', expect=(400, "malformed_json", None)),
-    "wrong content type": dict(raw=b"title=x", content_type="application/x-www-form-urlencoded",
-                               expect=(415, "unsupported_media_type", None)),
+    "wrong content type": dict(
+        raw=b"title=x", content_type="application/x-www-form-urlencoded", expect=(415, "unsupported_media_type", None)
+    ),
     "not an object": dict(body=["x"], expect=(422, "validation_failed", "_schema")),
     "missing text": dict(body={"title": "t"}, expect=(422, "validation_failed", "text")),
     "text of the wrong type": dict(body={"title": "t", "text": 5}, expect=(422, "validation_failed", "text")),
-    "unknown field": dict(body={"title": "t", "text": "x", "colour": "red"}, expect=(422, "validation_failed", "colour")),
+    "unknown field": dict(
+        body={"title": "t", "text": "x", "colour": "red"}, expect=(422, "validation_failed", "colour")
+    ),
     "empty text": dict(body={"title": "t", "text": ""}, expect=(422, "validation_failed", "text")),
     "over-long text": dict(body={"title": "t", "text": "x" * 20_001}, expect=(422, "validation_failed", "text")),
-    "parent that is not an id": dict(body={"title": "t", "text": "x", "parents": ["nope"]},
-                                     expect=(422, "validation_failed", "parents")),
-    "unknown parent": dict(body={"title": "t", "text": "x", "parents": [str(uuid.uuid4())]},
-                           expect=(404, "not_found", "parents")),
-    "body over 1 MB": dict(raw=b'{"title": "' + b"x" * (1024 * 1024 + 10) + b'"}', expect=(413, "request_entity_too_large", None)),
+    "parent that is not an id": dict(
+        body={"title": "t", "text": "x", "parents": ["nope"]}, expect=(422, "validation_failed", "parents")
+    ),
+    "unknown parent": dict(
+        body={"title": "t", "text": "x", "parents": [str(uuid.uuid4())]}, expect=(404, "not_found", "parents")
+    ),
+    "body over 1 MB": dict(
+        raw=b'{"title": "' + b"x" * (1024 * 1024 + 10) + b'"}', expect=(413, "request_entity_too_large", None)
+    ),
 }
 
 
@@ -75,7 +82,8 @@ def test_a_paging_limit_out_of_range_is_a_400_naming_it(web):
 def test_a_service_called_without_the_gateways_credential_refuses(settings):
     import urllib3
 
-    r = urllib3.request("POST", f"http://{settings.host}:{settings.pledge_port}/charters",
-                        json={"title": "t", "purpose": "p"})
+    r = urllib3.request(
+        "POST", f"http://{settings.host}:{settings.pledge_port}/charters", json={"title": "t", "purpose": "p"}
+    )
 
     assert r.status == 401 and r.json()["code"] == "unauthenticated"

@@ -45,7 +45,7 @@ def fault_stack(fault_settings, workdir):
 
     migrate(fault_settings.database_url)
     (workdir / "fault-logs").mkdir(exist_ok=True)
-    s = Stack(fault_settings, log_dir=__import__("pathlib").Path("/tmp/pilotsmoke/fl"))  # DEBUG
+    s = Stack(fault_settings, log_dir=workdir / "fault-logs")
     try:
         s.start()
         s.wait_healthy()

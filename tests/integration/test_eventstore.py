@@ -1,3 +1,4 @@
+import contextlib
 import threading
 import uuid
 
@@ -98,10 +99,8 @@ def test_a_handler_retried_on_conflict_lets_two_concurrent_writers_both_succeed(
     @retry_on_conflict
     def add_one(n):
         version = len(store.read_stream(stream))
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             both_loaded.wait(timeout=1)  # only the first attempts meet here
-        except threading.BrokenBarrierError:
-            pass
         return store.append("thing", stream, version, noted(n), META)
 
     threads = [threading.Thread(target=add_one, args=(n,)) for n in (1, 2)]

@@ -9,10 +9,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, jsonify, request
 
 from shared.http import RequestRefused
+from shared.openapi import documented
 
 from ..auth import current_actor, current_roles
 from ..consistency import token_for
 from ..services import Services
+
+CSV_BODY = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
 
 
 def blueprint(services: Services) -> Blueprint:
@@ -28,7 +31,9 @@ def blueprint(services: Services) -> Blueprint:
                                      headers=headers)
 
     @bp.post("/<uuid:pilot_id>/<any(milestones, metrics):kind>/import")
+    @documented(request_body=CSV_BODY, tag="pilots")
     def import_csv(pilot_id, kind):
+        """Upload a pilot's milestones or metrics as CSV: all or nothing, problems listed by line number."""
         if request.mimetype != "text/csv":
             raise RequestRefused(415, "unsupported_media_type", "send the file as text/csv")
         reply = forward("POST", f"/pilots/{pilot_id}/{kind}/import", request.get_data(), "text/csv; charset=utf-8")
@@ -38,7 +43,9 @@ def blueprint(services: Services) -> Blueprint:
         return jsonify(body), reply.status
 
     @bp.get("/<uuid:pilot_id>/<any(milestones, metrics):kind>.csv")
+    @documented(response=None, description="a text/csv file", tag="pilots")
     def export_csv(pilot_id, kind):
+        """Download a pilot's milestones or metrics as CSV, in the format the upload reads."""
         reply = forward("GET", f"/pilots/{pilot_id}/{kind}.csv", None, None)
         if reply.status != 200:
             return jsonify(reply.json()), reply.status

@@ -35,6 +35,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
 
     @bp.get("/pilots")
     def dashboard():
+        """The pilots dashboard, newest first, filtered by `?status=` and `?organisation_id=`."""
         limit, offset = page_args()
         organisation = request.args.get("organisation_id")
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
@@ -44,6 +45,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
 
     @bp.get("/pilots/<uuid:pilot_id>")
     def pilot_page(pilot_id):
+        """A pilot's page: its barriers, milestones, reports, outcome, warnings and timeline."""
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             found = pilot_reads.pilot_page(cur, str(pilot_id))
         if found is None:
@@ -52,17 +54,20 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
 
     @bp.get("/pilots/<uuid:pilot_id>/metrics")
     def metrics(pilot_id):
+        """Each of a pilot's metrics over time, oldest reading first: what a chart plots."""
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             series = pilot_reads.metric_series(cur, str(pilot_id))
         return jsonify({"pilot_id": str(pilot_id), "metrics": series})
 
     @bp.get("/pilots/figures")
     def figures():
+        """Overall figures: pilots by status and by organisation type, and barriers removed."""
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             return jsonify(organisation_reads.figures(cur))
 
     @bp.get("/organisations")
     def organisations():
+        """Organisations that signed, or asked to: signature standing, pilots and barriers removed."""
         limit, offset = page_args()
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             items, total = organisation_reads.organisations(cur, limit, offset)
@@ -70,6 +75,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
 
     @bp.get("/organisations/<path:organisation>")
     def organisation_page(organisation):
+        """One organisation (any spelling of its name): its signatures, pilots and barriers removed."""
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             found = organisation_reads.organisation_page(cur, canonical_organisation(organisation))
         if found is None:

@@ -12,9 +12,13 @@ from ..consistency import wait_for_request_token
 from . import pledge_reads
 from .paging import page, page_args
 
-CHARTER = "SELECT charter_id, title, purpose, steward, round_number, round_open, round_closes_at, draft_count," \
-          " created_at FROM charters"
-DRAFT = "SELECT draft_id, charter_id, round_number, title, text, change_summary, parents, author, proposed_at FROM drafts"
+CHARTER = (
+    "SELECT charter_id, title, purpose, steward, round_number, round_open, round_closes_at, draft_count,"
+    " created_at FROM charters"
+)
+DRAFT = (
+    "SELECT draft_id, charter_id, round_number, title, text, change_summary, parents, author, proposed_at FROM drafts"
+)
 
 
 def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint:
@@ -30,7 +34,9 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
     def list_charters():
         limit, offset = page_args()
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            items = cur.execute(CHARTER + " ORDER BY created_at, charter_id LIMIT %s OFFSET %s", [limit, offset]).fetchall()
+            items = cur.execute(
+                CHARTER + " ORDER BY created_at, charter_id LIMIT %s OFFSET %s", [limit, offset]
+            ).fetchall()
             total = cur.execute("SELECT count(*) AS n FROM charters").fetchone()["n"]
         return jsonify(page(items, total, limit, offset))
 
@@ -41,11 +47,19 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
             charter = cur.execute(CHARTER + " WHERE charter_id = %s", [str(charter_id)]).fetchone()
             if charter is None:
                 return error(404, "not_found", "no charter with this id", {"charter_id": ["unknown charter"]})
-            drafts = cur.execute(DRAFT + " WHERE charter_id = %s ORDER BY proposed_at, draft_id LIMIT %s OFFSET %s",
-                                 [str(charter_id), limit, offset]).fetchall()
+            drafts = cur.execute(
+                DRAFT + " WHERE charter_id = %s ORDER BY proposed_at, draft_id LIMIT %s OFFSET %s",
+                [str(charter_id), limit, offset],
+            ).fetchall()
             current = pledge_reads.version(cur, str(charter_id))
-        return jsonify(charter | {"open_round": pledge_reads.open_round(charter), "current_version": current,
-                                  "drafts": page(drafts, charter["draft_count"], limit, offset)})
+        return jsonify(
+            charter
+            | {
+                "open_round": pledge_reads.open_round(charter),
+                "current_version": current,
+                "drafts": page(drafts, charter["draft_count"], limit, offset),
+            }
+        )
 
     @bp.get("/drafts/<uuid:draft_id>")
     def get_draft(draft_id):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, redirect, request, url_for
 from markupsafe import Markup, escape
+from werkzeug.exceptions import HTTPException
+
 from shared.config import Settings
 from shared.http import RequestRefused
 from shared.projection import Projection
-from werkzeug.exceptions import HTTPException
 
 from ..auth import current_principal
 from ..consistency import wait_for_request_token
@@ -38,6 +39,7 @@ NOTICES = {
     "charter_changed": "The charter is updated.",
     "moderated": "Your moderation decision is recorded and public in the moderation log.",
 }
+PLURALS = {"council": "Councils", "department": "Departments", "agency": "Agencies", "other": "Other organisations"}
 SECURITY_HEADERS = {
     # Scripts and styles only from this origin: even if some text slipped through unescaped, it could not run.
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self';"
@@ -53,6 +55,18 @@ def paragraphs(text: str | None) -> Markup:
     return Markup("<br>\n").join(escape(line) for line in (text or "").splitlines())
 
 
+def person(actor: str | None) -> str:
+    """An account as pages name it: accounts have no public names, so a short, stable handle of the id."""
+    if not actor:
+        return "someone"
+    return f"participant {actor[:8]}" if len(actor) > 12 else actor
+
+
+def humanise(name: str | None) -> str:
+    """A code word as people read it: `it_policy_and_tools` → "It policy and tools"."""
+    return (name or "").replace("_", " ").capitalize()
+
+
 def _sets_cookie(response: Response, name: str) -> bool:
     return any(h.startswith(f"{name}=") for h in response.headers.getlist("Set-Cookie"))
 
@@ -64,12 +78,16 @@ def blueprint(projection: Projection, services: Services, identity: Identity, se
     for area in (home, accounts, drafting, signing, knowledge, knowledge_forms, pilots, stewardship, moderation):
         area.register(bp, ui)
     bp.add_app_template_filter(paragraphs, "paragraphs")
+    bp.add_app_template_filter(person, "person")
+    bp.add_app_template_global(humanise, "humanise")
+    bp.add_app_template_global(has_role, "has_role")
+    bp.add_app_template_global(PLURALS, "plurals")
+    bp.add_app_template_global(accounts.form_token, "csrf_token")
     bp.add_app_template_global(line_chart, "line_chart")
 
     @bp.context_processor
     def _page_context() -> dict:
-        return {"principal": current_principal(), "has_role": has_role, "csrf_token": accounts.form_token,
-                "dev_mode": settings.dev_mode, "notice": g.get("notice")}
+        return {"principal": current_principal(), "dev_mode": settings.dev_mode, "notice": g.get("notice")}
 
     @bp.before_request
     def _before() -> None:

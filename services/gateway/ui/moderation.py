@@ -39,11 +39,9 @@ def register(bp: Blueprint, ui: Ui) -> None:
             if on_page:
                 return knowledge_page(ui, kinds, str(item_id), outcome.status, moderate=form)
             return screen(outcome.status, **{f"{action}-{item_id}": form})
-        if action == "protect":
-            return done("ui.knowledge_item", "moderated", outcome, kinds=kinds, item_id=item_id)
-        if action == "unhide":
-            return done("ui.knowledge_item", "moderated", outcome, kinds=kinds, item_id=item_id)
-        return done("ui.moderation", "moderated", outcome)
+        if action == "hide":  # a hidden page cannot be shown: back to the screen that lists it
+            return done("ui.moderation", "moderated", outcome)
+        return done("ui.knowledge_item", "moderated", outcome, kinds=kinds, item_id=item_id)
 
     def on_page() -> bool:
         return request.form.get("from") == "page"

@@ -83,7 +83,8 @@ def register(bp: Blueprint, ui: Ui) -> None:
     def withdraw_signature(signature_id):
         require_account(back=f"/signatures/{signature_id}")
         form = Form(form_values("reason"))
-        outcome = ui.command("POST", f"/signatures/{signature_id}/withdrawal", {"reason": optional(form.values["reason"])})
+        body = {"reason": optional(form.values["reason"])}
+        outcome = ui.command("POST", f"/signatures/{signature_id}/withdrawal", body)
         if not outcome.ok:
             return signature_page(str(signature_id), outcome.status, form.refused(outcome))
         return done("ui.signature", "signature_withdrawn", outcome, signature_id=signature_id)

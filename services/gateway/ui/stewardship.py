@@ -34,7 +34,8 @@ def register(bp: Blueprint, ui: Ui) -> None:
         require_role(STEWARD, back="/stewardship")
         outcome = ui.command("POST", path, body)
         if not outcome.ok:
-            return screen(outcome.status, **{key: Form({k: v for k, v in body.items() if v}).refused(outcome)})
+            form = Form({k: v for k, v in body.items() if v}).refused(outcome, {"closes_at": "closes_on"})
+            return screen(outcome.status, **{key: form})
         return done(endpoint, notice, outcome, **values)
 
     @bp.get("/stewardship")

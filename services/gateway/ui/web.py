@@ -65,7 +65,9 @@ class Form:
         for name, problems in (outcome.body.get("errors") or {}).items():
             key = (rename or {}).get(name, name)
             self.errors.setdefault(key, []).extend(_messages(problems))
-        self.errors.setdefault("_form", []).append(outcome.body.get("message") or f"refused ({outcome.status})")
+        message = outcome.body.get("message") or f"refused ({outcome.status})"
+        if not any(message in problems for problems in self.errors.values()):
+            self.errors.setdefault("_form", []).append(message)
         return self
 
     def add(self, name: str, message: str) -> Form:
@@ -119,8 +121,8 @@ def _messages(problems: Any) -> list[str]:
     return [str(problems)]
 
 
-def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
-    """Render a page (autoescaped) with its status."""
+def page(template: str, status: int = 200, /, **context: Any) -> tuple[str, int]:
+    """Render a page (autoescaped) with its HTTP status."""
     return render_template(template, **context), status
 
 
