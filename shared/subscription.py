@@ -65,11 +65,12 @@ def run(consumer, projection: Projection, stop: threading.Event) -> None:
                         extra={"fields": {"error": repr(exc)}})
 
 
-def main(group: str, schema: str, topics: list[str], handlers: Mapping[str, Handler]) -> None:
+def main(group: str, schema: str, topics: list[str], handlers: Mapping[str, Handler],
+         search_path: str | None = None) -> None:
     """Run a subscription process: consumer group `group` over `topics`, applied into `schema`."""
     settings = Settings.from_env()
     configure(group, settings.log_level)
-    pool = connect_pool(settings.database_url, max_size=2, name=group)
+    pool = connect_pool(settings.database_url, max_size=2, name=group, search_path=search_path)
     consumer = kafka.consumer(settings.kafka_bootstrap_servers, topics, group)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

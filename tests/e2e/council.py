@@ -99,13 +99,21 @@ class StreamedEvent:
 class EventStream:
     """A live-stream connection (`text/event-stream`), read event by event as a browser's EventSource would."""
 
-    def __init__(self, base_url: str, last_event_id: int | None = None, **filters: str) -> None:
+    def __init__(self, base_url: str, last_event_id: int | None = None, *, retry_busy: bool = True,
+                 **filters: str) -> None:
         headers = {"Accept": "text/event-stream"} | ({"Last-Event-ID": str(last_event_id)}
                                                        if last_event_id is not None else {})
         self.http = urllib3.PoolManager()
-        self.response = self.http.request("GET", base_url + "/api/v1/events/stream", fields=filters or None,
-                                          headers=headers, preload_content=False,
-                                          timeout=urllib3.Timeout(connect=5, read=10))
+        for _ in range(20):
+            self.response = self.http.request("GET", base_url + "/api/v1/events/stream", fields=filters or None,
+                                              headers=headers, preload_content=False,
+                                              timeout=urllib3.Timeout(connect=5, read=10))
+            if self.response.status != 503 or not retry_busy:
+                break
+            # Every slot is taken (a stream the previous test left is still closing): back off, as
+            # the server's Retry-After asks an EventSource to.
+            self.response.release_conn()
+            time.sleep(float(self.response.headers.get("Retry-After", "1")))
         self.status, self.retry_ms, self.comments = self.response.status, None, []
         self._blocks = self._read_blocks()
 
