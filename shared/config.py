@@ -49,6 +49,18 @@ class Settings:
     write_rate_window_s: int = 60
     # Dev-only conveniences (verification links readable over HTTP); `make run` and the tests turn it on.
     dev_mode: bool = False
+    # Where people reach the web app: the links mailed to signatories start with it (default: the gateway).
+    public_url: str = ""
+    # Verification mail goes out through this SMTP relay (not in dev mode). With no host, mail waits queued.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: str = ""
+    mail_from: str = "Interactive Charter <no-reply@localhost>"
+    mail_max_attempts: int = 8
+    mail_backoff_base_s: float = 30.0
+    mail_backoff_max_s: float = 3600.0
     signature_token_ttl_s: float = 48 * 3600.0
     # Proxies in front of the gateway whose X-Forwarded-For entries are trusted to name the client.
     trusted_proxy_hops: int = 0

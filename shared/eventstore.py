@@ -87,9 +87,12 @@ class AppendResult:
 class EventStore:
     """Append-only, hash-chained events of one service, in one PostgreSQL schema."""
 
-    def __init__(self, pool: ConnectionPool, schema: str, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, pool: ConnectionPool, schema: str, clock: Callable[[], datetime] | None = None,
+                 producer: str | None = None) -> None:
         self.pool = pool
         self.schema = schema
+        # A service's store is named for it; only a benchmark's scratch store writes as another producer.
+        self.producer = producer or schema
         self._clock = clock or (lambda: datetime.now(UTC))
         self._t = sql.Identifier(schema)
         self._lock_key = zlib.crc32(f"eventstore:{schema}".encode())
@@ -139,7 +142,7 @@ class EventStore:
         for offset, event in enumerate(events, start=1):
             env = new_envelope(
                 event, stream_type=stream_type, stream_id=stream_id, version=expected_version + offset,
-                position=position + offset, occurred_at=now, producer=self.schema, meta=meta, prev_hash=prev_hash,
+                position=position + offset, occurred_at=now, producer=self.producer, meta=meta, prev_hash=prev_hash,
             )
             env["hash"] = prev_hash = chain_hash(prev_hash, env)
             rows.append((env["position"], env["event_id"], stream_type, stream_id, env["version"],

@@ -140,6 +140,12 @@ def web(stack, settings):
     return WebClient(gateway_url(settings))
 
 
+@pytest.fixture
+def steward(web):
+    """Another account of the same gateway, granted the steward role: it creates charters and runs their rounds."""
+    return web.as_user("steward")
+
+
 def gateway_url(settings: Settings) -> str:
     """Where the tests reach the gateway."""
     return f"http://{settings.host}:{settings.gateway_port}"

@@ -45,6 +45,8 @@ class Stack:
         cmds["pilots-subscriptions"] = [py, "-m", "services.pilots.subscriptions"]
         cmds["knowledge-subscriptions"] = [py, "-m", "services.knowledge.subscriptions"]
         cmds["webhook-dispatcher"] = [py, "-m", "services.gateway.webhooks.dispatcher"]
+        if self.settings.smtp_host:
+            cmds["pledge-mail"] = [py, "-m", "services.pledge.mail_delivery"]
         return cmds
 
     def start(self, *names: str) -> None:

@@ -10,7 +10,7 @@ from flask import Blueprint, jsonify, request
 
 from shared.config import Settings
 from shared.eventstore import AppendResult, EventStore
-from shared.http import command_meta, error, validated
+from shared.http import actor_roles, command_meta, error, validated
 
 from . import handlers, schemas
 from .domain import charters, comments, drafts, signatures
@@ -37,7 +37,7 @@ def client_ip() -> str:
 def blueprint(store: EventStore, settings: Settings) -> Blueprint:
     """The pledge service's command routes, bound to its event store."""
     bp = Blueprint("pledge", __name__)
-    mailer = Mailer(store.schema, settings.service_url("gateway"), settings.dev_mode)
+    mailer = Mailer(store.schema, settings.public_url or settings.service_url("gateway"), settings.dev_mode)
     signing = handlers.Signing(settings.email_salt, timedelta(seconds=settings.signature_token_ttl_s),
                                SigningGuard(store.schema, settings.email_salt), mailer)
     bp.register_blueprint(drafting_routes(store))
@@ -54,25 +54,25 @@ def drafting_routes(store: EventStore) -> Blueprint:
     @bp.post("/charters")
     @validated(schemas.CreateCharterBody())
     def create_charter(body):
-        command = charters.CreateCharter(charter_id=str(uuid.uuid4()), actor=actor(), **body)
+        command = charters.CreateCharter(charter_id=str(uuid.uuid4()), actor=actor(), actor_roles=actor_roles(), **body)
         return accepted(handlers.create_charter(store, command, command_meta()), charter_id=command.charter_id)
 
     @bp.post("/charters/<uuid:charter_id>/rounds")
     @validated(schemas.OpenRoundBody())
     def open_round(body, charter_id):
-        command = charters.OpenRound(str(charter_id), body["closes_at"], actor())
+        command = charters.OpenRound(str(charter_id), body["closes_at"], actor(), actor_roles())
         return accepted(handlers.open_round(store, command, command_meta()), charter_id=command.charter_id)
 
     @bp.post("/charters/<uuid:charter_id>/rounds/close")
     @validated(schemas.EmptyBody())
     def close_round(_, charter_id):
-        command = charters.CloseRound(str(charter_id), actor())
+        command = charters.CloseRound(str(charter_id), actor(), actor_roles())
         return accepted(handlers.close_round(store, command, command_meta()), charter_id=command.charter_id)
 
     @bp.post("/charters/<uuid:charter_id>/versions")
     @validated(schemas.AdoptVersionBody())
     def adopt_version(body, charter_id):
-        command = charters.AdoptVersion(str(charter_id), str(body["draft_id"]), actor())
+        command = charters.AdoptVersion(str(charter_id), str(body["draft_id"]), actor(), actor_roles())
         return accepted(handlers.adopt_version(store, command, command_meta()), charter_id=command.charter_id)
 
     @bp.post("/charters/<uuid:charter_id>/drafts")

@@ -31,21 +31,21 @@ def create_charter(store: EventStore, command: charters.CreateCharter, meta: Com
 
 
 def open_round(store: EventStore, command: charters.OpenRound, meta: CommandMeta) -> AppendResult:
-    """The steward opens the charter's next drafting round."""
+    """A steward opens the charter's next drafting round."""
     charter, version = _charter(store, command.charter_id)
     events = charters.open_round(charter, command, _now())
     return _append(store, charters.STREAM_TYPE, charter.charter_id, version, events, meta)
 
 
 def close_round(store: EventStore, command: charters.CloseRound, meta: CommandMeta) -> AppendResult:
-    """The steward closes the open drafting round."""
+    """A steward closes the open drafting round."""
     charter, version = _charter(store, command.charter_id)
     events = charters.close_round(charter, command)
     return _append(store, charters.STREAM_TYPE, charter.charter_id, version, events, meta)
 
 
 def adopt_version(store: EventStore, command: charters.AdoptVersion, meta: CommandMeta) -> AppendResult:
-    """The steward closes the round and adopts one draft as the charter's next version."""
+    """A steward closes the round and adopts one draft as the charter's next version."""
     charter, version = _charter(store, command.charter_id)
     draft, _ = store.load(EVENTS, drafts.evolve, command.draft_id)
     events = charters.adopt_version(charter, draft, command, _now())

@@ -19,6 +19,11 @@ CREATE TABLE IF NOT EXISTS {schema}.outgoing_mail (
     queued_at    timestamptz NOT NULL DEFAULT now(),
     sent_at      timestamptz
 );
+-- Delivery bookkeeping (services/pledge/mail_delivery.py), added after the first release.
+ALTER TABLE {schema}.outgoing_mail ADD COLUMN IF NOT EXISTS attempts integer NOT NULL DEFAULT 0;
+ALTER TABLE {schema}.outgoing_mail ADD COLUMN IF NOT EXISTS next_attempt_at timestamptz NOT NULL DEFAULT now();
+ALTER TABLE {schema}.outgoing_mail ADD COLUMN IF NOT EXISTS last_error text;
+ALTER TABLE {schema}.outgoing_mail ADD COLUMN IF NOT EXISTS given_up_at timestamptz;
 CREATE INDEX IF NOT EXISTS outgoing_mail_by_signature ON {schema}.outgoing_mail (signature_id, mail_id);
 """
 
@@ -28,7 +33,8 @@ class Mailer:
 
     In dev mode no mail leaves the machine: the recipient is not stored, and the link goes to the
     service log (with the signature id, never the address) and to `GET /dev/verification-links/<id>`.
-    Otherwise the row keeps the recipient for a delivery worker, which must blank it once sent.
+    Otherwise the row keeps the recipient for the delivery worker (mail_delivery.py), which blanks it once the
+    message is sent or given up on: an address is held only as long as it is needed.
     """
 
     def __init__(self, schema: str, public_url: str, dev_mode: bool) -> None:

@@ -21,6 +21,7 @@ import urllib3
 from deploy.local.embedded import free_port, start_broker, start_postgres
 from deploy.local.stack import Stack
 from deploy.migrate import migrate
+from services.gateway.admin import create_admin
 from services.gateway.projector import build_projection
 from shared import kafka
 from shared.config import Settings
@@ -60,7 +61,8 @@ def main() -> None:
 
 
 def gateway_figures(settings: Settings) -> dict:
-    gateway = Gateway(f"http://{settings.host}:{settings.gateway_port}")
+    admin = create_admin(settings, f"bench-admin-{uuid.uuid4().hex[:8]}@example.test")  # as an operator would
+    gateway = Gateway(f"http://{settings.host}:{settings.gateway_port}", str(admin["token"]))
     charters = [gateway.create_charter() for _ in range(50)]
     print("commands through the gateway (closed loop, 10 s)...", flush=True)
     count, seconds = run_closed_loop(lambda i: gateway.propose_draft(charters[i % len(charters)]), seconds=10)
@@ -78,15 +80,15 @@ def pipeline_figures(settings: Settings, n: int = 20_000) -> dict:
     """Relay and projector rates over `n` pre-written events, in a schema and topic of their own."""
     schema, topic = f"bench_{uuid.uuid4().hex[:8]}", f"bench.{uuid.uuid4().hex[:8]}.v1"
     pool = connect_pool(settings.database_url, max_size=4)
-    store = EventStore(pool, schema)
+    store = EventStore(pool, schema, producer="pledge")  # the projector accepts only real producers' events
     with pool.connection() as conn:
         store.migrate(conn)
-    from services.pledge.domain.charters import CreateCharter, create_charter
+    from services.pledge.domain.charters import STEWARD_ROLE, CreateCharter, create_charter
 
     with ThreadPoolExecutor(4) as ex:
         def write(i: int) -> None:
             cid = str(uuid.uuid4())
-            events = create_charter(CreateCharter(cid, f"Charter {i}", "Purpose", "bench"))
+            events = create_charter(CreateCharter(cid, f"Charter {i}", "Purpose", "bench", frozenset({STEWARD_ROLE})))
             store.append("charter", cid, 0, events, META)
         list(ex.map(write, range(n // 2)))
     print(f"relay: publishing {n} events...", flush=True)

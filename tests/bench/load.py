@@ -15,15 +15,20 @@ import urllib3
 class Gateway:
     """The slice's commands and reads, over kept-alive connections."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, admin_token: str) -> None:
         self.base_url = base_url
         self.http = urllib3.PoolManager(maxsize=64, retries=False)
-        self.token = self._account_token()
+        self.token = self._steward_token(admin_token)
 
-    def _account_token(self) -> str:
-        """A bench account of its own, acting by API token as any system would."""
+    def _steward_token(self, admin_token: str) -> str:
+        """A bench account of its own, made a steward by the admin (stewards create charters), acting by API token."""
         credentials = {"email": f"bench-{uuid.uuid4().hex[:8]}@example.test", "password": uuid.uuid4().hex}
-        assert self.http.request("POST", self.base_url + "/api/v1/accounts", json=credentials).status == 201
+        opened = self.http.request("POST", self.base_url + "/api/v1/accounts", json=credentials)
+        assert opened.status == 201, opened.data
+        roles = f"{self.base_url}/api/v1/admin/accounts/{opened.json()['account_id']}/roles"
+        granted = self.http.request("POST", roles, json={"role": "steward"},
+                                    headers={"Authorization": f"Bearer {admin_token}"})
+        assert granted.status == 200, granted.data
         return self.http.request("POST", self.base_url + "/api/v1/tokens", json=credentials).json()["token"]
 
     def _post(self, path: str, body: dict) -> dict:

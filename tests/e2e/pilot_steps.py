@@ -31,8 +31,8 @@ def organisation_name() -> str:
 
 
 def adopted_charter(web: WebClient) -> str:
-    """A charter whose version 1 has been adopted, ready to sign; its creator is its steward."""
-    steward = web.as_user()
+    """A charter whose version 1 has been adopted, ready to sign; a steward creates it and adopts the version."""
+    steward = web.as_user("steward")
     charter_id = steward.create_charter(title="Interactive Charter").body["charter_id"]
     draft = steward.propose_draft(charter_id, "I want my organisation to get interactivity.").body
     adopted = steward.adopt_draft(charter_id, draft["draft_id"])

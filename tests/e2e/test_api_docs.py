@@ -64,8 +64,8 @@ def test_the_docs_page_is_self_contained_html_listing_the_operations(web):
     assert "default-src 'none'" in r.headers["Content-Security-Policy"]
 
 
-def test_a_read_carries_a_weak_etag_and_an_unchanged_read_answers_304(web):
-    created = web.create_charter().body
+def test_a_read_carries_a_weak_etag_and_an_unchanged_read_answers_304(web, steward):
+    created = steward.create_charter().body
     charter_id, first = created["charter_id"], web.read_charter(created["charter_id"], created["consistency_token"])
 
     again = web.request("GET", f"/api/v1/charters/{charter_id}", headers={"If-None-Match": first.headers["ETag"]})
@@ -74,8 +74,8 @@ def test_a_read_carries_a_weak_etag_and_an_unchanged_read_answers_304(web):
     assert again.status == 304 and again.body is None and again.headers["ETag"] == first.headers["ETag"]
 
 
-def test_a_changed_read_answers_200_with_a_new_etag(web):
-    created = web.create_charter().body
+def test_a_changed_read_answers_200_with_a_new_etag(web, steward):
+    created = steward.create_charter().body
     charter_id, first = created["charter_id"], web.read_charter(created["charter_id"], created["consistency_token"])
     token = web.propose_draft(charter_id, "A new draft changes the charter's page.").body["consistency_token"]
 

@@ -2,13 +2,13 @@ import time
 from datetime import UTC, datetime, timedelta
 
 
-def test_reads_as_of_a_moment_show_the_world_as_it_was_then(web):
-    before = web.create_charter(title="Already there").body
+def test_reads_as_of_a_moment_show_the_world_as_it_was_then(web, steward):
+    before = steward.create_charter(title="Already there").body
     web.read_charter(before["charter_id"], token=before["consistency_token"])
     time.sleep(0.05)
     moment = datetime.now(UTC).isoformat()
     time.sleep(0.05)
-    later = web.create_charter(title="Not yet").body
+    later = steward.create_charter(title="Not yet").body
     web.read_charter(later["charter_id"], token=later["consistency_token"])
 
     then = web.request("GET", "/api/v1/charters", as_of=moment, limit="100")

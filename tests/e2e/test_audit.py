@@ -12,8 +12,8 @@ from .auditor import audit
 
 
 @pytest.fixture
-def a_charter(web):
-    return web.create_charter(title="Audited charter").body
+def a_charter(steward):
+    return steward.create_charter(title="Audited charter").body
 
 
 def test_verify_finds_every_chain_intact_and_every_topic_complete(settings, a_charter):
@@ -64,12 +64,12 @@ def test_an_export_verifies_offline_with_only_the_standard_library_and_a_forgery
     assert f"pledge: BROKEN at position {a_charter['position'] - 1}" in forged.stdout
 
 
-def test_replay_until_a_moment_rebuilds_the_world_as_it_was_then(settings, web):
-    before = web.create_charter(title="Existed before").body
+def test_replay_until_a_moment_rebuilds_the_world_as_it_was_then(settings, steward):
+    before = steward.create_charter(title="Existed before").body
     time.sleep(0.05)
     moment = datetime.now(UTC)
     time.sleep(0.05)
-    after = web.create_charter(title="Came later").body
+    after = steward.create_charter(title="Came later").body
 
     run = audit(settings, "replay", "--until", moment.isoformat())
 
@@ -87,7 +87,7 @@ def test_replay_refuses_a_malformed_moment(settings):
     assert run.code == 2 and "RFC 3339" in run.err
 
 
-def test_auditors_see_an_items_whole_history_and_others_are_refused(web, a_charter):
+def test_auditors_see_an_items_whole_history_and_others_are_refused(web, steward, a_charter):
     auditor = web.as_user("auditor")
 
     refused = web.request("GET", f"/api/v1/audit/history/{a_charter['charter_id']}")
@@ -96,7 +96,7 @@ def test_auditors_see_an_items_whole_history_and_others_are_refused(web, a_chart
     assert refused.status == 403
     assert history.status == 200
     assert [e["type"] for e in history.body["events"]] == ["CharterCreated", "RoundOpened"]
-    assert history.body["events"][0]["actor"] == web.actor
+    assert history.body["events"][0]["actor"] == steward.actor
 
 
 @pytest.mark.after_everything

@@ -8,8 +8,8 @@ def pledge_head(web) -> int:
 
 
 @pytest.fixture
-def charter_id(web):
-    return web.create_charter().body["charter_id"]
+def charter_id(steward):
+    return steward.create_charter().body["charter_id"]
 
 
 CASES = {

@@ -44,8 +44,9 @@ def schema_problems(envelope: dict) -> list[str]:
     return [e.message for e in ENVELOPE.iter_errors(envelope)] + [e.message for e in data.iter_errors(envelope["data"])]
 
 
-def test_a_council_on_librdkafka_reads_the_pledge_topic_from_the_beginning_and_every_envelope_checks_out(web, settings):
-    charter = web.create_charter(title=f"Council view {uuid.uuid4()}").body
+def test_a_council_on_librdkafka_reads_the_pledge_topic_from_the_beginning_and_every_envelope_checks_out(
+        web, steward, settings):
+    charter = steward.create_charter(title=f"Council view {uuid.uuid4()}").body
     first = web.propose_draft(charter["charter_id"], "We commit to overcoming the barriers.").body
     last = web.propose_draft(charter["charter_id"], "We commit, and we report back.").body
     council = council_consumer(settings.kafka_bootstrap_servers, f"council-{uuid.uuid4().hex[:8]}")

@@ -78,7 +78,9 @@ def test_signing_out_ends_the_session_on_the_server_too(browser):
 
 
 def test_a_cookie_authenticated_write_without_the_csrf_token_is_refused_and_with_it_accepted(browser, web):
-    browser.sign_up(new_email(), "a long enough password")
+    account_id = browser.sign_up(new_email(), "a long enough password").body["account_id"]
+    admin = WebClient.of(web.base_url, ADMINS[web.base_url])
+    assert admin.grant_role(account_id, "steward").status == 200  # creating a charter, the write, is a steward's
     before = web.request("GET", "/healthz").body["services"]["pledge"]["head_position"]
 
     refused = browser.create_charter(csrf=False)
@@ -141,7 +143,7 @@ def test_an_anonymous_person_reads_but_every_write_gets_401(web):
     assert write.status == 401 and write.body["code"] == "unauthenticated" and write.body["message"]
 
 
-def test_a_participant_cannot_adopt_a_version_of_a_charter_it_does_not_steward(web):
+def test_a_participant_without_the_steward_role_cannot_adopt_a_version(web):
     steward, participant = web.as_user("steward"), web.as_user()
     charter_id = steward.create_charter().body["charter_id"]
     draft_id = participant.propose_draft(charter_id, "We will work in the open.").body["draft_id"]
@@ -149,6 +151,18 @@ def test_a_participant_cannot_adopt_a_version_of_a_charter_it_does_not_steward(w
     r = participant.adopt_draft(charter_id, draft_id)
 
     assert r.status == 403 and r.body["code"] == "forbidden", r.body
+
+
+def test_any_steward_runs_the_rounds_of_a_charter_another_steward_created(web):
+    creator, colleague = web.as_user("steward"), web.as_user("steward")
+    charter_id = creator.create_charter().body["charter_id"]
+    draft_id = web.propose_draft(charter_id, "We will work in the open.").body["draft_id"]
+
+    adopted = colleague.adopt_draft(charter_id, draft_id)
+    reopened = colleague.open_round(charter_id)
+
+    assert adopted.status == 201, adopted.body
+    assert reopened.status == 201, reopened.body
 
 
 def test_only_a_moderator_can_hide_a_page_and_revoking_the_role_takes_effect_at_once(web):

@@ -27,9 +27,11 @@ def refused(web, send, status: int, field: str | None, code: str | None = None):
 
 @pytest.fixture
 def barrier(web):
-    """A barrier's page path, with one endorsement from Leeds."""
+    """A barrier's page path, with one endorsement from Leeds, already in the gateway's read model."""
     page, _ = new_barrier(web)
-    assert web.endorse(page, "Leeds City Council").status == 201
+    endorsed = web.endorse(page, "Leeds City Council")
+    assert endorsed.status == 201, endorsed.body
+    assert web.read_page(page, endorsed.body["consistency_token"]).status == 200
     return page
 
 

@@ -27,16 +27,16 @@ def assert_refused(web, before: int, r, status: int, field: str | None) -> None:
 
 
 @pytest.fixture
-def pledge(web):
-    """A charter (web is its steward) with one draft by another participant, and a stranger's charter."""
+def pledge(web, steward):
+    """A charter a steward created, with one draft by a participant, and another charter."""
     author = web.as_user()
-    charter = web.create_charter()
+    charter = steward.create_charter()
     draft = author.propose_draft(charter.body["charter_id"], "We will work in the open.")
-    other_charter = web.create_charter(title="Another charter")
-    other_draft = web.propose_draft(other_charter.body["charter_id"], "Text of another charter.")
+    other_charter = steward.create_charter(title="Another charter")
+    other_draft = steward.propose_draft(other_charter.body["charter_id"], "Text of another charter.")
     writes = (charter, draft, other_charter, other_draft)
-    web.wait_until_read(*(w.body["consistency_token"] for w in writes))
-    return SimpleNamespace(steward=web, author=author, charter_id=charter.body["charter_id"],
+    steward.wait_until_read(*(w.body["consistency_token"] for w in writes))
+    return SimpleNamespace(steward=steward, author=author, charter_id=charter.body["charter_id"],
                            draft_id=draft.body["draft_id"], other_draft_id=other_draft.body["draft_id"])
 
 
@@ -115,6 +115,15 @@ def test_a_refused_drafting_command_is_a_clear_4xx_and_writes_nothing(web, pledg
     r = act(pledge)
 
     assert_refused(web, before, r, status, field)
+
+
+def test_a_participant_creating_a_charter_is_a_403_and_writes_nothing(web):
+    before = pledge_head(web)
+
+    r = web.create_charter(title="A charter of my own")
+
+    assert_refused(web, before, r, 403, None)
+    assert r.body["code"] == "forbidden" and "steward" in r.body["message"]
 
 
 def test_proposing_after_the_round_closed_is_refused(web, pledge):

@@ -37,8 +37,9 @@ class Cycle:
 def cycle(stack, settings) -> Cycle:
     """Act out the issue's cycle once; the tests below each check what one reader sees of it."""
     base = f"http://{settings.host}:{settings.gateway_port}"
-    c = Cycle({name: WebClient(base, actor=f"{name}-{uuid.uuid4().hex[:6]}") for name in
-               ("steward", "alice", "bob", "carol", "dave", "pat", "lee")})
+    c = Cycle({name: WebClient(base, actor=f"{name}-{uuid.uuid4().hex[:6]}",
+                               roles=("steward",) if name == "steward" else ())
+               for name in ("steward", "alice", "bob", "carol", "dave", "pat", "lee")})
     steward, alice, bob, carol, dave = (c.people[n] for n in ("steward", "alice", "bob", "carol", "dave"))
     c.charter_id = c.did(steward.create_charter(title="The cycle's pledge"))["charter_id"]
     c.did(steward.close_round(c.charter_id))

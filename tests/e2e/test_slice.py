@@ -6,8 +6,8 @@ from shared.hashchain import chain_hash
 from ..integration.topics import read_topic
 
 
-def test_a_charter_and_its_draft_are_read_back_through_the_gateway_with_the_consistency_token(web):
-    charter = web.create_charter(title="Our pledge")
+def test_a_charter_and_its_draft_are_read_back_through_the_gateway_with_the_consistency_token(web, steward):
+    charter = steward.create_charter(title="Our pledge")
     draft = web.propose_draft(charter.body["charter_id"], "I want my organisation to get interactivity.")
 
     read = web.read_charter(charter.body["charter_id"], token=draft.body["consistency_token"])
@@ -20,8 +20,8 @@ def test_a_charter_and_its_draft_are_read_back_through_the_gateway_with_the_cons
     assert read.body["drafts"]["items"][0]["author"] == web.actor
 
 
-def test_the_pledge_topic_carries_the_full_envelope_to_an_independent_consumer(web, settings):
-    charter = web.create_charter(title=f"Contract {uuid.uuid4()}")
+def test_the_pledge_topic_carries_the_full_envelope_to_an_independent_consumer(steward, settings):
+    charter = steward.create_charter(title=f"Contract {uuid.uuid4()}")
 
     envelopes = read_topic(settings.kafka_bootstrap_servers, "charter.pledge.v1", charter.body["position"])
 
@@ -29,7 +29,7 @@ def test_the_pledge_topic_carries_the_full_envelope_to_an_independent_consumer(w
     assert [e["type"] for e in mine] == ["CharterCreated", "RoundOpened"]
     for e in mine:
         assert set(CONTRACT_FIELDS) <= set(e)
-        assert e["producer"] == "pledge" and e["actor"] == web.actor
+        assert e["producer"] == "pledge" and e["actor"] == steward.actor
         assert e["hash"] == chain_hash(e["prev_hash"], e)
 
 

@@ -11,9 +11,9 @@ def mine(charter_ids):
     return lambda events: len({e.envelope["stream_id"] for e in events} & set(charter_ids))
 
 
-def test_a_client_that_reconnects_with_last_event_id_misses_nothing_and_gets_nothing_twice(web):
+def test_a_client_that_reconnects_with_last_event_id_misses_nothing_and_gets_nothing_twice(web, steward):
     stream = EventStream(web.base_url, types="CharterCreated").ready()
-    charter_ids = [web.create_charter(title=f"Streamed {i} {uuid.uuid4()}").body["charter_id"] for i in range(4)]
+    charter_ids = [steward.create_charter(title=f"Streamed {i} {uuid.uuid4()}").body["charter_id"] for i in range(4)]
 
     first = stream.take(lambda seen: mine(charter_ids)(seen) == 2)
     stream.close()
@@ -43,9 +43,9 @@ def test_an_organisation_filter_follows_the_streams_that_name_it_in_any_spelling
     assert events[0].envelope["data"]["organisation_name"] == organisation
 
 
-def test_a_topic_filter_from_the_beginning_carries_only_that_topic(web):
+def test_a_topic_filter_from_the_beginning_carries_only_that_topic(web, steward):
     barrier_id = propose_barrier(web, f"Streams blocked {uuid.uuid4()}")
-    web.create_charter(title="Not knowledge")
+    steward.create_charter(title="Not knowledge")
 
     stream = EventStream(web.base_url, last_event_id=0, topics="charter.knowledge.v1")
     events = stream.take(lambda seen: seen[-1].envelope["stream_id"] == barrier_id)

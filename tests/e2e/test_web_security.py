@@ -172,6 +172,17 @@ def test_a_moderator_is_refused_the_stewardship_screen_and_a_steward_sees_it(hos
     assert steward.open("/stewardship").status == 200
 
 
+def test_any_steward_can_run_a_charter_another_steward_created(hostile):
+    other = hostile.steward.as_user("steward")
+    screen = PageReader(hostile.base)
+    screen.sign_in(other.account.email, other.account.password)
+
+    page = screen.open("/stewardship")
+
+    assert page.status == 200
+    assert f"/stewardship/charters/{hostile.ids['charter']}/rounds/" in page.body
+
+
 @pytest.mark.parametrize("path", ["/stewardship", "/moderation", "/charters/{charter}/drafts/new",
                                   "/charters/{charter}/sign", "/barriers/new", "/pilots/new"])
 def test_an_anonymous_visitor_is_sent_to_sign_in_for_every_form(hostile, path):

@@ -33,10 +33,11 @@ def delivery_log(web, webhook_id: str) -> list[dict]:
     return web.read_webhook_deliveries(webhook_id, limit="100").body["items"]
 
 
-def test_deliveries_arrive_signed_and_in_stream_order_each_retried_with_backoff_after_failures(web, register, settings):
+def test_deliveries_arrive_signed_and_in_stream_order_each_retried_with_backoff_after_failures(
+        web, steward, register, settings):
     with Receiver(fail_each=2) as council:
         hook = register(council.url, topics=PLEDGE, types=CHARTER_EVENTS)
-        charter = web.create_charter(title=f"Hooked {uuid.uuid4()}").body
+        charter = steward.create_charter(title=f"Hooked {uuid.uuid4()}").body
         draft = web.propose_draft(charter["charter_id"], "Signed, sealed, delivered.").body
 
         requests = council.wait_for(3, charter["charter_id"], draft["draft_id"])
@@ -60,11 +61,11 @@ def test_deliveries_arrive_signed_and_in_stream_order_each_retried_with_backoff_
         assert second["retry_in_ms"] <= settings.webhook_backoff_base_s * 2000 and third["retry_in_ms"] is None
 
 
-def test_a_paused_webhook_holds_its_deliveries_and_catches_up_in_order_when_resumed(web, register):
+def test_a_paused_webhook_holds_its_deliveries_and_catches_up_in_order_when_resumed(web, steward, register):
     with Receiver() as council:
         hook = register(council.url, topics=PLEDGE, types=CHARTER_EVENTS).body
         paused = web.pause_webhook(hook["webhook_id"])
-        charter = web.create_charter(title=f"Paused {uuid.uuid4()}").body
+        charter = steward.create_charter(title=f"Paused {uuid.uuid4()}").body
         held = eventually(lambda: [d for d in delivery_log(web, hook["webhook_id"]) if d["status"] == "pending"
                                    and d["stream_id"] == charter["charter_id"]][1:])
         time.sleep(1)
@@ -79,10 +80,10 @@ def test_a_paused_webhook_holds_its_deliveries_and_catches_up_in_order_when_resu
     assert [(r.envelope["type"], r.status) for r in requests] == [("CharterCreated", 200), ("RoundOpened", 200)]
 
 
-def test_a_receiver_that_always_fails_ends_in_the_dead_letters_and_can_be_redelivered(web, register, settings):
+def test_a_receiver_that_always_fails_ends_in_the_dead_letters_and_can_be_redelivered(web, steward, register, settings):
     with Receiver(always_fail=True) as council:
         hook = register(council.url, topics=PLEDGE, types=("CharterCreated",)).body
-        charter = web.create_charter(title=f"Dead letter {uuid.uuid4()}").body
+        charter = steward.create_charter(title=f"Dead letter {uuid.uuid4()}").body
         dead = eventually(lambda: web.read_dead_letters(hook["webhook_id"]).body["items"])
         council.always_fail = False
 
@@ -97,13 +98,13 @@ def test_a_receiver_that_always_fails_ends_in_the_dead_letters_and_can_be_redeli
     assert web.read_dead_letters(hook["webhook_id"]).body["items"] == []
 
 
-def test_deliveries_survive_a_dispatcher_restart_and_none_is_sent_twice(web, register, stack):
+def test_deliveries_survive_a_dispatcher_restart_and_none_is_sent_twice(web, steward, register, stack):
     with Receiver() as council:
         hook = register(council.url, topics=PLEDGE, types=CHARTER_EVENTS).body
-        before = web.create_charter(title=f"Before restart {uuid.uuid4()}").body
+        before = steward.create_charter(title=f"Before restart {uuid.uuid4()}").body
         council.wait_for(2, before["charter_id"])
         stack.stop("webhook-dispatcher")
-        during = web.create_charter(title=f"During restart {uuid.uuid4()}").body
+        during = steward.create_charter(title=f"During restart {uuid.uuid4()}").body
         stack.start("webhook-dispatcher")
 
         requests = council.wait_for(4, before["charter_id"], during["charter_id"], timeout_s=60)

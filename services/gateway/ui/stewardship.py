@@ -19,10 +19,10 @@ def register(bp: Blueprint, ui: Ui) -> None:
     """Add the stewardship screen and its forms."""
 
     def screen(status: int = 200, **forms: Form):
-        principal = require_role(STEWARD, back="/stewardship")
+        require_role(STEWARD, back="/stewardship")
         with ui.cursor() as cur:
-            charters = cur.execute(queries.CHARTER + " WHERE steward = %s ORDER BY created_at, charter_id",
-                                   [principal.account_id]).fetchall()
+            # Every steward runs every charter's rounds, not only the ones they created; newest first.
+            charters = cur.execute(queries.CHARTER + " ORDER BY created_at DESC, charter_id LIMIT 100").fetchall()
             for charter in charters:
                 charter["open_round"] = pledge_reads.open_round(charter)
                 charter["current_version"] = pledge_reads.version(cur, charter["charter_id"])

@@ -8,7 +8,6 @@ receivers de-duplicate by X-Charter-Event-Id), and its outcome is recorded with 
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +19,7 @@ import urllib3
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from shared.backoff import full_jitter_s
 from shared.config import Settings
 
 from . import egress, signing
@@ -80,12 +80,6 @@ class Outcome:
         return self.code is not None and 200 <= self.code < 300
 
 
-def backoff_s(failures: int, settings: Settings) -> float:
-    """Full jitter: a uniform delay up to base × 2^(failures−1), capped."""
-    ceiling = min(settings.webhook_backoff_max_s, settings.webhook_backoff_base_s * 2 ** (failures - 1))
-    return random.uniform(0, ceiling)
-
-
 def post(url: str, secret: str, event_id: str, body: bytes, settings: Settings) -> Outcome:
     """POST one signed delivery to the address checked just now; redirects are not followed."""
     try:
@@ -115,7 +109,8 @@ def deliver(pool: ConnectionPool, claim: dict, settings: Settings) -> None:
     outcome = post(claim["url"], claim["secret"], claim["event_id"], claim["body"].encode(), settings)
     failures = claim["attempts"] - claim["round_start"] + 1
     status = "delivered" if outcome.ok else "dead" if failures >= settings.webhook_max_attempts else "pending"
-    retry_s = backoff_s(failures, settings) if status == "pending" else 0.0
+    retry_s = (full_jitter_s(failures, settings.webhook_backoff_base_s, settings.webhook_backoff_max_s)
+               if status == "pending" else 0.0)
     with pool.connection() as conn:
         conn.execute(RECORD, {"code": outcome.code, "error": outcome.error, "status": status, "retry_s": retry_s,
                               "delivery_id": claim["delivery_id"]})

@@ -1,4 +1,4 @@
-"""The charter aggregate: its drafting rounds and the versions it adopts."""
+"""The charter aggregate: its drafting rounds and the versions it adopts, run by stewards."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .drafts import Draft
 
 STREAM_TYPE = "charter"
+STEWARD_ROLE = "steward"
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class CreateCharter:
     title: str
     purpose: str
     actor: str
+    actor_roles: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -61,12 +63,14 @@ class OpenRound:
     charter_id: str
     closes_at: datetime | None
     actor: str
+    actor_roles: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class CloseRound:
     charter_id: str
     actor: str
+    actor_roles: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class AdoptVersion:
     charter_id: str
     draft_id: str
     actor: str
+    actor_roles: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ class Charter:
     charter_id: str
     title: str
     purpose: str
-    steward: str
+    steward: str  # the steward who created it: stewardship of rounds is shared by every steward
     round_number: int = 0
     round_open: bool = False
     round_closes_at: str | None = None
@@ -127,7 +132,8 @@ def evolve(state: Charter | None, event: Event) -> Charter | None:
 
 
 def create_charter(command: CreateCharter) -> list[Event]:
-    """A new charter opens its first drafting round at once: a charter exists to be drafted."""
+    """A steward creates a charter, which opens its first drafting round at once: it exists to be drafted."""
+    require_steward(command.actor_roles, "create a charter")
     return [
         CharterCreated(command.charter_id, command.title, command.purpose, command.actor),
         RoundOpened(command.charter_id, 1, None),
@@ -135,8 +141,8 @@ def create_charter(command: CreateCharter) -> list[Event]:
 
 
 def open_round(charter: Charter, command: OpenRound, now: datetime) -> list[Event]:
-    """The steward opens the next drafting round, with an optional closing date in the future."""
-    require_steward(charter, command.actor)
+    """A steward opens the next drafting round, with an optional closing date in the future."""
+    require_steward(command.actor_roles, "open a drafting round")
     if charter.accepts_drafts(now):
         raise PledgeError(f"round {charter.round_number} is still open", field="charter_id")
     closes_at = _closing_date(command.closes_at, now)
@@ -146,16 +152,16 @@ def open_round(charter: Charter, command: OpenRound, now: datetime) -> list[Even
 
 
 def close_round(charter: Charter, command: CloseRound) -> list[Event]:
-    """The steward closes the open round before its closing date, or records that it has passed."""
-    require_steward(charter, command.actor)
+    """A steward closes the open round before its closing date, or records that it has passed."""
+    require_steward(command.actor_roles, "close a drafting round")
     if not charter.round_open:
         raise RoundClosedError("the charter has no open drafting round", field="charter_id")
     return _close_if_open(charter)
 
 
 def adopt_version(charter: Charter, draft: Draft | None, command: AdoptVersion, now: datetime) -> list[Event]:
-    """The steward closes the round and adopts one of the charter's drafts as its next version."""
-    require_steward(charter, command.actor)
+    """A steward closes the round and adopts one of the charter's drafts as its next version."""
+    require_steward(command.actor_roles, "adopt a version")
     if draft is None:
         raise NotFound("no draft with this id", field="draft_id")
     if draft.charter_id != charter.charter_id:
@@ -204,7 +210,7 @@ def require_open_round(charter: Charter, now: datetime) -> None:
         raise RoundClosedError("the charter has no open drafting round", field="charter_id")
 
 
-def require_steward(charter: Charter, actor: str) -> None:
-    """Only the charter's steward runs its rounds."""
-    if actor != charter.steward:
-        raise Forbidden("only the charter's steward may do this")
+def require_steward(actor_roles: frozenset[str], action: str) -> None:
+    """Only stewards create charters, run their rounds and adopt versions; any steward may run any charter."""
+    if STEWARD_ROLE not in actor_roles:
+        raise Forbidden(f"only a steward may {action}")

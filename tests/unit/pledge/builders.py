@@ -14,6 +14,8 @@ S = TypeVar("S")
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 STEWARD = "steward-1"
+STEWARDS = frozenset({"steward"})  # the roles a steward acts with
+PARTICIPANT = frozenset({"participant"})  # every account holds it; it runs no rounds
 SALT = "test-salt"
 TOKEN = "token-abc"
 
@@ -35,7 +37,7 @@ def apply(evolve: Callable[[S | None, Event], S | None], state: S | None, events
 
 def a_charter(charter_id: str = "charter-1") -> charters.Charter:
     """A new charter with its first round open."""
-    command = charters.CreateCharter(charter_id, "The pledge", "Make government interactive", STEWARD)
+    command = charters.CreateCharter(charter_id, "The pledge", "Make government interactive", STEWARD, STEWARDS)
     return replay(charters.evolve, charters.create_charter(command), None)
 
 
@@ -70,14 +72,14 @@ def rated(charter: charters.Charter, draft: drafts.Draft, *ratings: tuple[str, i
 
 def closed(charter: charters.Charter) -> charters.Charter:
     """The charter after its steward closes the open round."""
-    events = charters.close_round(charter, charters.CloseRound(charter.charter_id, STEWARD))
+    events = charters.close_round(charter, charters.CloseRound(charter.charter_id, STEWARD, STEWARDS))
     return apply(charters.evolve, charter, events)
 
 
 def with_adopted_version(charter: charters.Charter, draft: drafts.Draft) -> charters.Charter:
     """The charter after its steward adopts the draft."""
     events = charters.adopt_version(
-        charter, draft, charters.AdoptVersion(charter.charter_id, draft.draft_id, STEWARD), T0
+        charter, draft, charters.AdoptVersion(charter.charter_id, draft.draft_id, STEWARD, STEWARDS), T0
     )
     return apply(charters.evolve, charter, events)
 

@@ -13,7 +13,18 @@ from services.pledge.domain import charters, comments, drafts, signatures
 from services.pledge.domain.errors import PledgeError
 from shared.events import Event, replay
 
-from .builders import SALT, STEWARD, T0, a_charter, a_draft, an_adopted_charter, apply, through_the_log
+from .builders import (
+    PARTICIPANT,
+    SALT,
+    STEWARD,
+    STEWARDS,
+    T0,
+    a_charter,
+    a_draft,
+    an_adopted_charter,
+    apply,
+    through_the_log,
+)
 
 Decide = Callable[[object, datetime], list[Event]]
 hours = st.integers(min_value=0, max_value=30)
@@ -41,20 +52,20 @@ def charter_steps() -> st.SearchStrategy:
         "gone": apply(drafts.evolve, a_draft(charter, "gone"), [drafts.DraftWithdrawn("gone")]),
         "missing": None,
     }
-    actor = st.sampled_from([STEWARD, "alice"])
+    actor = st.sampled_from([(STEWARD, STEWARDS), ("alice", PARTICIPANT)])
     closes = st.one_of(st.none(), st.integers(min_value=-2, max_value=40))
     open_ = st.builds(
         lambda a, c: (
             lambda s, now: charters.open_round(
-                s, charters.OpenRound("charter-1", None if c is None else now + timedelta(hours=c), a), now
+                s, charters.OpenRound("charter-1", None if c is None else now + timedelta(hours=c), *a), now
             )
         ),
         actor,
         closes,
     )
-    close = st.builds(lambda a: lambda s, now: charters.close_round(s, charters.CloseRound("charter-1", a)), actor)
+    close = st.builds(lambda a: lambda s, now: charters.close_round(s, charters.CloseRound("charter-1", *a)), actor)
     adopt = st.builds(
-        lambda a, d: lambda s, now: charters.adopt_version(s, pool[d], charters.AdoptVersion("charter-1", d, a), now),
+        lambda a, d: lambda s, now: charters.adopt_version(s, pool[d], charters.AdoptVersion("charter-1", d, *a), now),
         actor,
         st.sampled_from(sorted(pool)),
     )
@@ -64,7 +75,7 @@ def charter_steps() -> st.SearchStrategy:
 @settings(max_examples=200)
 @given(charter_steps())
 def test_a_charter_rebuilt_from_its_events_is_the_charter_its_commands_produced(steps):
-    log = charters.create_charter(charters.CreateCharter("charter-1", "T", "P", STEWARD))
+    log = charters.create_charter(charters.CreateCharter("charter-1", "T", "P", STEWARD, STEWARDS))
     state = play(charters.evolve, replay(charters.evolve, log, None), steps, log)
 
     rebuilt = replay(charters.evolve, through_the_log(log), None)

@@ -18,6 +18,7 @@ from services.pledge.domain.signatures import (
 from .builders import (
     SALT,
     STEWARD,
+    STEWARDS,
     T0,
     TOKEN,
     a_charter,
@@ -33,7 +34,8 @@ from .builders import (
 
 
 def with_version_two(charter: Charter) -> Charter:
-    charter = apply(evolve_charter, charter, open_round(charter, OpenRound(charter.charter_id, None, STEWARD), T0))
+    opened = open_round(charter, OpenRound(charter.charter_id, None, STEWARD, STEWARDS), T0)
+    charter = apply(evolve_charter, charter, opened)
     return with_adopted_version(charter, a_draft(charter, "draft-2", text="Version two."))
 
 
