@@ -159,6 +159,10 @@ class WebClient:
         """Another person using the same gateway, with the given roles (granted by the admin)."""
         return WebClient(self.base_url, roles=roles, http=self.http)
 
+    def store_head(self, service: str) -> int:
+        """The last position written to a service's event store, as the gateway's health report gives it."""
+        return self.request("GET", "/healthz").body["services"][service]["head_position"]
+
     def anonymous(self) -> WebClient:
         """Someone who has not signed in: every request goes without credentials."""
         return WebClient(self.base_url, http=self.http, client_ip=self.client_ip, anonymous=True)
@@ -512,9 +516,27 @@ class PageReader:
         self.open("/sign-in")
         return self.submit("/sign-in", {"email": email, "password": password})
 
-    def _send(self, method: str, path: str, fields: dict[str, str] | None = None) -> Response:
+    @classmethod
+    def signed_in(cls, person: WebClient) -> PageReader:
+        """The person's web browser, signed in with their account."""
+        browser = cls(person.base_url)
+        assert browser.sign_in(person.account.email, person.account.password).status == 303
+        return browser
+
+    def follow(self, response: Response) -> Response:
+        """Open the page a form's redirect leads to (it carries the write's consistency token)."""
+        assert response.status == 303, response.body
+        target = urlsplit(response.headers["Location"])
+        return self.open(f"{target.path}?{target.query}" if target.query else target.path)
+
+    def upload(self, path: str, fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]) -> Response:
+        """POST a form with files (`name: (filename, data, type)`) as multipart/form-data, as a browser uploads."""
+        token = {"csrf_token": self.form_token} if self.form_token else {}
+        return self._send("POST", path, fields | token | files, multipart=True)
+
+    def _send(self, method: str, path: str, fields: dict[str, Any] | None = None, multipart: bool = False) -> Response:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
-        form = {"fields": fields, "encode_multipart": False} if fields is not None else {}
+        form = {"fields": fields, "encode_multipart": multipart} if fields is not None else {}
         r = self.http.request(method, self.base_url + path, headers=headers, redirect=False, timeout=15, **form)
         for line in r.headers.getlist("Set-Cookie"):
             for name, morsel in SimpleCookie(line).items():

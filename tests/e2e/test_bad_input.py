@@ -3,10 +3,6 @@ import uuid
 import pytest
 
 
-def pledge_head(web) -> int:
-    return web.request("GET", "/healthz").body["services"]["pledge"]["head_position"]
-
-
 @pytest.fixture
 def charter_id(steward):
     return steward.create_charter().body["charter_id"]
@@ -39,7 +35,7 @@ CASES = {
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_a_bad_draft_gets_a_json_error_naming_the_problem_and_writes_nothing(web, charter_id, case):
-    before = pledge_head(web)
+    before = web.store_head("pledge")
     kwargs = {k: v for k, v in case.items() if k in ("raw", "content_type")}
 
     r = web.request("POST", f"/api/v1/charters/{charter_id}/drafts", case.get("body"), **kwargs)
@@ -49,16 +45,16 @@ def test_a_bad_draft_gets_a_json_error_naming_the_problem_and_writes_nothing(web
     assert r.body["message"]
     if field:
         assert field in r.body["errors"]
-    assert pledge_head(web) == before
+    assert web.store_head("pledge") == before
 
 
 def test_a_draft_for_an_unknown_charter_is_refused_with_404_and_writes_nothing(web):
-    before = pledge_head(web)
+    before = web.store_head("pledge")
 
     r = web.propose_draft(str(uuid.uuid4()), "text")
 
     assert r.status == 404 and "charter_id" in r.body["errors"]
-    assert pledge_head(web) == before
+    assert web.store_head("pledge") == before
 
 
 def test_reading_an_unknown_charter_is_a_404_naming_it(web):

@@ -10,18 +10,15 @@ from .test_knowledge import TITLE, edit, new_barrier
 GOOD = {"title": TITLE, "description": "Staff cannot upload photos.", "category": "skills"}
 
 
-def knowledge_head(web) -> int:
-    return web.request("GET", "/healthz").body["services"]["knowledge"]["head_position"]
-
 
 def refused(web, send, status: int, field: str | None, code: str | None = None):
     """Send a request and check its refusal names `field` and leaves the knowledge store as it was."""
-    before = knowledge_head(web)
+    before = web.store_head("knowledge")
     r = send()
     assert r.status == status, r.body
     assert r.body["message"] and (field is None or field in r.body["errors"]), r.body
     assert code is None or r.body["code"] == code, r.body
-    assert knowledge_head(web) == before
+    assert web.store_head("knowledge") == before
     return r
 
 

@@ -14,16 +14,13 @@ from deploy.local.stack import Stack
 UNKNOWN = str(uuid.uuid4())
 
 
-def pledge_head(web) -> int:
-    return web.request("GET", "/healthz").body["services"]["pledge"]["head_position"]
-
 
 def assert_refused(web, before: int, r, status: int, field: str | None) -> None:
     assert r.status == status, r.body
     assert r.body["message"]
     if field:
         assert field in r.body["errors"], r.body
-    assert pledge_head(web) == before
+    assert web.store_head("pledge") == before
 
 
 @pytest.fixture
@@ -76,7 +73,7 @@ UNKNOWN_IDS = {
 @pytest.mark.parametrize("case", UNKNOWN_IDS.values(), ids=UNKNOWN_IDS.keys())
 def test_a_command_naming_an_unknown_id_is_a_404_naming_it(web, pledge, case):
     act, field = case
-    before = pledge_head(web)
+    before = web.store_head("pledge")
 
     r = act(pledge)
 
@@ -110,7 +107,7 @@ REFUSALS = {
 @pytest.mark.parametrize("case", REFUSALS.values(), ids=REFUSALS.keys())
 def test_a_refused_drafting_command_is_a_clear_4xx_and_writes_nothing(web, pledge, case):
     act, status, field = case
-    before = pledge_head(web)
+    before = web.store_head("pledge")
 
     r = act(pledge)
 
@@ -118,7 +115,7 @@ def test_a_refused_drafting_command_is_a_clear_4xx_and_writes_nothing(web, pledg
 
 
 def test_a_participant_creating_a_charter_is_a_403_and_writes_nothing(web):
-    before = pledge_head(web)
+    before = web.store_head("pledge")
 
     r = web.create_charter(title="A charter of my own")
 
@@ -128,7 +125,7 @@ def test_a_participant_creating_a_charter_is_a_403_and_writes_nothing(web):
 
 def test_proposing_after_the_round_closed_is_refused(web, pledge):
     pledge.steward.close_round(pledge.charter_id)
-    before = pledge_head(web)
+    before = web.store_head("pledge")
 
     r = pledge.author.propose_draft(pledge.charter_id, "Too late.")
 
@@ -138,7 +135,7 @@ def test_proposing_after_the_round_closed_is_refused(web, pledge):
 @pytest.mark.parametrize("closes_at", ["2001-01-01T00:00:00Z", "2999-01-01T00:00:00", "next week"])
 def test_a_round_must_close_at_a_future_moment_with_a_time_zone(web, pledge, closes_at):
     pledge.steward.close_round(pledge.charter_id)
-    before = pledge_head(web)
+    before = web.store_head("pledge")
 
     r = pledge.steward.open_round(pledge.charter_id, closes_at)
 
@@ -147,7 +144,7 @@ def test_a_round_must_close_at_a_future_moment_with_a_time_zone(web, pledge, clo
 
 @pytest.mark.parametrize("email", ["not-an-email", "a@b", "@example.org", "+tag@example.org", "a b@example.org"])
 def test_signing_with_an_invalid_email_is_refused(web, adopted, email):
-    before = pledge_head(web)
+    before = web.store_head("pledge")
 
     r = sign(a_signer(web), adopted, email=email)
 
@@ -156,7 +153,7 @@ def test_signing_with_an_invalid_email_is_refused(web, adopted, email):
 
 def test_a_second_live_signature_for_the_same_organisation_is_refused(web, adopted):
     sign(a_signer(web), adopted, organisation="Riverside Council")
-    before = pledge_head(web)
+    before = web.store_head("pledge")
 
     r = sign(a_signer(web), adopted, organisation="  riverside   COUNCIL ")
 
@@ -165,7 +162,7 @@ def test_a_second_live_signature_for_the_same_organisation_is_refused(web, adopt
 
 def test_a_wrong_verification_token_is_refused(web, adopted):
     signature_id = sign(a_signer(web), adopted).body["signature_id"]
-    before = pledge_head(web)
+    before = web.store_head("pledge")
 
     r = web.verify_signature(signature_id, "not-the-token")
 
@@ -176,7 +173,7 @@ def test_one_email_in_any_spelling_may_sign_five_times_an_hour(web, adopted):
     signer, name = a_signer(web), f"pat.{uuid.uuid4().hex[:8]}"
     for tag in range(5):
         assert sign(signer, adopted, email=f" {name.title()}+{tag}@Example.org").status == 201
-    before = pledge_head(web)
+    before = web.store_head("pledge")
 
     r = sign(a_signer(web), adopted, email=f"{name}@example.org")
 
@@ -188,7 +185,7 @@ def test_one_network_address_may_sign_twenty_times_an_hour(web, adopted):
     signer = a_signer(web)
     for _ in range(20):
         assert sign(signer, adopted).status == 201
-    before = pledge_head(web)
+    before = web.store_head("pledge")
 
     r = sign(signer, adopted)
 
@@ -212,7 +209,7 @@ def test_an_expired_verification_token_is_refused(web, adopted, quick_pledge, se
         headers={"X-Internal-Token": settings.internal_token, "X-Actor": "sol"})
     assert reply.status == 201, reply.json()
     time.sleep(1.2)
-    before = pledge_head(web)
+    before = web.store_head("pledge")
 
     r = web.follow_verification_link(reply.json()["signature_id"])
 

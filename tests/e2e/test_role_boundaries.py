@@ -6,20 +6,16 @@ import uuid
 from .pilot_steps import adopted_charter, organisation_name, sign_and_verify
 
 
-def pledge_head(web) -> int:
-    return web.request("GET", "/healthz").body["services"]["pledge"]["head_position"]
-
-
 def test_a_moderator_cannot_withdraw_another_organisations_signature(web):
     charter_id = adopted_charter(web)
     signature_id, _signer = sign_and_verify(web, charter_id, organisation_name())
     moderator = web.as_user("moderator")
-    before = pledge_head(web)
+    before = web.store_head("pledge")
 
     r = moderator.withdraw_signature(signature_id, "not ours to keep")
 
     assert r.status == 403, r.body
-    assert pledge_head(web) == before
+    assert web.store_head("pledge") == before
 
 
 def test_a_moderator_cannot_make_a_signature_for_another_organisation_count_without_its_e_mailed_token(web):
@@ -27,9 +23,9 @@ def test_a_moderator_cannot_make_a_signature_for_another_organisation_count_with
     signer = web.as_user().from_address(f"10.9.{random.randrange(1, 250)}.{random.randrange(1, 250)}")
     signed = signer.sign_charter(charter_id, 1, organisation_name(), f"ceo-{uuid.uuid4().hex[:8]}@example.org")
     moderator = web.as_user("moderator")
-    before = pledge_head(web)
+    before = web.store_head("pledge")
 
     r = moderator.verify_signature(signed.body["signature_id"], "a-guessed-token")
 
     assert r.status == 422 and "token" in r.body["errors"]
-    assert pledge_head(web) == before
+    assert web.store_head("pledge") == before

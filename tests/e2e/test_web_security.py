@@ -108,9 +108,6 @@ def test_no_script_of_an_attacker_runs_in_a_real_browser(hostile, tab: Page):
     assert tab.dialogs == []  # type: ignore[attr-defined]
 
 
-def pledge_head(web: WebClient) -> int:
-    return web.request("GET", "/healthz").body["services"]["pledge"]["head_position"]
-
 
 def signed_up(base: str) -> PageReader:
     person = PageReader(base)
@@ -121,7 +118,7 @@ def signed_up(base: str) -> PageReader:
 def test_a_form_posted_without_the_sessions_csrf_token_is_refused_and_writes_nothing(hostile):
     person = signed_up(hostile.base)
     person.open(f"/charters/{hostile.ids['charter']}")
-    before = pledge_head(hostile.participant)
+    before = hostile.participant.store_head("pledge")
 
     missing = person.submit("/stewardship/charters", {"title": "Forged", "purpose": "Forged"}, csrf=False)
     wrong = person.submit(f"/drafts/{hostile.ids['remix']}/comments", {"body": "Forged", "csrf_token": "guess"},
@@ -129,7 +126,7 @@ def test_a_form_posted_without_the_sessions_csrf_token_is_refused_and_writes_not
 
     assert missing.status == 403 and wrong.status == 403
     assert "CSRF token" in missing.body
-    assert pledge_head(hostile.participant) == before
+    assert hostile.participant.store_head("pledge") == before
 
 
 def test_a_sign_in_form_without_its_pre_session_token_is_refused(hostile):
@@ -151,7 +148,7 @@ def test_a_participant_is_refused_the_stewardship_and_moderation_screens(hostile
 def test_a_participant_cannot_adopt_hide_or_approve_through_the_forms_and_nothing_is_written(hostile):
     person = signed_up(hostile.base)
     person.open("/")
-    before = pledge_head(hostile.participant)
+    before = hostile.participant.store_head("pledge")
     ids = hostile.ids
 
     refused = [person.submit(f"/stewardship/charters/{ids['charter']}/adopt", {"draft_id": ids["remix"]}),
@@ -159,7 +156,7 @@ def test_a_participant_cannot_adopt_hide_or_approve_through_the_forms_and_nothin
                person.submit(f"/stewardship/pilots/{ids['pilot']}/approve", {})]
 
     assert [r.status for r in refused] == [403, 403, 403]
-    assert pledge_head(hostile.participant) == before
+    assert hostile.participant.store_head("pledge") == before
     assert PageReader(hostile.base).open(f"/barriers/{ids['barrier']}").status == 200
 
 
@@ -193,11 +190,11 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_for_every_form(hostile, path):
 
 def test_an_anonymous_visitor_reads_every_page_but_their_posts_go_to_sign_in_and_write_nothing(hostile):
     visitor = PageReader(hostile.base)
-    before = pledge_head(hostile.participant)
+    before = hostile.participant.store_head("pledge")
 
     reads = [visitor.open(path.format(**hostile.ids)).status for path in PAGES]
     post = visitor.submit(f"/drafts/{hostile.ids['remix']}/rating", {"stars": "5"})
 
     assert set(reads) == {200}
     assert post.status == 303 and post.headers["Location"].startswith("/sign-in")
-    assert pledge_head(hostile.participant) == before
+    assert hostile.participant.store_head("pledge") == before

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, jsonify
 
 from shared.http import error, validated
 from shared.openapi import documented
 
 from ..auth import require_role
-from ..identity import roles
+from ..identity import granting, roles
 from ..identity.store import Identity
 from . import identity_schemas as s
 
@@ -25,6 +27,14 @@ def blueprint(identity: Identity) -> Blueprint:
         return jsonify({"account_id": account.account_id, "roles": sorted(account.roles),
                         "created_at": account.created_at, "role_changes": accounts.role_changes(account_id)})
 
+    def changed(change: Callable[..., bool], account_id: str, role: str):
+        admin = require_role(roles.ADMIN)
+        try:
+            change(accounts, account_id, role, by=admin.account_id)
+        except granting.RoleChangeRefused as exc:
+            return error(exc.status, exc.code, exc.message, exc.errors)
+        return described(account_id)
+
     @bp.get("/accounts/<uuid:account_id>")
     @documented(response=s.AccountRoles, tag="admin", authenticated=True)
     def read_account(account_id):
@@ -37,26 +47,12 @@ def blueprint(identity: Identity) -> Blueprint:
     @validated(s.GrantRoleBody())
     def grant_role(body, account_id):
         """Grant a role to an account (admins only); granting a role it holds changes nothing."""
-        admin = require_role(roles.ADMIN)
-        if accounts.get(str(account_id)) is None:
-            return error(404, "not_found", "no account with this id", {"account_id": ["unknown account"]})
-        accounts.grant(str(account_id), body["role"], by=admin.account_id)
-        return described(str(account_id))
+        return changed(granting.grant_role, str(account_id), body["role"])
 
     @bp.delete("/accounts/<uuid:account_id>/roles/<role>")
     @documented(response=s.AccountRoles, status=200, tag="admin")
     def revoke_role(account_id, role):
         """Revoke a role from an account (admins only; an admin cannot revoke their own admin role)."""
-        admin = require_role(roles.ADMIN)
-        if role not in roles.GRANTABLE:
-            return error(404, "not_found", f"roles that can be revoked: {', '.join(roles.GRANTABLE)}",
-                         {"role": ["not a grantable role"]})
-        if (str(account_id), role) == (admin.account_id, roles.ADMIN):
-            return error(409, "own_admin_role", "an admin cannot revoke their own admin role; ask another admin",
-                         {"role": ["your own admin role"]})
-        if accounts.get(str(account_id)) is None:
-            return error(404, "not_found", "no account with this id", {"account_id": ["unknown account"]})
-        accounts.revoke(str(account_id), role, by=admin.account_id)
-        return described(str(account_id))
+        return changed(granting.revoke_role, str(account_id), role)
 
     return bp

@@ -69,10 +69,10 @@ def blueprint(identity: Identity, settings: Settings) -> Blueprint:
     def change_password(body):
         """Change the signed-in account's password."""
         principal = require_principal()
-        if not identity.accounts.check_password(principal.account_id, body["current_password"]):
+        if not identity.accounts.change_password(principal.account_id, body["current_password"],
+                                                 body["new_password"]):
             return error(403, "invalid_credentials", "the current password is wrong",
                          {"current_password": ["wrong password"]})
-        identity.accounts.set_password(principal.account_id, body["new_password"])
         return "", 204
 
     @bp.post("/tokens")

@@ -67,6 +67,19 @@ class Accounts:
             row = conn.execute("SELECT password_hash FROM accounts WHERE account_id = %s", [account_id]).fetchone()
         return verify_password(row[0] if row else None, password)
 
+    def change_password(self, account_id: str, current: str, new: str) -> bool:
+        """Replace the password if `current` is the account's password now; False (nothing changed) if not."""
+        if not self.check_password(account_id, current):
+            return False
+        self.set_password(account_id, new)
+        return True
+
+    def email(self, account_id: str) -> str | None:
+        """The account's e-mail, for its own holder's eyes only (never logged, never in events or reads)."""
+        with self.pool.connection() as conn:
+            row = conn.execute("SELECT email FROM accounts WHERE account_id = %s", [account_id]).fetchone()
+        return row[0] if row else None
+
     def set_password(self, account_id: str, password: str) -> None:
         """Replace the account's password."""
         with self.pool.connection() as conn:

@@ -14,7 +14,22 @@ from ..auth import current_principal
 from ..consistency import wait_for_request_token
 from ..identity.store import Identity
 from ..services import Services
-from . import accounts, drafting, home, knowledge, knowledge_forms, moderation, pilots, signing, stewardship
+from . import (
+    account,
+    accounts,
+    admin,
+    drafting,
+    home,
+    knowledge,
+    knowledge_following,
+    knowledge_forms,
+    knowledge_revisions,
+    moderation,
+    pilot_forms,
+    pilots,
+    signing,
+    stewardship,
+)
 from .charts import line_chart
 from .web import NOTICE_COOKIE, SignInNeeded, Ui, has_role, page
 
@@ -36,8 +51,24 @@ NOTICES = {
     "pilot_proposed": "Your pilot is proposed; a steward will review it.",
     "pilot_changed": "The pilot is updated.",
     "progress_reported": "Your progress report is published.",
+    "barrier_targeted": "The pilot now targets the barrier.",
+    "barrier_moved": "The barrier's status in the pilot is updated.",
+    "milestone_added": "The milestone is planned.",
+    "milestone_done": "The milestone is marked done.",
+    "csv_imported": "The CSV file is imported.",
+    "outcome_recorded": "The pilot's outcome is recorded; it shows as self-reported until a steward verifies it.",
+    "pilot_stopped": "The pilot is stopped.",
+    "outcome_verified": "You verified the pilot's outcome.",
     "charter_changed": "The charter is updated.",
     "moderated": "Your moderation decision is recorded and public in the moderation log.",
+    "endorsement_withdrawn": "The endorsement is withdrawn.",
+    "watching": "The page is on your watch list.",
+    "unwatched": "The page is off your watch list.",
+    "revision_restored": "The revision is restored as a new revision.",
+    "password_changed": "Your password is changed.",
+    "token_revoked": "The API token is revoked: requests that send it are refused from now on.",
+    "role_granted": "The role is granted; the change is recorded in the account's role history.",
+    "role_revoked": "The role is revoked; the change is recorded in the account's role history.",
 }
 PLURALS = {"council": "Councils", "department": "Departments", "agency": "Agencies", "other": "Other organisations"}
 SECURITY_HEADERS = {
@@ -75,7 +106,8 @@ def blueprint(projection: Projection, services: Services, identity: Identity, se
     """Every page of the web app, on one blueprint with its templates and static files."""
     bp = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/ui-static")
     ui = Ui(projection.pool, services, identity, settings)
-    for area in (home, accounts, drafting, signing, knowledge, knowledge_forms, pilots, stewardship, moderation):
+    for area in (home, accounts, drafting, signing, knowledge, knowledge_forms, pilots, stewardship, moderation,
+                 account, admin, pilot_forms, knowledge_following, knowledge_revisions):
         area.register(bp, ui)
     bp.add_app_template_filter(paragraphs, "paragraphs")
     bp.add_app_template_filter(person, "person")

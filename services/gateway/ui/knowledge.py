@@ -13,9 +13,11 @@ from ..api.knowledge import SEARCH, SOLUTIONS_OF
 from ..api.knowledge_history import CONTENT, REVISIONS, public, revision_number
 from ..api.knowledge_reads import KINDS, PAGE, carried, filter_clauses, filters, page_view, require_page
 from ..api.paging import page_args
+from .knowledge_state import reader_state
 from .web import Form, Ui, page
 
 PAGE_PATH = "/<any(barriers, solutions):kinds>/<uuid:item_id>"
+FORMS = ("flag", "endorse", "photo", "moderate", "comment", "withdraw", "watch", "protect", "unprotect", "revert")
 EVIDENCE = ("SELECT pilot_id, pilot_title, organisation, solution_id, solution_title, at FROM kb_evidence"
             " WHERE barrier_id = %s ORDER BY at")
 
@@ -39,9 +41,10 @@ def knowledge_page(ui: Ui, kinds: str, item_id: str, status: int = 200, **forms:
                                   " ORDER BY title", [row["barrier_ids"]]).fetchall()
             evidence = []
         extras = carried(cur, item_id)
+        state = reader_state(cur, item_id)
     return page("knowledge/page.html", status, kind=kind, kinds=kinds, item=page_view(row) | extras,
-                item_id=item_id, related=related, evidence=evidence, category_name=category_name,
-                forms={name: forms.get(name, Form()) for name in ("flag", "endorse", "photo", "moderate")})
+                item_id=item_id, related=related, evidence=evidence, category_name=category_name, **state,
+                forms={name: forms.get(name, Form()) for name in FORMS})
 
 
 def register(bp: Blueprint, ui: Ui) -> None:

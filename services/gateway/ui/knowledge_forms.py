@@ -1,5 +1,5 @@
-"""Writing the knowledge base: propose and edit pages (showing what changed since, on a conflict), flag, endorse,
-attach photos."""
+"""Writing the knowledge base: propose and edit pages (showing what changed since, on a conflict), flag, endorse
+and withdraw, attach photos, discuss, watch."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from flask import Blueprint, request
 
 from services.knowledge.domain.barriers import CATEGORIES
 
-from ..api.knowledge_reads import KINDS, require_page
+from ..api.knowledge_reads import KINDS, carried, require_page
 from ..api.photos import FORM_OVERHEAD
 from .knowledge import PAGE_PATH, category_name, knowledge_page
-from .web import Form, Ui, done, form_values, optional, page, require_account
+from .moderation import MODERATOR
+from .web import Form, Ui, done, form_values, has_role, optional, page, require_account
 
 FIELDS = {"barrier": ("title", "description", "category", "tags", "summary"),
           "solution": ("title", "body", "barrier_ids", "steps", "organisations", "tags", "summary")}
@@ -40,9 +41,10 @@ def register(bp: Blueprint, ui: Ui) -> None:
         if request.endpoint == "ui.attach_photo":
             request.max_content_length = ui.settings.max_image_bytes + FORM_OVERHEAD
 
-    def edit_page(kinds: str, form: Form, status: int = 200, conflict: dict | None = None):
+    def edit_page(kinds: str, form: Form, status: int = 200, conflict: dict | None = None,
+                  protection: dict | None = None):
         return page("knowledge/edit.html", status, kind=KINDS[kinds], kinds=kinds, form=form, conflict=conflict,
-                    categories=CATEGORIES, category_name=category_name)
+                    protection=protection, categories=CATEGORIES, category_name=category_name)
 
     @bp.route("/<any(barriers, solutions):kinds>/new", methods=["GET", "POST"])
     def propose_page(kinds):
@@ -64,8 +66,11 @@ def register(bp: Blueprint, ui: Ui) -> None:
         if request.method == "GET":
             with ui.cursor() as cur:
                 row = require_page(cur, kind, str(item_id))
+                # Only moderators edit a protected page: say so now, not after the person has written their edit.
+                protection = None if has_role(MODERATOR) else carried(cur, str(item_id))["protection"]
             values = as_text(row["content"]) | {"based_on_revision": str(row["revision"]), "summary": ""}
-            return edit_page(kinds, Form(values | {"item_id": str(item_id)}))
+            return edit_page(kinds, Form(values | {"item_id": str(item_id)}), 403 if protection else 200,
+                             protection=protection)
         form = Form(form_values(*FIELDS[kind], "based_on_revision") | {"item_id": str(item_id)})
         based_on = form.values["based_on_revision"]
         body = as_lists({k: form.values[k] for k in FIELDS[kind]}) | {
@@ -95,6 +100,24 @@ def register(bp: Blueprint, ui: Ui) -> None:
     def endorse(kinds, item_id):
         body = {"organisation": request.form.get("organisation", "").strip()}
         return act(kinds, item_id, "endorsements", body, "endorse", "endorsed")
+
+    @bp.post(f"{PAGE_PATH}/endorse/withdraw")
+    def withdraw_endorsement(kinds, item_id):
+        body = {"organisation": request.form.get("organisation", "")}
+        return act(kinds, item_id, "endorsements/withdraw", body, "withdraw", "endorsement_withdrawn")
+
+    @bp.post(f"{PAGE_PATH}/comments")
+    def comment_on_page(kinds, item_id):
+        body = {"body": request.form.get("body", ""), "reply_to": None}
+        return act(kinds, item_id, "comments", body, "comment", "commented")
+
+    @bp.post(f"{PAGE_PATH}/watch")
+    def watch_page(kinds, item_id):
+        return act(kinds, item_id, "watch", {}, "watch", "watching")
+
+    @bp.post(f"{PAGE_PATH}/unwatch")
+    def unwatch_page(kinds, item_id):
+        return act(kinds, item_id, "unwatch", {}, "watch", "unwatched")
 
     @bp.post(f"{PAGE_PATH}/photos")
     def attach_photo(kinds, item_id):

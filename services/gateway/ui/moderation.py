@@ -1,4 +1,5 @@
-"""The moderators' screen: open flags, hidden pages, recent decisions; hide, restore and protect pages."""
+"""The moderators' screen: open flags, hidden pages, recent decisions; hide, restore, protect and unprotect pages,
+and revert a run of edits."""
 
 from __future__ import annotations
 
@@ -31,13 +32,14 @@ def register(bp: Blueprint, ui: Ui) -> None:
     def moderation():
         return screen()
 
-    def decide(kinds: str, item_id, action: str, body: dict, on_page: bool):
+    def decide(kinds: str, item_id, action: str, body: dict, on_page: bool, form_name: str = "moderate"):
         require_role(MODERATOR, back="/moderation")
         outcome = ui.command("POST", f"/{kinds}/{item_id}/{action}", body)
         if not outcome.ok:
-            form = Form({k: v for k, v in body.items() if isinstance(v, str)}).refused(outcome)
+            typed = {k: v for k, v in request.form.items() if k not in ("csrf_token", "from")}
+            form = Form(typed).refused(outcome)
             if on_page:
-                return knowledge_page(ui, kinds, str(item_id), outcome.status, moderate=form)
+                return knowledge_page(ui, kinds, str(item_id), outcome.status, **{form_name: form})
             return screen(outcome.status, **{f"{action}-{item_id}": form})
         if action == "hide":  # a hidden page cannot be shown: back to the screen that lists it
             return done("ui.moderation", "moderated", outcome)
@@ -60,4 +62,13 @@ def register(bp: Blueprint, ui: Ui) -> None:
     @bp.post(f"/moderation{PAGE_PATH}/protect")
     def protect_page(kinds, item_id):
         body = {"reason": request.form.get("reason", ""), "until": end_of_day(request.form.get("until", "")) or ""}
-        return decide(kinds, item_id, "protect", body, on_page())
+        return decide(kinds, item_id, "protect", body, on_page(), "protect")
+
+    @bp.post(f"/moderation{PAGE_PATH}/unprotect")
+    def unprotect_page(kinds, item_id):
+        return decide(kinds, item_id, "unprotect", {"reason": request.form.get("reason", "")}, True, "unprotect")
+
+    @bp.post(f"/moderation{PAGE_PATH}/revert")
+    def revert_edits(kinds, item_id):
+        body = {"author": request.form.get("author", ""), "reason": request.form.get("reason", "")}
+        return decide(kinds, item_id, "reverts", body, True, "revert")

@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, request
+from psycopg import Cursor
+
+from services.pilots.domain.barriers import NEXT_STATUSES
 
 from ..api import organisation_reads, pilot_reads
+from ..api.knowledge import SOLUTIONS_OF
 from ..api.organisation_reads import STATUSES
 from ..api.paging import page_args
 from ..api.pilots import status_arg
@@ -14,6 +18,13 @@ from ..auth import current_principal
 from .web import Form, Ui, done, form_values, page, require_account
 
 PROPOSAL = ("organisation_id", "title", "aims", "sponsor_name", "sponsor_role", "start_date", "planned_end_date")
+# Barriers a lead may still target: visible ones whose title holds what they searched for, not yet targeted.
+TARGETABLE = (
+    "SELECT p.item_id, p.title FROM kb_pages p WHERE p.kind = 'barrier' AND NOT p.hidden AND p.revision IS NOT NULL"
+    " AND position(lower(%(q)s) in lower(p.title)) > 0"
+    " AND p.item_id NOT IN (SELECT barrier_id FROM pilot_barriers WHERE pilot_id = %(pilot_id)s)"
+    " ORDER BY p.title, p.item_id LIMIT 50"
+)
 
 
 def number(text: str) -> int | float | None:
@@ -40,6 +51,30 @@ def report_body(form: Form) -> dict[str, Any] | None:
     return body
 
 
+def lead_choices(cur: Cursor, pilot: dict[str, Any], query: str) -> dict[str, Any]:
+    """What the lead's forms offer: barriers to target, each targeted barrier's next statuses and solutions."""
+    found = cur.execute(TARGETABLE, {"q": query, "pilot_id": pilot["pilot_id"]}).fetchall()
+    solutions = {b["barrier_id"]: {"": "Choose the solution applied"} | {
+        s["solution_id"]: s["title"] for s in cur.execute(SOLUTIONS_OF, [b["barrier_id"]])} for b in pilot["barriers"]}
+    return {"query": query, "barriers": {r["item_id"]: r["title"] for r in found}, "solutions": solutions,
+            "next": {b["barrier_id"]: [str(s) for s in NEXT_STATUSES.get(b["status"], ())] for b in pilot["barriers"]}}
+
+
+def pilot_page(ui: Ui, pilot_id: str, status: int = 200, **forms: Form):
+    """A pilot's page, with the forms its reader may use and any of them that need their errors shown."""
+    principal = current_principal()
+    with ui.cursor() as cur:
+        pilot = pilot_reads.pilot_page(cur, pilot_id)
+        if pilot is None:
+            abort(404, "There is no pilot with this id.")
+        series = pilot_reads.metric_series(cur, pilot_id)
+        is_lead = principal is not None and principal.account_id in pilot["leads"]
+        choices = lead_choices(cur, pilot, request.args.get("barrier_q", "").strip()[:200]) if is_lead else {}
+    is_member = principal is not None and principal.account_id in {*pilot["leads"], pilot["proposed_by"]}
+    return page("pilots/pilot.html", status, pilot=pilot, series=series, is_lead=is_lead, is_member=is_member,
+                choices=choices, forms=forms, form_for=lambda key: forms.get(key) or Form())
+
+
 def register(bp: Blueprint, ui: Ui) -> None:
     """Add the pilots pages."""
 
@@ -54,20 +89,9 @@ def register(bp: Blueprint, ui: Ui) -> None:
         return page("pilots/dashboard.html", items=items, total=total, limit=limit, offset=offset, status=status,
                     statuses=STATUSES, series=series, figures=figures)
 
-    def pilot_page(pilot_id: str, status: int = 200, report_form: Form | None = None):
-        with ui.cursor() as cur:
-            pilot = pilot_reads.pilot_page(cur, pilot_id)
-            series = pilot_reads.metric_series(cur, pilot_id)
-        if pilot is None:
-            abort(404, "There is no pilot with this id.")
-        principal = current_principal()
-        is_lead = principal is not None and principal.account_id in pilot["leads"]
-        return page("pilots/pilot.html", status, pilot=pilot, series=series, is_lead=is_lead,
-                    report_form=report_form or Form())
-
     @bp.get("/pilots/<uuid:pilot_id>")
     def pilot(pilot_id):
-        return pilot_page(str(pilot_id))
+        return pilot_page(ui, str(pilot_id))
 
     @bp.route("/pilots/new", methods=["GET", "POST"])
     def propose_pilot():
@@ -88,10 +112,11 @@ def register(bp: Blueprint, ui: Ui) -> None:
         form = Form(form_values("text", "metric_name", "metric_value", "metric_unit"))
         body = report_body(form)
         if body is None:
-            return pilot_page(str(pilot_id), 422, form)
+            return pilot_page(ui, str(pilot_id), 422, report=form)
         outcome = ui.command("POST", f"/pilots/{pilot_id}/reports", body)
         if not outcome.ok:
-            return pilot_page(str(pilot_id), outcome.status, form.refused(outcome, {"metrics": "metric_value"}))
+            form.refused(outcome, {"metrics": "metric_value"})
+            return pilot_page(ui, str(pilot_id), outcome.status, report=form)
         return done("ui.pilot", "progress_reported", outcome, pilot_id=pilot_id)
 
     @bp.post("/pilots/<uuid:pilot_id>/start")
@@ -99,5 +124,5 @@ def register(bp: Blueprint, ui: Ui) -> None:
         require_account(back=f"/pilots/{pilot_id}")
         outcome = ui.command("POST", f"/pilots/{pilot_id}/start", {})
         if not outcome.ok:
-            return pilot_page(str(pilot_id), outcome.status, Form().refused(outcome))
+            return pilot_page(ui, str(pilot_id), outcome.status, start=Form().refused(outcome))
         return done("ui.pilot", "pilot_changed", outcome, pilot_id=pilot_id)
