@@ -31,23 +31,23 @@ CREATE INDEX IF NOT EXISTS feed_by_organisation ON feed USING gin (organisations
 """
 
 # A stream's later events follow the organisations its first event named (see services/gateway/filters.py).
+# A bigserial is drawn when a row is inserted, not when it commits: were two projector transactions to
+# insert at once, the one holding the lower seq could commit second, and a stream reader that had already
+# moved past the higher seq would never see it. The advisory lock, taken by the insert itself and held to
+# commit, makes seqs visible in commit order, so `seq > Last-Event-ID` never skips a row. The key is per
+# schema, so a replay does not wait on the live feed.
 INSERT = """
 INSERT INTO feed (event_id, topic, type, stream_id, version, organisations, envelope)
-VALUES (%(event_id)s, %(topic)s, %(type)s, %(stream_id)s, %(version)s,
-        %(named)s::text[] || coalesce((SELECT f.organisations FROM feed f
-                                       WHERE f.stream_id = %(stream_id)s AND f.version = 1), '{}'),
-        %(envelope)s)
+SELECT %(event_id)s::uuid, %(topic)s, %(type)s, %(stream_id)s, %(version)s,
+       %(named)s::text[] || coalesce((SELECT f.organisations FROM feed f
+                                      WHERE f.stream_id = %(stream_id)s AND f.version = 1), '{}'),
+       %(envelope)s
+FROM (SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.feed'))) AS commit_order
 ON CONFLICT (event_id) DO NOTHING
 """
 
 
 def on_any_event(conn, env: dict[str, Any]) -> None:
-    # A bigserial is drawn when a row is inserted, not when it commits: were two projector
-    # transactions to insert at once, the one holding the lower seq could commit second, and a
-    # stream reader that had already moved past the higher seq would never see it. Holding this
-    # lock from the first insert to commit makes seqs visible in commit order, so `seq >
-    # Last-Event-ID` never skips a row. The key is per schema, so a replay does not wait on the live feed.
-    conn.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.feed'))")
     conn.execute(INSERT, {
         "event_id": env["event_id"], "topic": TOPICS[env["producer"]], "type": env["type"],
         "stream_id": env["stream_id"], "version": env["version"], "named": organisations_named(env["data"]),
