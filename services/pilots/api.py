@@ -59,9 +59,9 @@ def blueprint(store: EventStore, settings: Settings) -> Blueprint:
     @bp.post("/pilots")
     @validated(schemas.ProposePilotBody())
     def propose_pilot(body):
-        """Propose a pilot for an organisation holding a live, verified signature of the charter."""
+        """A pilot lead proposes a pilot for an organisation holding a live, verified signature of the charter."""
         body |= {"organisation_id": views.organisation_id(body["organisation_id"]), "leads": tuple(body["leads"])}
-        command = pilots.ProposePilot(pilot_id=str(uuid.uuid4()), actor=actor(), **body)
+        command = pilots.ProposePilot(pilot_id=str(uuid.uuid4()), actor=actor(), actor_roles=actor_roles(), **body)
         return accepted(handlers.propose_pilot(store, command, command_meta()), pilot_id=command.pilot_id,
                         organisation_id=command.organisation_id)
 

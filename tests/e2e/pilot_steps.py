@@ -79,7 +79,7 @@ def running_pilot(web: WebClient, steward: WebClient, *barrier_ids: str) -> Runn
     """A signatory's pilot, approved, started, targeting the given barriers."""
     organisation = organisation_name()
     sign_and_verify(web, adopted_charter(web), organisation)
-    lead = web.as_user()
+    lead = web.as_user("pilot_lead")
     proposed = eventually(lambda: lead.propose_pilot(organisation), lambda r: r.status == 201)
     assert proposed.status == 201, proposed.body
     pilot_id = proposed.body["pilot_id"]

@@ -18,7 +18,7 @@ from .pilot_steps import (
 def story(stack, settings):
     """An organisation refused a pilot, then signing, piloting, removing one of two barriers and completing."""
     web = WebClient(f"http://{settings.host}:{settings.gateway_port}")
-    steward, lead = web.as_user("steward"), web.as_user()
+    steward, lead = web.as_user("steward"), web.as_user("pilot_lead")
     organisation, charter_id = organisation_name(), adopted_charter(web)
     photos, it_policy = propose_barrier(web, "Photo uploads refused"), propose_barrier(web, "IT policy blocks tools")
     consent = propose_solution(web, photos, "A consent form for photos")

@@ -14,16 +14,16 @@ def pilots(stack, settings):
     web = WebClient(f"http://{settings.host}:{settings.gateway_port}")
     organisation = organisation_name()
     sign_and_verify(web, adopted_charter(web), organisation)
-    lead = web.as_user()
+    lead = web.as_user("pilot_lead")
     proposed = eventually(lambda: lead.propose_pilot(organisation), lambda r: r.status == 201).body["pilot_id"]
     return {"proposed": (proposed, lead), "active": running_pilot(web, web.as_user("steward")),
             "organisation": organisation}
 
 
 def test_an_organisation_that_never_signed_is_refused_a_pilot_naming_the_organisation(web):
-    before = web.store_head("pilots")
+    lead, before = web.as_user("pilot_lead"), web.store_head("pilots")
 
-    r = web.propose_pilot(organisation_name())
+    r = lead.propose_pilot(organisation_name())
 
     assert (r.status, r.body["code"]) == (403, "unsigned_organisation") and "organisation_id" in r.body["errors"]
     assert web.store_head("pilots") == before
@@ -98,9 +98,9 @@ def test_an_ill_formed_proposal_is_refused_naming_the_field(web, pilots, change,
     body = {"organisation_id": pilots["organisation"], "title": "t", "aims": "a", "sponsor_name": "s",
             "sponsor_role": "r", "leads": ["me"], "start_date": "2025-01-06", "planned_end_date": "2025-12-31"}
     body |= change
-    before = web.store_head("pilots")
+    lead, before = web.as_user("pilot_lead"), web.store_head("pilots")
 
-    r = web.request("POST", "/api/v1/pilots", {k: v for k, v in body.items() if v is not None})
+    r = lead.request("POST", "/api/v1/pilots", {k: v for k, v in body.items() if v is not None})
 
     assert r.status == 422 and field in r.body["errors"], r.body
     assert web.store_head("pilots") == before

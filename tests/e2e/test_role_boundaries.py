@@ -3,7 +3,8 @@
 import random
 import uuid
 
-from .pilot_steps import adopted_charter, organisation_name, sign_and_verify
+from .clients import PageReader
+from .pilot_steps import adopted_charter, eventually, organisation_name, sign_and_verify
 
 
 def test_a_moderator_cannot_withdraw_another_organisations_signature(web):
@@ -29,3 +30,18 @@ def test_a_moderator_cannot_make_a_signature_for_another_organisation_count_with
 
     assert r.status == 422 and "token" in r.body["errors"]
     assert web.store_head("pledge") == before
+
+
+def test_only_a_pilot_lead_may_propose_a_pilot_even_for_a_signatory(web):
+    organisation = organisation_name()
+    sign_and_verify(web, adopted_charter(web), organisation)
+    participant, lead = web.as_user(), web.as_user("pilot_lead")
+    before = web.store_head("pilots")
+
+    refused = participant.propose_pilot(organisation)
+    form = PageReader.signed_in(participant).open("/pilots/new")
+
+    assert refused.status == 403 and "pilot lead" in refused.body["message"], refused.body
+    assert form.status == 403
+    assert web.store_head("pilots") == before
+    assert eventually(lambda: lead.propose_pilot(organisation), lambda r: r.status == 201).status == 201

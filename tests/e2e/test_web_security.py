@@ -62,7 +62,7 @@ def hostile(stack, settings) -> Hostile:
                                                     organisations=(PAYLOAD,)))["solution_id"]
     did(attacker.endorse(f"barriers/{ids['barrier']}", PAYLOAD))
     did(attacker.flag(f"barriers/{ids['barrier']}", PAYLOAD))
-    lead = web.as_user()
+    lead = web.as_user("pilot_lead")
     proposed = eventually(lambda: lead.propose_pilot(organisation, title=PAYLOAD, aims=PAYLOAD, sponsor_name=PAYLOAD,
                                                      sponsor_role=PAYLOAD), lambda r: r.status == 201)
     ids["pilot"] = did(proposed)["pilot_id"]

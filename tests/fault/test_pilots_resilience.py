@@ -51,7 +51,7 @@ def test_the_pilots_service_restarted_while_signatures_arrive_knows_every_signat
         fault_stack, fault_web):
     web = fault_web
     charter_id = adopted_charter(web)
-    early, late, lead = organisation_name(), organisation_name(), web.as_user()
+    early, late, lead = organisation_name(), organisation_name(), web.as_user("pilot_lead")
     early_signature, early_signer = sign_and_verify(web, charter_id, early)
     first = eventually(lambda: lead.propose_pilot(early), lambda r: r.status == 201)
 

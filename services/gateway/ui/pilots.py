@@ -8,6 +8,7 @@ from flask import Blueprint, abort, request
 from psycopg import Cursor
 
 from services.pilots.domain.barriers import NEXT_STATUSES
+from services.pilots.domain.state import PILOT_LEAD
 
 from ..api import organisation_reads, pilot_reads
 from ..api.knowledge import SOLUTIONS_OF
@@ -15,7 +16,7 @@ from ..api.organisation_reads import STATUSES
 from ..api.paging import page_args
 from ..api.pilots import status_arg
 from ..auth import current_principal
-from .web import Form, Ui, done, form_values, page, require_account
+from .web import Form, Ui, done, form_values, page, require_account, require_role
 
 PROPOSAL = ("organisation_id", "title", "aims", "sponsor_name", "sponsor_role", "start_date", "planned_end_date")
 # Barriers a lead may still target: visible ones whose title holds what they searched for, not yet targeted.
@@ -95,7 +96,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
 
     @bp.route("/pilots/new", methods=["GET", "POST"])
     def propose_pilot():
-        principal = require_account(back="/pilots/new")
+        principal = require_role(PILOT_LEAD, back="/pilots/new")
         if request.method == "GET":
             return page("pilots/propose.html", form=Form({"organisation_id": request.args.get("organisation", "")}))
         form = Form(form_values(*PROPOSAL, "other_leads"))

@@ -10,7 +10,16 @@ from shared.events import Event
 from . import barriers, milestones, outcomes, progress
 from .errors import Conflict, Forbidden, Invalid, UnsignedOrganisation
 from .signatories import Signatories
-from .state import STEWARD, Pilot, Status, require_member, require_pilot, require_status, require_steward
+from .state import (
+    STEWARD,
+    Pilot,
+    Status,
+    require_member,
+    require_pilot,
+    require_pilot_lead,
+    require_status,
+    require_steward,
+)
 
 STREAM_TYPE = "pilot"
 
@@ -72,6 +81,7 @@ class ProposePilot:
     start_date: date
     planned_end_date: date
     actor: str
+    actor_roles: frozenset[str] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)
@@ -130,7 +140,8 @@ def _proposed(event: PilotProposed) -> Pilot:
 
 
 def decide_propose_pilot(state: Pilot | None, command: ProposePilot, signatories: Signatories) -> list[Event]:
-    """Propose a pilot for an organisation that holds a live, verified signature of the charter."""
+    """A pilot lead proposes a pilot for an organisation that holds a live, verified signature of the charter."""
+    require_pilot_lead(command.actor_roles)
     if state is not None:
         raise Conflict("a pilot with this id exists", field="pilot_id")
     signatory = signatories.get(command.organisation_id)

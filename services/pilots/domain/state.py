@@ -35,6 +35,8 @@ class BarrierStatus(StrEnum):
 COMPLETION_SCALE = ("not_started", "limited", "substantial", "complete")
 
 STEWARD = "steward"
+# Granted by an admin to people who run pilots; within a pilot, only its own leads act on it.
+PILOT_LEAD = "pilot_lead"
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,12 @@ def require_member(pilot: Pilot, actor: str) -> None:
     """Only the pilot's proposer and leads report on it."""
     if actor not in pilot.members():
         raise Forbidden("only the pilot's leads may do this")
+
+
+def require_pilot_lead(roles: frozenset[str]) -> None:
+    """Only people an admin made pilot leads propose pilots."""
+    if PILOT_LEAD not in roles:
+        raise Forbidden("only a pilot lead may propose a pilot; an admin grants the role")
 
 
 def require_steward(roles: frozenset[str]) -> None:

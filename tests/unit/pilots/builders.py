@@ -69,6 +69,7 @@ def propose(**overrides: object) -> ProposePilot:
         start_date=START,
         planned_end_date=END,
         actor=PROPOSER,
+        actor_roles=frozenset({"pilot_lead"}),
     )
     return ProposePilot(**fields | overrides)
 

@@ -63,6 +63,15 @@ def test_an_organisation_that_withdrew_its_signature_cannot_propose_a_pilot():
         decide_propose_pilot(None, propose(), view)
 
 
+def test_someone_without_the_pilot_lead_role_cannot_propose_a_pilot_even_for_a_signatory():
+    view = signed()
+
+    with pytest.raises(Forbidden) as refused:
+        decide_propose_pilot(None, propose(actor_roles=frozenset({"steward"})), view)
+
+    assert "pilot lead" in refused.value.message
+
+
 def test_a_signatory_proposes_a_pilot_under_its_name_and_type():
     view = signed()
 
