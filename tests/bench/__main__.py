@@ -51,7 +51,9 @@ def main() -> None:
         try:
             stack.start()
             stack.wait_healthy()
-            figures = gateway_figures(settings) | pipeline_figures(settings) | memory_figures(stack)
+            processes = {name: proc.pid for name, proc in stack.procs.items()} | {
+                "postgres": _postmaster(root / "pg"), "broker": broker.pid}
+            figures = gateway_figures(settings, processes) | pipeline_figures(settings) | memory_figures(stack)
         finally:
             stack.stop()
             os.killpg(broker.pid, 15)
@@ -60,17 +62,24 @@ def main() -> None:
     print(json.dumps(figures, indent=2))
 
 
-def gateway_figures(settings: Settings) -> dict:
+def gateway_figures(settings: Settings, processes: dict[str, int]) -> dict:
     admin = create_admin(settings, f"bench-admin-{uuid.uuid4().hex[:8]}@example.test")  # as an operator would
     gateway = Gateway(f"http://{settings.host}:{settings.gateway_port}", str(admin["token"]))
     charters = [gateway.create_charter() for _ in range(50)]
     print("commands through the gateway (closed loop, 10 s)...", flush=True)
+    before = _cpu_s(processes)
     count, seconds = run_closed_loop(lambda i: gateway.propose_draft(charters[i % len(charters)]), seconds=10)
+    time.sleep(2)  # the relay, projector and subscribers finish the last commands' events
+    spent = {name: after - before[name] for name, after in _cpu_s(processes).items()}
     print("command → read-model latency at 200 commands/s (10 s)...", flush=True)
     latencies = run_open_loop(lambda i: gateway.propose_and_read(charters[i % len(charters)]), rate=200, seconds=10)
     q = statistics.quantiles(latencies, n=100)
     return {
         "commands_per_s": round(count / seconds),
+        # Where a command's CPU goes, over every process it passes through: the ceiling on 2 cores is
+        # 2,000 ms / the total.
+        "cpu_ms_per_command": {name: round(1000 * s / count, 2) for name, s in spent.items()},
+        "cpu_ms_per_command_total": round(1000 * sum(spent.values()) / count, 1),
         "command_to_read_ms_p50_at_200_per_s": round(q[49] * 1000, 1),
         "command_to_read_ms_p99_at_200_per_s": round(q[98] * 1000, 1),
     }
@@ -122,6 +131,28 @@ def memory_figures(stack: Stack) -> dict:
         for pid in [proc.pid, *_children(proc.pid)]:
             peaks[f"{name}[{pid}]"] = _peak_mb(pid)
     return {"peak_memory_mb": peaks, "peak_memory_mb_max": max(peaks.values())}
+
+
+def _postmaster(pgdata: Path) -> int:
+    return int(next(pgdata.rglob("postmaster.pid")).read_text().split()[0])
+
+
+def _cpu_s(processes: dict[str, int]) -> dict[str, float]:
+    """CPU seconds used so far by each named process and all its descendants (PostgreSQL's backends too)."""
+    return {name: sum(_own_cpu_s(p) for p in _tree(pid)) for name, pid in processes.items()}
+
+
+def _tree(pid: int) -> list[int]:
+    return [pid, *(d for child in _children(pid) for d in _tree(child))]
+
+
+def _own_cpu_s(pid: int) -> float:
+    # /proc/<pid>/stat fields 14–17: utime, stime, and the waited-for children's cutime, cstime, in clock ticks.
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:  # a backend that ended between listing and reading
+        return 0.0
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def _children(pid: int) -> list[int]:
