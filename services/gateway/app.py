@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     if settings.dev_mode:
         app.register_blueprint(dev.blueprint(services))
     app.register_blueprint(photos.blueprint(services, settings))
-    for knowledge_reads in (knowledge, knowledge_history, knowledge_feeds):
+    for knowledge_reads in (knowledge, knowledge_history):
         app.register_blueprint(knowledge_reads.blueprint(projection, settings.consistency_timeout_s))
     app.register_blueprint(health_blueprint(projection, services))
     app.register_blueprint(audit_api.blueprint(settings))
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(webhooks_api.blueprint(hooks, settings, SCHEMA))
     app.register_blueprint(sse_blueprint(hooks, settings))
     identity = build_identity(settings)
+    app.register_blueprint(knowledge_feeds.blueprint(projection, settings.consistency_timeout_s, identity.feed_keys))
     app.register_blueprint(identity_api.blueprint(identity, settings))
     app.register_blueprint(admin.blueprint(identity))
     app.register_blueprint(web_pages(projection, services, identity, settings))

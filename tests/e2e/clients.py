@@ -447,8 +447,13 @@ class WebClient:
     def read_recent_changes(self, **params: str):
         return self.request("GET", "/api/v1/recent-changes", **params)
 
-    def read_watchlist(self, user: str, **params: str):
-        return self.request("GET", f"/api/v1/watchlists/{quote(user, safe='')}", **params)
+    def read_watchlist(self, user: str | None = None, **params: str):
+        """Read a watch list: this person's own unless `user` names another account."""
+        return self.request("GET", f"/api/v1/watchlists/{quote(user or self.actor, safe='')}", **params)
+
+    def read_watchlist_feed(self, user: str, **params: str) -> Response:
+        """Fetch a watch list's Atom feed as a feed reader does (pass its `key`)."""
+        return self.download(f"/api/v1/watchlists/{quote(user, safe='')}/feed", **params)
 
     def search_knowledge(self, q: str, **filters: str):
         return self.request("GET", "/api/v1/search", q=q, **filters)

@@ -1,9 +1,13 @@
 """Following the knowledge base and keeping it healthy: watch lists, feeds, discussion, protection, reverts."""
 
+import re
+import uuid
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 from ..unit.knowledge.image_bytes import png
+from .clients import PageReader
 from .test_knowledge import ORIGINAL, TITLE, edit, new_barrier
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -16,8 +20,8 @@ def test_a_watch_list_and_recent_changes_follow_edits_as_pages_and_atom_feeds(we
     edited = edit(editor, page, 1, "Uploads fail <silently> & \"often\".", "Fixed <b>typo</b> & more\x01")
     web.wait_until_read(watched.body["consistency_token"], edited.body["consistency_token"])
 
-    watchlist = watcher.read_watchlist(watcher.actor).body
-    feed = web.anonymous().download(f"/api/v1/watchlists/{watcher.actor}/feed")
+    watchlist = watcher.read_watchlist().body
+    feed = web.anonymous().download(watchlist["feed"])
     recent = web.read_recent_changes(limit="100").body
     recent_feed = web.anonymous().download("/api/v1/recent-changes/feed", limit="100")
 
@@ -40,9 +44,70 @@ def test_unwatching_takes_a_page_off_the_watch_list(web):
     web.watch_page(page)
 
     unwatched = web.unwatch_page(page)
-    watchlist = web.read_watchlist(web.actor, consistency_token=unwatched.body["consistency_token"]).body
+    watchlist = web.read_watchlist(consistency_token=unwatched.body["consistency_token"]).body
 
     assert unwatched.status == 201 and watchlist["pages"] == [] and watchlist["changes"]["items"] == []
+
+
+def feed_key(address: str) -> str:
+    """The key in a watch list feed's address."""
+    return parse_qs(urlsplit(address).query)["key"][0]
+
+
+def feed_entry_ids(answer) -> list[str]:
+    """The ids of an Atom feed's entries."""
+    return [e.findtext(f"{ATOM}id") for e in ET.fromstring(answer.body).findall(f"{ATOM}entry")]
+
+
+def test_a_watch_list_is_shown_only_to_its_own_account(web):
+    owner = web.as_user()
+    page, _ = new_barrier(web)
+    owner.watch_page(page)
+
+    someone_else = web.as_user().read_watchlist(owner.actor)
+    anonymous = web.anonymous().read_watchlist(owner.actor)
+    own = owner.read_watchlist()
+
+    assert (someone_else.status, someone_else.body["code"]) == (403, "forbidden")
+    assert "user" in someone_else.body["errors"]
+    assert (anonymous.status, anonymous.body["code"]) == (401, "unauthenticated")
+    assert set(anonymous.body) == {"code", "message", "errors"}
+    assert own.status == 200 and own.body["user"] == owner.actor
+
+
+def test_the_watch_list_feed_opens_only_with_the_accounts_key_and_lists_the_watched_pages_change(web):
+    watcher, reader = web.as_user(), web.anonymous()
+    page, _ = new_barrier(web)
+    watched = watcher.watch_page(page)
+    edited = edit(web, page, 1, "Uploads fail silently.", "Said how they fail")
+    key = feed_key(watcher.read_watchlist(consistency_token=watched.body["consistency_token"]).body["feed"])
+    web.wait_until_read(edited.body["consistency_token"])
+
+    without_key = reader.read_watchlist_feed(watcher.actor)
+    wrong_key = reader.read_watchlist_feed(watcher.actor, key=key[:-1] + ("A" if key[-1] != "A" else "B"))
+    no_such_account = reader.read_watchlist_feed(str(uuid.uuid4()), key=key)
+    with_key = reader.read_watchlist_feed(watcher.actor, key=key)
+
+    for refused in (without_key, wrong_key, no_such_account):
+        assert refused.status == 404 and refused.body == without_key.body
+    assert with_key.status == 200 and with_key.headers["Content-Type"].startswith("application/atom+xml")
+    assert f"urn:charter:knowledge:{page.split('/')[1]}:revision:2" in feed_entry_ids(with_key)
+
+
+def test_resetting_the_feed_key_on_the_watch_list_page_retires_the_old_feed_address(web):
+    watcher, reader = web.as_user(), web.anonymous()
+    browser = PageReader.signed_in(watcher)
+    old = feed_key(re.search(r'href="([^"]*/feed\?key=[^"]*)"', browser.open("/knowledge/watchlist").body)[1])
+
+    forged = browser.submit("/knowledge/watchlist/feed-key", {}, csrf=False)
+    unchanged = feed_key(watcher.read_watchlist().body["feed"])
+    reset = browser.follow(browser.submit("/knowledge/watchlist/feed-key", {}))
+    new = feed_key(watcher.read_watchlist().body["feed"])
+
+    assert forged.status == 403 and unchanged == old
+    assert "the old one no longer works" in reset.body and f"/feed?key={new}" in reset.body and new != old
+    assert reader.read_watchlist_feed(watcher.actor, key=old).status == 404
+    assert reader.read_watchlist_feed(watcher.actor, key=new).status == 200
 
 
 def test_a_moderator_reverts_a_run_of_bad_edits_in_one_action_and_protects_the_page(web):

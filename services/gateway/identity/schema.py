@@ -1,4 +1,4 @@
-"""The `gateway_auth` schema: accounts, roles and their audit trail, sessions, API tokens, limits."""
+"""The `gateway_auth` schema: accounts, roles and their audit trail, sessions, API tokens, limits, feed keys."""
 
 from __future__ import annotations
 
@@ -56,6 +56,12 @@ CREATE TABLE IF NOT EXISTS write_counts (
     window_start timestamptz NOT NULL,
     writes       integer NOT NULL,
     PRIMARY KEY (account_id, window_start)
+);
+-- Kept plainly, not hashed: see feed_keys.py.
+CREATE TABLE IF NOT EXISTS watchlist_feed_keys (
+    account_id text PRIMARY KEY REFERENCES accounts,
+    feed_key   text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
 );
 """
 

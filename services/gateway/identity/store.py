@@ -10,6 +10,7 @@ from shared.config import Settings
 from shared.db import connect_pool
 
 from .accounts import Accounts
+from .feed_keys import FeedKeys
 from .limits import Limit, SignInLimiter, WriteLimiter
 from .schema import SCHEMA
 from .sessions import Sessions
@@ -18,7 +19,7 @@ from .tokens import ApiTokens
 
 @dataclass(frozen=True)
 class Identity:
-    """Accounts, sessions, API tokens and limits, sharing one pool."""
+    """Accounts, sessions, API tokens, limits and watch list feed keys, sharing one pool."""
 
     pool: ConnectionPool
     accounts: Accounts
@@ -27,6 +28,7 @@ class Identity:
     signin_limits: SignInLimiter
     write_limits: WriteLimiter
     email_salt: str
+    feed_keys: FeedKeys
 
 
 def build(settings: Settings, pool: ConnectionPool | None = None) -> Identity:
@@ -40,5 +42,5 @@ def build(settings: Settings, pool: ConnectionPool | None = None) -> Identity:
         pool=pool, accounts=Accounts(pool), sessions=Sessions(pool, settings.session_ttl_s), tokens=ApiTokens(pool),
         signin_limits=SignInLimiter(pool, signin),
         write_limits=WriteLimiter(pool, Limit(settings.write_rate_limit, settings.write_rate_window_s)),
-        email_salt=settings.email_salt,
+        email_salt=settings.email_salt, feed_keys=FeedKeys(pool),
     )

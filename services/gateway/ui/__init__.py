@@ -64,6 +64,7 @@ NOTICES = {
     "endorsement_withdrawn": "The endorsement is withdrawn.",
     "watching": "The page is on your watch list.",
     "unwatched": "The page is off your watch list.",
+    "feed_key_reset": "Your watch list feed has a new address: the old one no longer works.",
     "revision_restored": "The revision is restored as a new revision.",
     "password_changed": "Your password is changed.",
     "token_revoked": "The API token is revoked: requests that send it are refused from now on.",

@@ -6,35 +6,38 @@ from typing import Any
 
 from flask import Blueprint, url_for
 
-from ..api.knowledge_feeds import CHANGES, WATCHED
+from ..api.knowledge_feeds import WATCHED, changes, feed_url
 from ..api.knowledge_reads import filters
-from ..api.paging import page_args
-from .web import Ui, page, require_account
+from .web import Ui, done, page, require_account
 
-NEWEST = " ORDER BY r.at DESC, r.item_id, r.number DESC LIMIT %(limit)s OFFSET %(offset)s"
+# The page carries the secret feed address: no shared cache may keep it.
+NOT_KEPT = {"Cache-Control": "private, no-store"}
 
 
 def register(bp: Blueprint, ui: Ui) -> None:
-    """Add the recent changes and watch list pages."""
+    """Add the recent changes and watch list pages, and resetting the watch list's feed key."""
 
-    def changes(user: str | None, kind: str | None = None) -> dict[str, Any]:
-        limit, offset = page_args()
-        params = {"kind": kind, "user": user, "limit": limit, "offset": offset}
+    def changes_page(user: str | None, kind: str | None = None) -> dict[str, Any]:
         with ui.cursor() as cur:
-            rows = cur.execute(CHANGES + NEWEST, params).fetchall()
-            total = cur.execute(f"SELECT count(*) AS n FROM ({CHANGES}) c", params).fetchone()["n"]
+            rows, total, limit, offset = changes(cur, user, kind)
         return {"changes": rows, "total": total, "limit": limit, "offset": offset}
 
     @bp.get("/knowledge/changes")
     def recent_changes():
         kind = filters()["kind"]
         return page("knowledge/changes.html", kind=kind, feed=url_for("knowledge_feeds.recent_changes_feed"),
-                    **changes(None, kind))
+                    **changes_page(None, kind))
 
     @bp.get("/knowledge/watchlist")
     def watchlist():
         user = require_account().account_id
         with ui.cursor() as cur:
             pages = cur.execute(WATCHED, [user]).fetchall()
-        return page("knowledge/watchlist.html", pages=pages,
-                    feed=url_for("knowledge_feeds.watchlist_feed", user=user), **changes(user))
+        feed = feed_url(user, ui.identity.feed_keys.key(user))
+        html, status = page("knowledge/watchlist.html", pages=pages, feed=feed, **changes_page(user))
+        return html, status, NOT_KEPT
+
+    @bp.post("/knowledge/watchlist/feed-key")
+    def reset_feed_key():
+        ui.identity.feed_keys.reset(require_account("/knowledge/watchlist").account_id)
+        return done("ui.watchlist", "feed_key_reset")
