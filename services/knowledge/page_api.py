@@ -78,6 +78,13 @@ def register(bp: Blueprint, store: EventStore) -> None:
         command = moderation.ModerateItem(actor(), **body, actor_roles=actor_roles())
         return act(kinds, item_id, moderation.decide_unhide, command)
 
+    @bp.post(f"{PAGE}/flags/<uuid:flag_id>/dismiss")
+    @validated(schemas.ReasonBody())
+    def dismiss_flag(body, kinds, item_id, flag_id):
+        """Dismiss an open flag, leaving the content as it is, saying why (moderators)."""
+        command = moderation.DismissFlag(actor(), str(flag_id), body["reason"], actor_roles())
+        return act(kinds, item_id, moderation.decide_dismiss_flag, command)
+
     @bp.post(f"{PAGE}/protect")
     @validated(schemas.ProtectPageBody())
     def protect(body, kinds, item_id):

@@ -406,6 +406,12 @@ class WebClient:
     def hide(self, page: str, reason: str, revision: int | None = None):
         return self.request("POST", f"/api/v1/{page}/hide", {"reason": reason, "revision": revision})
 
+    def dismiss_flag(self, page: str, flag_id: str, reason: str):
+        return self.request("POST", f"/api/v1/{page}/flags/{flag_id}/dismiss", {"reason": reason})
+
+    def read_flags(self, **params: str):
+        return self.request("GET", "/api/v1/flags", **params)
+
     def protect_page(self, page: str, reason: str, until: str):
         return self.request("POST", f"/api/v1/{page}/protect", {"reason": reason, "until": until})
 

@@ -21,6 +21,7 @@ PAGE_PATH = "/<any(barriers, solutions):kinds>/<uuid:item_id>"
 CONTENT = {"barrier": BarrierContent, "solution": SolutionContent}
 REVISIONS = ("SELECT number AS revision, change, author, summary, at, restored_from, hidden{content}"
              " FROM kb_revisions WHERE item_id = %s")
+FLAG_FIELDS = "flag_id, revision, reason, flagged_by, at, status, dismissed_by, dismissed_at, dismissal_reason"
 DECISIONS = ("SELECT d.item_id, d.kind, CASE WHEN p.hidden THEN NULL ELSE p.title END AS title, d.action,"
              " d.revision, d.subject, d.moderator, d.reason, d.at FROM kb_decisions d"
              " LEFT JOIN kb_pages p USING (item_id)")
@@ -95,8 +96,8 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
                                     [str(item_id)]).fetchall()
             decisions = cur.execute(DECISIONS + " WHERE d.item_id = %s ORDER BY d.at, d.version",
                                     [str(item_id)]).fetchall()
-            flags = cur.execute("SELECT flag_id, revision, reason, flagged_by, at, status FROM kb_flags"
-                                " WHERE item_id = %s ORDER BY at", [str(item_id)]).fetchall()
+            flags = cur.execute(f"SELECT {FLAG_FIELDS} FROM kb_flags WHERE item_id = %s ORDER BY at",
+                                [str(item_id)]).fetchall()
             extras = carried(cur, str(item_id), include_hidden=True)
         return jsonify(page_view(row) | {"hidden": row["hidden"], "revisions": revisions, "decisions": decisions,
                                          "flags": flags} | extras)
@@ -117,10 +118,11 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
         require_any_role("moderator", "auditor")
         limit, offset = page_args()
         status = request.args.get("status", "open")
-        if status not in ("open", "actioned"):
-            raise RequestRefused(400, "invalid_query", "status must be open or actioned", {"status": ["unknown"]})
+        if status not in ("open", "actioned", "dismissed"):
+            raise RequestRefused(400, "invalid_query", "status must be open, actioned or dismissed",
+                                 {"status": ["unknown"]})
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            rows = cur.execute("SELECT flag_id, item_id, kind, revision, reason, flagged_by, at, status FROM kb_flags"
+            rows = cur.execute(f"SELECT item_id, kind, {FLAG_FIELDS} FROM kb_flags"
                                " WHERE status = %s ORDER BY at, flag_id LIMIT %s OFFSET %s",
                                [status, limit, offset]).fetchall()
             total = cur.execute("SELECT count(*) AS n FROM kb_flags WHERE status = %s", [status]).fetchone()["n"]

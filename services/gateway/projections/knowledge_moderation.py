@@ -29,8 +29,13 @@ CREATE TABLE IF NOT EXISTS kb_flags (
     reason     text NOT NULL,
     flagged_by text NOT NULL,
     at         timestamptz NOT NULL,
-    status     text NOT NULL DEFAULT 'open'  -- open, or actioned once the flagged content is hidden
+    status     text NOT NULL DEFAULT 'open'  -- open; actioned once the flagged content is hidden; or dismissed
 );
+-- ALTERs rather than columns in the CREATE: read models made before flags could be dismissed gain them, and
+-- the live and a replayed schema keep one column order (the replay audit compares rows column by column).
+ALTER TABLE kb_flags ADD COLUMN IF NOT EXISTS dismissed_by text;
+ALTER TABLE kb_flags ADD COLUMN IF NOT EXISTS dismissed_at timestamptz;
+ALTER TABLE kb_flags ADD COLUMN IF NOT EXISTS dismissal_reason text;
 CREATE INDEX IF NOT EXISTS kb_flags_by_status ON kb_flags (status, at);
 CREATE TABLE IF NOT EXISTS kb_protection (
     item_id   text PRIMARY KEY,
@@ -81,6 +86,14 @@ def on_revision_hidden(conn, env: dict[str, Any]) -> None:
                  [env["stream_id"], env["data"]["revision"]])
 
 
+def on_flag_dismissed(conn, env: dict[str, Any]) -> None:
+    d = env["data"]
+    decided("dismissed_at", lambda d: f"flag {d['flag_id']}")(conn, env)
+    conn.execute("UPDATE kb_flags SET status = 'dismissed', dismissed_by = %s, dismissed_at = %s, dismissal_reason = %s"
+                 " WHERE flag_id = %s AND item_id = %s",
+                 [d["moderator"], d["dismissed_at"], d["reason"], d["flag_id"], env["stream_id"]])
+
+
 def on_protected(conn, env: dict[str, Any]) -> None:
     d = env["data"]
     decided("protected_at", lambda d: f"until {d['protected_until']}")(conn, env)
@@ -103,6 +116,7 @@ def reverted(d: dict) -> str:
 
 HANDLERS = from_knowledge({
     "ItemFlagged": on_flagged,
+    "FlagDismissed": on_flag_dismissed,
     "ItemHidden": on_item_hidden,
     "ItemRestored": decided("restored_at"),
     "RevisionHidden": on_revision_hidden,

@@ -61,6 +61,7 @@ NOTICES = {
     "outcome_verified": "You verified the pilot's outcome.",
     "charter_changed": "The charter is updated.",
     "moderated": "Your moderation decision is recorded and public in the moderation log.",
+    "flag_dismissed": "The flag is dismissed; your decision is public in the moderation log.",
     "endorsement_withdrawn": "The endorsement is withdrawn.",
     "watching": "The page is on your watch list.",
     "unwatched": "The page is off your watch list.",

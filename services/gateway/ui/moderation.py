@@ -1,5 +1,5 @@
 """The moderators' screen: open flags, hidden pages, recent decisions; hide, restore, protect and unprotect pages,
-and revert a run of edits."""
+revert a run of edits, and dismiss a flag on content that is fine."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask import Blueprint, request
 from ..api.knowledge_history import DECISIONS
 from .knowledge import PAGE_PATH, knowledge_page
 from .stewardship import end_of_day
-from .web import Form, Ui, done, page, require_role
+from .web import Form, Ui, done, form_values, page, require_role
 
 MODERATOR = "moderator"
 OPEN_FLAGS = ("SELECT f.flag_id, f.item_id, f.kind, f.revision, f.reason, f.flagged_by, f.at, p.title FROM kb_flags f"
@@ -26,7 +26,8 @@ def register(bp: Blueprint, ui: Ui) -> None:
             flags = cur.execute(OPEN_FLAGS).fetchall()
             hidden = cur.execute(HIDDEN).fetchall()
             decisions = cur.execute(DECISIONS + " ORDER BY d.at DESC, d.item_id, d.version DESC LIMIT 30").fetchall()
-        return page("moderation.html", status, flags=flags, hidden=hidden, decisions=decisions, forms=forms)
+        return page("moderation.html", status, flags=flags, hidden=hidden, decisions=decisions, forms=forms,
+                    blank=Form())
 
     @bp.get("/moderation")
     def moderation():
@@ -72,3 +73,13 @@ def register(bp: Blueprint, ui: Ui) -> None:
     def revert_edits(kinds, item_id):
         body = {"author": request.form.get("author", ""), "reason": request.form.get("reason", "")}
         return decide(kinds, item_id, "reverts", body, True, "revert")
+
+    @bp.post(f"/moderation{PAGE_PATH}/flags/<uuid:flag_id>/dismiss")
+    def dismiss_flag(kinds, item_id, flag_id):
+        require_role(MODERATOR, back="/moderation")
+        typed = form_values("reason")
+        outcome = ui.command("POST", f"/{kinds}/{item_id}/flags/{flag_id}/dismiss", typed)
+        if not outcome.ok:  # a bad reason shows at the flag's form; a flag no longer open is no longer listed
+            key = f"dismiss-{flag_id}" if outcome.status == 422 else "dismiss"
+            return screen(outcome.status, **{key: Form(typed).refused(outcome)})
+        return done("ui.moderation", "flag_dismissed", outcome)

@@ -30,6 +30,7 @@ EVENTS = EventRegistry(
     moderation.ItemRestored,
     moderation.RevisionHidden,
     moderation.RevisionReinstated,
+    moderation.FlagDismissed,
     protection.PageProtected,
     protection.PageUnprotected,
     photos.PhotoAttached,

@@ -52,6 +52,7 @@ class Flag:
     reason: str
     flagged_by: str
     at: str
+    status: str = "open"  # then "actioned" once its content is hidden, or "dismissed" by a moderator
 
 
 @dataclass(frozen=True)

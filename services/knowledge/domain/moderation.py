@@ -1,4 +1,4 @@
-"""Moderation in the open: anyone flags, a moderator hides or restores, every decision is public."""
+"""Moderation in the open: anyone flags, a moderator hides, restores or dismisses, every decision is public."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from datetime import datetime
 
 from shared.events import Event
 
-from .errors import Conflict
+from .errors import Conflict, NotFound
 from .model import Decision, Flag, Item, iso, record_decision, require_item, require_moderator, require_reason
+
+OPEN, ACTIONED, DISMISSED = "open", "actioned", "dismissed"
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,18 @@ class RevisionReinstated(Event):
 
 
 @dataclass(frozen=True)
+class FlagDismissed(Event):
+    """A moderator looked at a flag and left the content as it is, saying why."""
+
+    item_id: str
+    flag_id: str
+    revision: int | None
+    reason: str
+    moderator: str
+    dismissed_at: str
+
+
+@dataclass(frozen=True)
 class FlagItem:
     actor: str
     reason: str
@@ -71,6 +85,14 @@ class ModerateItem:
     actor: str
     reason: str
     revision: int | None = None
+    actor_roles: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class DismissFlag:
+    actor: str
+    flag_id: str
+    reason: str
     actor_roles: frozenset[str] = frozenset()
 
 
@@ -103,6 +125,18 @@ def decide_unhide(state: Item | None, command: ModerateItem, *, now: datetime) -
     return [RevisionReinstated(item.id, command.revision, reason, command.actor, iso(now))]
 
 
+def decide_dismiss_flag(state: Item | None, command: DismissFlag, *, now: datetime) -> list[Event]:
+    """Close an open flag without hiding anything: the content is fine, and the moderator says why."""
+    item = require_item(state)
+    require_moderator(command.actor_roles, "dismiss a flag")
+    reason = require_reason(command.reason)
+    flag = next((f for f in item.flags if f.flag_id == command.flag_id), None)
+    if flag is None:
+        raise NotFound(f"this page has no flag {command.flag_id}", field="flag_id")
+    _require_change(flag.status != OPEN, f"this flag is already {flag.status}")
+    return [FlagDismissed(item.id, flag.flag_id, flag.revision, reason, command.actor, iso(now))]
+
+
 def _moderation(state: Item | None, command: ModerateItem, action: str) -> tuple[Item, str]:
     item = require_item(state)
     require_moderator(command.actor_roles, action)
@@ -119,9 +153,22 @@ def _on_flagged(item: Item, event: ItemFlagged) -> Item:
     return replace(item, flags=(*item.flags, flag))
 
 
+def _on_flag_dismissed(item: Item, event: FlagDismissed) -> Item:
+    decision = Decision(event.type_name(), event.moderator, event.reason, event.dismissed_at, event.revision)
+    flags = tuple(replace(f, status=DISMISSED) if f.flag_id == event.flag_id else f for f in item.flags)
+    return record_decision(replace(item, flags=flags), decision)
+
+
+def _actioned(item: Item, revision: int | None) -> Item:
+    """Open flags answered by hiding: all of the page's when it is hidden, else those on the hidden revision."""
+    flags = tuple(replace(f, status=ACTIONED) if f.status == OPEN and revision in (None, f.revision) else f
+                  for f in item.flags)
+    return replace(item, flags=flags)
+
+
 def _on_item_hidden(item: Item, event: ItemHidden) -> Item:
     decision = Decision(event.type_name(), event.moderator, event.reason, event.hidden_at)
-    return record_decision(replace(item, hidden=True), decision)
+    return record_decision(replace(_actioned(item, None), hidden=True), decision)
 
 
 def _on_item_restored(item: Item, event: ItemRestored) -> Item:
@@ -131,7 +178,7 @@ def _on_item_restored(item: Item, event: ItemRestored) -> Item:
 
 def _on_revision_hidden(item: Item, event: RevisionHidden) -> Item:
     decision = Decision(event.type_name(), event.moderator, event.reason, event.hidden_at, event.revision)
-    return _revision_visibility(item, event.revision, hidden=True, decision=decision)
+    return _revision_visibility(_actioned(item, event.revision), event.revision, hidden=True, decision=decision)
 
 
 def _on_revision_reinstated(item: Item, event: RevisionReinstated) -> Item:
@@ -147,6 +194,7 @@ def _revision_visibility(item: Item, number: int, *, hidden: bool, decision: Dec
 
 EVOLVERS = {
     ItemFlagged: _on_flagged,
+    FlagDismissed: _on_flag_dismissed,
     ItemHidden: _on_item_hidden,
     ItemRestored: _on_item_restored,
     RevisionHidden: _on_revision_hidden,
