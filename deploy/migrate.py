@@ -35,7 +35,9 @@ def migrate(database_url: str, gateway_schema: str = GATEWAY) -> None:
         Projection(None, gateway_schema, {}).migrate(conn)
         conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(gateway_schema)))
         conn.execute(projections.ddl())
-        gateway_auth.migrate(conn)  # accounts live beside the read models, never in a schema rebuilt from the log
+        # Accounts live beside the read models, never in a schema rebuilt from the log; an older deployment's
+        # watch lists move from the read models (`kb_watches`) into the accounts' own state here.
+        gateway_auth.migrate(conn, read_models=gateway_schema)
         gateway_hooks.migrate(conn)  # webhook subscriptions and deliveries: the gateway's own state, too
         conn.execute("SELECT pg_advisory_unlock(7242001)")
 

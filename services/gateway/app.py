@@ -24,6 +24,7 @@ from .api import (
     pledge,
     queries,
     signatories,
+    watching,
 )
 from .api import identity as identity_api
 from .apidocs.build import ApiDocument
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(sse_blueprint(hooks, settings))
     identity = build_identity(settings)
     app.register_blueprint(knowledge_feeds.blueprint(projection, settings.consistency_timeout_s, identity.feed_keys))
+    app.register_blueprint(watching.blueprint(projection, settings.consistency_timeout_s, identity.watchlists))
     app.register_blueprint(identity_api.blueprint(identity, settings))
     app.register_blueprint(admin.blueprint(identity))
     app.register_blueprint(web_pages(projection, services, identity, settings))

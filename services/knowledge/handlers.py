@@ -11,7 +11,7 @@ from shared.eventstore import AppendResult, EventStore
 
 from . import photostore
 from .conflicts import explaining_stale_edits
-from .domain import EVENTS, EVOLVE, barriers, solutions, watchlists
+from .domain import EVENTS, EVOLVE, barriers, solutions
 from .domain.errors import Conflict, NotFound
 from .domain.model import BARRIER, SOLUTION, Item
 from .domain.photos import AttachPhoto, decide_attach_photo, find_photo
@@ -78,24 +78,6 @@ def attach_photo(store: EventStore, kind: str, item_id: str, command: AttachPhot
     with store.pool.connection() as conn:
         photostore.save(conn, store.schema, command.image)
         return store.append(kind, item_id, version, events, meta, conn=conn)
-
-
-def watch_page(store: EventStore, kind: str, item_id: str, command: watchlists.WatchPage,
-               meta: CommandMeta) -> AppendResult:
-    """Put a page on the actor's watch list."""
-    item, _ = load_page(store, kind, item_id)
-    stream = watchlists.stream_id(command.actor)
-    watchlist, version = store.load(EVENTS, watchlists.evolve, stream)
-    events = watchlists.decide_watch(watchlist, item, command, now=now())
-    return store.append(watchlists.STREAM_TYPE, stream, version, events, meta)
-
-
-def unwatch_page(store: EventStore, command: watchlists.UnwatchPage, meta: CommandMeta) -> AppendResult:
-    """Take a page off the actor's watch list."""
-    stream = watchlists.stream_id(command.actor)
-    watchlist, version = store.load(EVENTS, watchlists.evolve, stream)
-    events = watchlists.decide_unwatch(watchlist, command, now=now())
-    return store.append(watchlists.STREAM_TYPE, stream, version, events, meta)
 
 
 def require_barriers(store: EventStore, barrier_ids) -> None:

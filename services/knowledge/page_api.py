@@ -1,4 +1,4 @@
-"""Routes every page takes, barrier or solution: restore, revert, endorse, moderate, discuss, watch."""
+"""Routes every page takes, barrier or solution: restore, revert, endorse, moderate, discuss."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from shared.eventstore import EventStore
 from shared.http import actor_roles, command_meta, validated
 
 from . import handlers, schemas
-from .domain import discussion, endorsements, moderation, photos, protection, revisions, watchlists
+from .domain import discussion, endorsements, moderation, photos, protection, revisions
 from .domain.model import BARRIER, SOLUTION
 from .edge import accepted, actor
 
@@ -120,17 +120,3 @@ def register(bp: Blueprint, store: EventStore) -> None:
         """Remove a photo from the page (who attached it, or a moderator)."""
         command = photos.RemovePhoto(actor(), sha256, body["reason"], actor_roles())
         return act(kinds, item_id, photos.decide_remove_photo, command)
-
-    @bp.post(f"{PAGE}/watch")
-    @validated(schemas.EmptyBody())
-    def watch(body, kinds, item_id):
-        """Put the page on your watch list."""
-        result = handlers.watch_page(store, KIND[kinds], str(item_id), watchlists.WatchPage(actor()), command_meta())
-        return accepted(result, item_id=str(item_id))
-
-    @bp.post(f"{PAGE}/unwatch")
-    @validated(schemas.EmptyBody())
-    def unwatch(body, kinds, item_id):
-        """Take the page off your watch list."""
-        result = handlers.unwatch_page(store, watchlists.UnwatchPage(actor(), str(item_id)), command_meta())
-        return accepted(result, item_id=str(item_id))

@@ -85,7 +85,3 @@ class ProtectPageBody(ReasonBody):
 class PostCommentBody(Schema):
     body = fields.String(required=True, validate=validate.Length(min=1, max=10_000))
     reply_to = fields.UUID(load_default=None, allow_none=True)
-
-
-class EmptyBody(Schema):
-    """Commands that need nothing but the page and the actor (watch, unwatch)."""

@@ -425,8 +425,10 @@ class WebClient:
         return self.request("POST", f"/api/v1/{page}/photos?alt_text={quote(alt_text)}", raw=image,
                             content_type=content_type)
 
-    def watch_page(self, page: str):
-        return self.request("POST", f"/api/v1/{page}/watch", {})
+    def watch_page(self, page: str, token: str | None = None):
+        """Watch a page; `token`, of the write that made or changed it, lets the check see that write."""
+        return self.request("POST", f"/api/v1/{page}/watch", {},
+                            headers={"X-Consistency-Token": token} if token else None)
 
     def unwatch_page(self, page: str):
         return self.request("POST", f"/api/v1/{page}/unwatch", {})

@@ -15,10 +15,10 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def test_a_watch_list_and_recent_changes_follow_edits_as_pages_and_atom_feeds(web):
     watcher, editor = web.as_user(), web.as_user()
-    page, _ = new_barrier(editor)
-    watched = watcher.watch_page(page)
+    page, made = new_barrier(editor)
+    watcher.watch_page(page, made)
     edited = edit(editor, page, 1, "Uploads fail <silently> & \"often\".", "Fixed <b>typo</b> & more\x01")
-    web.wait_until_read(watched.body["consistency_token"], edited.body["consistency_token"])
+    web.wait_until_read(edited.body["consistency_token"])
 
     watchlist = watcher.read_watchlist().body
     feed = web.anonymous().download(watchlist["feed"])
@@ -39,14 +39,15 @@ def test_a_watch_list_and_recent_changes_follow_edits_as_pages_and_atom_feeds(we
     assert b"<b>typo" not in feed.body and b"&lt;b&gt;typo" in feed.body
 
 
-def test_unwatching_takes_a_page_off_the_watch_list(web):
-    page, _ = new_barrier(web)
-    web.watch_page(page)
+def test_unwatching_takes_a_page_off_the_watch_list_at_once(web):
+    page, made = new_barrier(web)
+    web.watch_page(page, made)
 
     unwatched = web.unwatch_page(page)
-    watchlist = web.read_watchlist(consistency_token=unwatched.body["consistency_token"]).body
+    watchlist = web.read_watchlist().body
 
-    assert unwatched.status == 201 and watchlist["pages"] == [] and watchlist["changes"]["items"] == []
+    assert unwatched.status == 201 and unwatched.body == {"item_id": page.split("/")[1], "watching": False}
+    assert watchlist["pages"] == [] and watchlist["changes"]["items"] == []
 
 
 def feed_key(address: str) -> str:
@@ -61,8 +62,8 @@ def feed_entry_ids(answer) -> list[str]:
 
 def test_a_watch_list_is_shown_only_to_its_own_account(web):
     owner = web.as_user()
-    page, _ = new_barrier(web)
-    owner.watch_page(page)
+    page, made = new_barrier(web)
+    owner.watch_page(page, made)
 
     someone_else = web.as_user().read_watchlist(owner.actor)
     anonymous = web.anonymous().read_watchlist(owner.actor)
@@ -77,10 +78,10 @@ def test_a_watch_list_is_shown_only_to_its_own_account(web):
 
 def test_the_watch_list_feed_opens_only_with_the_accounts_key_and_lists_the_watched_pages_change(web):
     watcher, reader = web.as_user(), web.anonymous()
-    page, _ = new_barrier(web)
-    watched = watcher.watch_page(page)
+    page, made = new_barrier(web)
+    watcher.watch_page(page, made)
     edited = edit(web, page, 1, "Uploads fail silently.", "Said how they fail")
-    key = feed_key(watcher.read_watchlist(consistency_token=watched.body["consistency_token"]).body["feed"])
+    key = feed_key(watcher.read_watchlist().body["feed"])
     web.wait_until_read(edited.body["consistency_token"])
 
     without_key = reader.read_watchlist_feed(watcher.actor)

@@ -21,19 +21,23 @@ from shared.projection import Projection
 from ..auth import require_principal
 from ..consistency import wait_for_request_token
 from ..identity.feed_keys import FeedKeys
+from ..identity.watchlists import WATCHED_PAGES
 from . import atom
 from .paging import MAX_LIMIT, page, page_args
 
+# A watch list is the account's own state (identity/watchlists.py), joined here with the read models.
 CHANGES = (
     "SELECT r.item_id, p.kind, r.number AS revision, r.change, r.content->>'title' AS title, r.author, r.summary,"
     " r.at FROM kb_revisions r JOIN kb_pages p USING (item_id) WHERE NOT r.hidden AND NOT p.hidden"
     " AND (%(kind)s::text IS NULL OR p.kind = %(kind)s::text)"
-    " AND (%(user)s::text IS NULL OR r.item_id IN (SELECT item_id FROM kb_watches WHERE user_id = %(user)s::text))"
+    f" AND (%(user)s::text IS NULL OR r.item_id IN (SELECT item_id FROM {WATCHED_PAGES}"
+    " WHERE account_id = %(user)s::text))"
 )
 NEWEST = " ORDER BY r.at DESC, r.item_id, r.number DESC LIMIT %(limit)s OFFSET %(offset)s"
 WATCHED = (
-    "SELECT w.item_id, p.kind, p.title, w.watched_at, p.updated_at FROM kb_watches w JOIN kb_pages p USING (item_id)"
-    " WHERE w.user_id = %s AND NOT p.hidden AND p.revision IS NOT NULL ORDER BY w.watched_at, w.item_id"
+    f"SELECT w.item_id, p.kind, p.title, w.watched_at, p.updated_at FROM {WATCHED_PAGES} w"
+    " JOIN kb_pages p USING (item_id)"
+    " WHERE w.account_id = %s AND NOT p.hidden AND p.revision IS NOT NULL ORDER BY w.watched_at, w.item_id"
 )
 KINDS = ("barrier", "solution")
 

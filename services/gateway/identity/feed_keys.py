@@ -2,11 +2,11 @@
 watchlist token. Created on first need, reset by the person (old feed addresses then stop working).
 
 Kept plainly, not as a SHA-256 like sessions and API tokens. A key only grants reading one watch list,
-and that watch list sits in the same database anyway (the `kb_watches` read model, the `PageWatched`
-events): whoever could read the stored keys could read the watch lists themselves, so a hash would
-protect nothing more. Kept plainly, the watch list page can always show the person their feed address
-(a hash would allow showing it only once, on reset), which is what someone pasting it into a feed
-reader needs. Presented keys are still compared in constant time.
+and that watch list sits in the same schema anyway (`watched_pages`, see watchlists.py): whoever could
+read the stored keys could read the watch lists themselves, so a hash would protect nothing more. Kept
+plainly, the watch list page can always show the person their feed address (a hash would allow showing
+it only once, on reset), which is what someone pasting it into a feed reader needs. Presented keys are
+still compared in constant time.
 """
 
 from __future__ import annotations

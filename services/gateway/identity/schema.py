@@ -1,4 +1,5 @@
-"""The `gateway_auth` schema: accounts, roles and their audit trail, sessions, API tokens, limits, feed keys."""
+"""The `gateway_auth` schema: accounts, roles and their audit trail, sessions, API tokens, limits, watch lists
+and their feed keys."""
 
 from __future__ import annotations
 
@@ -63,12 +64,41 @@ CREATE TABLE IF NOT EXISTS watchlist_feed_keys (
     feed_key   text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now()
 );
+-- Private to each account, never an event: see watchlists.py.
+CREATE TABLE IF NOT EXISTS watched_pages (
+    account_id text NOT NULL REFERENCES accounts,
+    item_id    text NOT NULL,
+    watched_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (account_id, item_id)
+);
 """
 
+# Watch lists used to be events, projected into the read model `kb_watches`. An older deployment's rows
+# move here once: copied, and the retired table dropped in the same transaction, so that a later run
+# cannot bring back a page its owner has stopped watching since (nothing updates `kb_watches` now), and
+# the live read models again match a rebuild from the log (`charter audit replay` compares the two).
+RETIRED_WATCHES = "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = 'kb_watches'"
+ADOPT_WATCHES = (
+    "INSERT INTO watched_pages (account_id, item_id, watched_at) SELECT w.user_id, w.item_id, w.watched_at"
+    " FROM {} w JOIN accounts a ON a.account_id = w.user_id ON CONFLICT DO NOTHING"
+)
 
-def migrate(conn: psycopg.Connection, schema: str = SCHEMA) -> None:
-    """Create the schema and its tables (idempotent)."""
+
+def migrate(conn: psycopg.Connection, schema: str = SCHEMA, read_models: str | None = None) -> None:
+    """Create the schema and its tables (idempotent), adopting any watch lists left in `read_models`."""
     conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
     conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
     conn.execute(DDL)
+    if read_models:
+        adopt_watches(conn, read_models)
     conn.execute("SET search_path TO DEFAULT")
+
+
+def adopt_watches(conn: psycopg.Connection, read_models: str) -> None:
+    """Move the watch lists of the retired `<read_models>.kb_watches` table, if there is one, into this schema."""
+    with conn.transaction():
+        if conn.execute(RETIRED_WATCHES, [read_models]).fetchone() is None:
+            return
+        retired = sql.Identifier(read_models, "kb_watches")
+        conn.execute(sql.SQL(ADOPT_WATCHES).format(retired))
+        conn.execute(sql.SQL("DROP TABLE {}").format(retired))

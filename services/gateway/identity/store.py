@@ -15,11 +15,12 @@ from .limits import Limit, SignInLimiter, WriteLimiter
 from .schema import SCHEMA
 from .sessions import Sessions
 from .tokens import ApiTokens
+from .watchlists import Watchlists
 
 
 @dataclass(frozen=True)
 class Identity:
-    """Accounts, sessions, API tokens, limits and watch list feed keys, sharing one pool."""
+    """Accounts, sessions, API tokens, limits, watch lists and their feed keys, sharing one pool."""
 
     pool: ConnectionPool
     accounts: Accounts
@@ -29,6 +30,7 @@ class Identity:
     write_limits: WriteLimiter
     email_salt: str
     feed_keys: FeedKeys
+    watchlists: Watchlists
 
 
 def build(settings: Settings, pool: ConnectionPool | None = None) -> Identity:
@@ -42,5 +44,5 @@ def build(settings: Settings, pool: ConnectionPool | None = None) -> Identity:
         pool=pool, accounts=Accounts(pool), sessions=Sessions(pool, settings.session_ttl_s), tokens=ApiTokens(pool),
         signin_limits=SignInLimiter(pool, signin),
         write_limits=WriteLimiter(pool, Limit(settings.write_rate_limit, settings.write_rate_window_s)),
-        email_salt=settings.email_salt, feed_keys=FeedKeys(pool),
+        email_salt=settings.email_salt, feed_keys=FeedKeys(pool), watchlists=Watchlists(pool),
     )

@@ -1,4 +1,8 @@
-"""Read model of what people add to pages: endorsements, photos, discussion, pilot evidence, watch lists."""
+"""Read model of what people add to pages: endorsements, photos, discussion, pilot evidence.
+
+Watch lists are no read model: they are each account's private state (identity/watchlists.py). The
+`PageWatched` and `PageUnwatched` events of older logs have no handler here, so a replay skips them.
+"""
 
 from __future__ import annotations
 
@@ -44,13 +48,6 @@ CREATE TABLE IF NOT EXISTS kb_evidence (
     at             timestamptz NOT NULL,
     PRIMARY KEY (barrier_id, pilot_id)
 );
-CREATE TABLE IF NOT EXISTS kb_watches (
-    user_id    text NOT NULL,
-    item_id    text NOT NULL,
-    watched_at timestamptz NOT NULL,
-    PRIMARY KEY (user_id, item_id)
-);
-CREATE INDEX IF NOT EXISTS kb_watches_by_item ON kb_watches (item_id);
 """
 
 PHOTO_DECISION = (
@@ -120,17 +117,6 @@ def on_evidence_withdrawn(conn, env: dict[str, Any]) -> None:
     conn.execute("DELETE FROM kb_evidence WHERE barrier_id = %s AND pilot_id = %s", [d["barrier_id"], d["pilot_id"]])
 
 
-def on_watched(conn, env: dict[str, Any]) -> None:
-    d = env["data"]
-    conn.execute("INSERT INTO kb_watches (user_id, item_id, watched_at) VALUES (%s, %s, %s)",
-                 [d["user"], d["item_id"], d["watched_at"]])
-
-
-def on_unwatched(conn, env: dict[str, Any]) -> None:
-    d = env["data"]
-    conn.execute("DELETE FROM kb_watches WHERE user_id = %s AND item_id = %s", [d["user"], d["item_id"]])
-
-
 HANDLERS = from_knowledge({
     "BarrierEndorsed": on_endorsed("barrier_id"),
     "SolutionEndorsed": on_endorsed("solution_id"),
@@ -141,6 +127,4 @@ HANDLERS = from_knowledge({
     "CommentHidden": on_comment_hidden,
     "BarrierRemovalEvidenced": on_evidenced,
     "BarrierRemovalEvidenceWithdrawn": on_evidence_withdrawn,
-    "PageWatched": on_watched,
-    "PageUnwatched": on_unwatched,
 })

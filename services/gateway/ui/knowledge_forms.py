@@ -3,17 +3,20 @@ and withdraw, attach photos, discuss, watch."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, request
 
 from services.knowledge.domain.barriers import CATEGORIES
+from shared.http import RequestRefused
 
+from ..api import watching
 from ..api.knowledge_reads import KINDS, carried, require_page
 from ..api.photos import FORM_OVERHEAD
 from .knowledge import PAGE_PATH, category_name, knowledge_page
 from .moderation import MODERATOR
-from .web import Form, Ui, done, form_values, has_role, optional, page, require_account
+from .web import Form, Outcome, Ui, done, form_values, has_role, optional, page, require_account
 
 FIELDS = {"barrier": ("title", "description", "category", "tags", "summary"),
           "solution": ("title", "body", "barrier_ids", "steps", "organisations", "tags", "summary")}
@@ -111,13 +114,28 @@ def register(bp: Blueprint, ui: Ui) -> None:
         body = {"body": request.form.get("body", ""), "reply_to": None}
         return act(kinds, item_id, "comments", body, "comment", "commented")
 
+    def change_watch(kinds: str, item_id, notice: str, change: Callable[[str], object]):
+        # No command to a service: the watch list is the account's own state, so the page shows the change at once.
+        account_id = require_account(back=f"/{kinds}/{item_id}").account_id
+        try:
+            change(account_id)
+        except RequestRefused as exc:
+            refusal = Outcome(exc.status, {"message": exc.message, "errors": exc.errors or {}})
+            return knowledge_page(ui, kinds, str(item_id), exc.status, watch=Form().refused(refusal))
+        return done("ui.knowledge_item", notice, kinds=kinds, item_id=item_id)
+
     @bp.post(f"{PAGE_PATH}/watch")
     def watch_page(kinds, item_id):
-        return act(kinds, item_id, "watch", {}, "watch", "watching")
+        def watch(account_id: str) -> None:
+            with ui.cursor() as cur:
+                watching.watch(cur, ui.identity.watchlists, account_id, kinds, str(item_id))
+
+        return change_watch(kinds, item_id, "watching", watch)
 
     @bp.post(f"{PAGE_PATH}/unwatch")
     def unwatch_page(kinds, item_id):
-        return act(kinds, item_id, "unwatch", {}, "watch", "unwatched")
+        return change_watch(kinds, item_id, "unwatched",
+                            lambda account_id: watching.unwatch(ui.identity.watchlists, account_id, str(item_id)))
 
     @bp.post(f"{PAGE_PATH}/photos")
     def attach_photo(kinds, item_id):

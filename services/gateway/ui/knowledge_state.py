@@ -9,6 +9,7 @@ from typing import Any
 from psycopg import Cursor
 
 from ..auth import current_principal
+from ..identity.watchlists import WATCHED_PAGES
 from .web import has_role
 
 LATEST_REVISIONS = "SELECT number, author, hidden FROM kb_revisions WHERE item_id = %s ORDER BY number DESC LIMIT 500"
@@ -19,7 +20,7 @@ def watching(cur: Cursor, item_id: str) -> bool:
     principal = current_principal()
     if principal is None:
         return False
-    found = cur.execute("SELECT 1 FROM kb_watches WHERE user_id = %s AND item_id = %s",
+    found = cur.execute(f"SELECT 1 FROM {WATCHED_PAGES} WHERE account_id = %s AND item_id = %s",
                         [principal.account_id, item_id]).fetchone()
     return found is not None
 
