@@ -1,23 +1,11 @@
 """The gateway's identity store against a real PostgreSQL: limits, sessions and tokens as kept at rest."""
 
-import psycopg
 import pytest
 
 from services.gateway.identity.accounts import Accounts, EmailTaken
 from services.gateway.identity.limits import Limit, SignInLimiter, WriteLimiter
-from services.gateway.identity.schema import migrate
 from services.gateway.identity.sessions import Sessions
 from services.gateway.identity.tokens import ApiTokens
-from shared.db import connect_pool
-
-
-@pytest.fixture
-def auth_pool(database_url, schema):
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        migrate(conn, schema)
-    pool = connect_pool(database_url, max_size=4, name="auth-test", search_path=schema)
-    yield pool
-    pool.close()
 
 
 def test_an_account_past_its_write_limit_is_told_how_long_to_wait(auth_pool):

@@ -22,15 +22,6 @@ T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def auth_pool(database_url, schema):
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        migrate(conn, schema)
-    pool = connect_pool(database_url, max_size=4, name="watchlists-test", search_path=schema)
-    yield pool
-    pool.close()
-
-
-@pytest.fixture
 def read_models(database_url):
     """A schema standing for an older deployment's read models."""
     name = f"t_{uuid.uuid4().hex[:12]}"

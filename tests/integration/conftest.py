@@ -1,0 +1,15 @@
+import psycopg
+import pytest
+
+from services.gateway.identity.schema import migrate
+from shared.db import connect_pool
+
+
+@pytest.fixture
+def auth_pool(database_url, schema):
+    """The gateway's account schema, freshly migrated under a unique name, and a pool searching it."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        migrate(conn, schema)
+    pool = connect_pool(database_url, max_size=4, name="auth-test", search_path=schema)
+    yield pool
+    pool.close()
