@@ -66,12 +66,13 @@ def run(consumer, projection: Projection, stop: threading.Event) -> None:
 
 
 def main(group: str, schema: str, topics: list[str], handlers: Mapping[str, Handler],
-         search_path: str | None = None) -> None:
-    """Run a subscription process: consumer group `group` over `topics`, applied into `schema`."""
+         search_path: str | None = None, **consumer_options: Any) -> None:
+    """Run a subscription process: consumer group `group` over `topics` (with any `consumer_options`), applied
+    into `schema`."""
     settings = Settings.from_env()
     configure(group, settings.log_level)
     pool = connect_pool(settings.database_url, max_size=2, name=group, search_path=search_path)
-    consumer = kafka.consumer(settings.kafka_bootstrap_servers, topics, group)
+    consumer = kafka.consumer(settings.kafka_bootstrap_servers, topics, group, **consumer_options)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
