@@ -89,6 +89,18 @@ def test_a_person_changes_their_password_and_signs_in_with_the_new_one(web):
     assert PageReader(web.base_url).sign_in(web.account.email, "a brand new password").status == 303
 
 
+def test_changing_the_password_signs_out_the_accounts_other_sessions_but_not_this_one(web):
+    here, elsewhere = PageReader.signed_in(web), PageReader.signed_in(web)
+    here.open("/account")
+
+    changed = here.submit("/account/password", {"current_password": web.account.password,
+                                                "new_password": "another new password"})
+
+    assert changed.status == 303
+    assert here.open("/account").status == 200
+    assert elsewhere.open("/account").status == 303  # sent to sign in
+
+
 def test_someone_not_signed_in_is_sent_to_sign_in_from_the_account_page(stack, web):
     r = PageReader(web.base_url).open("/account")
 

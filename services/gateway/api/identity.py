@@ -67,10 +67,10 @@ def blueprint(identity: Identity, settings: Settings) -> Blueprint:
     @documented(response=None, status=204, tag="identity")
     @validated(s.ChangePasswordBody())
     def change_password(body):
-        """Change the signed-in account's password."""
+        """Change the signed-in account's password; its other sessions are signed out."""
         principal = require_principal()
-        if not identity.accounts.change_password(principal.account_id, body["current_password"],
-                                                 body["new_password"]):
+        if not identity.change_password(principal.account_id, body["current_password"], body["new_password"],
+                                        principal.session_id):
             return error(403, "invalid_credentials", "the current password is wrong",
                          {"current_password": ["wrong password"]})
         return "", 204

@@ -50,3 +50,9 @@ class Sessions:
         """Sign the session out."""
         with self.pool.connection() as conn:
             conn.execute("DELETE FROM sessions WHERE session_hash = %s", [digest(session_id)])
+
+    def end_others(self, account_id: str, keeping: str | None) -> None:
+        """Sign out every session of the account but `keeping` (all of them when it is None)."""
+        with self.pool.connection() as conn:
+            conn.execute("DELETE FROM sessions WHERE account_id = %s AND session_hash IS DISTINCT FROM %s",
+                         [account_id, digest(keeping) if keeping else None])

@@ -32,6 +32,14 @@ class Identity:
     feed_keys: FeedKeys
     watchlists: Watchlists
 
+    def change_password(self, account_id: str, current: str, new: str, session_id: str | None) -> bool:
+        """Replace the password if `current` is right, and sign out the account's other sessions: whoever
+        learnt the old password is not left signed in. False (nothing changed) if `current` is wrong."""
+        if not self.accounts.change_password(account_id, current, new):
+            return False
+        self.sessions.end_others(account_id, keeping=session_id)
+        return True
+
 
 def build(settings: Settings, pool: ConnectionPool | None = None) -> Identity:
     """The identity store on `pool`, or on a new pool whose search_path is `gateway_auth`."""

@@ -36,8 +36,8 @@ def register(bp: Blueprint, ui: Ui) -> None:
         form = Form(errors=ChangePasswordBody().validate(typed))
         if form.errors:
             return screen(422, password=form)
-        if not ui.identity.accounts.change_password(principal.account_id, typed["current_password"],
-                                                    typed["new_password"]):
+        if not ui.identity.change_password(principal.account_id, typed["current_password"], typed["new_password"],
+                                           principal.session_id):
             return screen(403, password=form.add("current_password", "This is not your current password."))
         return done("ui.account", "password_changed")
 
