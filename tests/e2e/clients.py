@@ -497,6 +497,10 @@ class WebClient:
     def redeliver_dead_letter(self, webhook_id: str, delivery_id: int):
         return self.request("POST", f"/api/v1/webhooks/{webhook_id}/dead-letters/{delivery_id}/redeliver")
 
+    def rotate_webhook_secret(self, webhook_id: str, previous_valid_for_s: object = 3600):
+        return self.request("POST", f"/api/v1/webhooks/{webhook_id}/secret",
+                            {"previous_valid_for_s": previous_valid_for_s})
+
 
 class PageReader:
     """A person using the web pages over plain HTTP (no script): keeps cookies, follows no redirects, and posts

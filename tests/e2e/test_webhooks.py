@@ -2,6 +2,7 @@
 
 import time
 import uuid
+from datetime import datetime
 
 import pytest
 
@@ -150,3 +151,65 @@ def test_webhooks_belong_to_the_account_that_registered_them(web, register):
     assert "secret" not in web.read_webhooks().body["items"][0]
     assert web.request("DELETE", f"/api/v1/webhooks/{hook['webhook_id']}").status == 204
     assert web.read_webhooks().body["total"] == 0
+
+
+def one_delivery(council: Receiver, steward, title: str):
+    """A new charter's CharterCreated as the council received it."""
+    charter = steward.create_charter(title=f"{title} {uuid.uuid4()}").body
+    [request] = council.wait_for(1, charter["charter_id"])
+    return request
+
+
+def signatures(request) -> list[str]:
+    return [p for p in request.headers["X-Charter-Signature"].split(",") if p.startswith("v1=")]
+
+
+def test_a_rolled_secret_signs_beside_the_previous_one_until_that_expires(web, steward, register):
+    with Receiver() as council:
+        hook = register(council.url, topics=PLEDGE, types=("CharterCreated",)).body
+        rolled = web.rotate_webhook_secret(hook["webhook_id"], 3600)
+        overlap = one_delivery(council, steward, "Overlap")
+        rolled_again = web.rotate_webhook_secret(hook["webhook_id"], 0)
+        after = one_delivery(council, steward, "After")
+
+    assert rolled.status == 201 and rolled.body["secret"].startswith("whsec_"), rolled.body
+    assert rolled.body["secret"] != hook["secret"] and rolled.body["webhook_id"] == hook["webhook_id"]
+    expires = datetime.fromisoformat(rolled.body["previous_secret_expires_at"]).timestamp()
+    assert abs(expires - (time.time() + 3600)) < 60
+    assert len(signatures(overlap)) == 2
+    assert verify(rolled.body["secret"], overlap.headers["X-Charter-Signature"], overlap.body)
+    assert verify(hook["secret"], overlap.headers["X-Charter-Signature"], overlap.body)
+    assert rolled_again.status == 201 and rolled_again.body["secret"] not in (hook["secret"], rolled.body["secret"])
+    assert datetime.fromisoformat(rolled_again.body["previous_secret_expires_at"]).timestamp() <= time.time()
+    assert len(signatures(after)) == 1
+    assert verify(rolled_again.body["secret"], after.headers["X-Charter-Signature"], after.body)
+    assert not verify(rolled.body["secret"], after.headers["X-Charter-Signature"], after.body)
+    assert not verify(hook["secret"], after.headers["X-Charter-Signature"], after.body)
+
+
+def test_a_bad_previous_valid_for_s_is_refused_naming_it_and_the_secret_is_kept(web, steward, register):
+    with Receiver() as council:
+        hook = register(council.url, topics=PLEDGE, types=("CharterCreated",)).body
+
+        refused = [web.rotate_webhook_secret(hook["webhook_id"], bad) for bad in (-1, 86401, "3600", 1.5, True, None)]
+        delivery = one_delivery(council, steward, "Kept")
+
+    assert [(r.status, r.body["code"]) for r in refused] == [(422, "validation_failed")] * len(refused)
+    assert all("previous_valid_for_s" in r.body["errors"] for r in refused)
+    assert len(signatures(delivery)) == 1
+    assert verify(hook["secret"], delivery.headers["X-Charter-Signature"], delivery.body)
+
+
+def test_another_account_cannot_roll_my_webhooks_secret_and_mine_keeps_working(web, steward, register):
+    with Receiver() as council:
+        hook = register(council.url, topics=PLEDGE, types=("CharterCreated",)).body
+        someone_else = web.as_user()
+
+        theirs = someone_else.rotate_webhook_secret(hook["webhook_id"], 0)
+        unknown = web.rotate_webhook_secret(str(uuid.uuid4()), 0)
+        delivery = one_delivery(council, steward, "Still mine")
+
+    assert (theirs.status, theirs.body["code"]) == (404, "not_found") and "secret" not in theirs.body
+    assert (unknown.status, unknown.body["code"]) == (404, "not_found")
+    assert len(signatures(delivery)) == 1
+    assert verify(hook["secret"], delivery.headers["X-Charter-Signature"], delivery.body)

@@ -47,6 +47,22 @@ def test_a_signature_verifies_for_its_body_and_moment_only():
     assert not verify("whsec_s3cret", header, b'{"a":1}', now=1_700_000_000 + 301)
 
 
+def test_a_signature_made_with_a_new_and_a_previous_secret_verifies_with_either_and_no_other():
+    header = sign("whsec_new", b'{"a":1}', 1_700_000_000, previous="whsec_old")
+
+    assert header.count(",v1=") == 2
+    assert verify("whsec_new", header, b'{"a":1}', now=1_700_000_100)
+    assert verify("whsec_old", header, b'{"a":1}', now=1_700_000_100)
+    assert not verify("whsec_third", header, b'{"a":1}', now=1_700_000_100)
+    assert not verify("whsec_old", header, b'{"a":2}', now=1_700_000_100)
+
+
+def test_a_signature_without_a_previous_secret_carries_one_v1():
+    header = sign("whsec_new", b'{"a":1}', 1_700_000_000, previous=None)
+
+    assert header == sign("whsec_new", b'{"a":1}', 1_700_000_000) and header.count("v1=") == 1
+
+
 def test_an_event_names_organisations_in_any_of_its_naming_fields_canonically():
     data = {"organisation_name": "Borough of  LEEDS Council", "organisations": ["Kent CC", "kent cc"], "title": "x"}
 

@@ -10,6 +10,7 @@ from psycopg_pool import ConnectionPool
 
 from shared.config import Settings
 from shared.http import RequestRefused, error, validated
+from shared.openapi import documented
 
 from ..api.paging import page, page_args
 from ..auth import current_actor
@@ -34,6 +35,18 @@ class RegisterWebhookBody(Schema):
     organisation = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
 
 
+class RotateSecretBody(Schema):
+    previous_valid_for_s = fields.Integer(strict=True, load_default=3600, validate=validate.Range(min=0, max=86400))
+
+
+class SecretRotated(Schema):
+    """The new secret (shown this once) and when the previous one stops signing deliveries."""
+
+    webhook_id = fields.String(required=True)
+    secret = fields.String(required=True)
+    previous_secret_expires_at = fields.DateTime(required=True)
+
+
 def owner() -> str:
     """The signed-in account managing its webhooks, or a 401."""
     actor = current_actor()
@@ -42,14 +55,19 @@ def owner() -> str:
     return actor
 
 
+def not_found() -> RequestRefused:
+    """The 404 for a webhook that is unknown or someone else's (the two are not told apart)."""
+    return RequestRefused(404, "not_found", "you have no webhook with this id", {"webhook_id": ["unknown"]})
+
+
 def blueprint(pool: ConnectionPool, settings: Settings, gateway_schema: str) -> Blueprint:
-    """Routes to register webhooks, read their delivery logs, pause, resume and redeliver."""
+    """Routes to register webhooks, read their delivery logs, pause, resume, redeliver and roll secrets."""
     bp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks")
 
     def mine(webhook_id) -> dict:
         found = store.get(pool, owner(), str(webhook_id))
         if found is None:
-            raise RequestRefused(404, "not_found", "you have no webhook with this id", {"webhook_id": ["unknown"]})
+            raise not_found()
         return found
 
     @bp.post("")
@@ -90,6 +108,19 @@ def blueprint(pool: ConnectionPool, settings: Settings, gateway_schema: str) -> 
     def resume(webhook_id):
         store.set_paused(pool, owner(), mine(webhook_id)["webhook_id"], False)
         return jsonify(mine(webhook_id))
+
+    @bp.post("/<uuid:webhook_id>/secret")
+    @documented(response=SecretRotated, status=201)
+    @validated(RotateSecretBody())
+    def rotate_secret(body, webhook_id):
+        """Roll the signing secret: deliveries carry both signatures until the previous secret expires."""
+        secret = "whsec_" + secrets.token_urlsafe(32)
+        until = store.rotate_secret(pool, owner(), str(webhook_id), secret, body["previous_valid_for_s"])
+        if until is None:
+            raise not_found()
+        # The new secret is shown this once, like the one made at registration.
+        return jsonify({"webhook_id": str(webhook_id), "secret": secret,
+                        "previous_secret_expires_at": until.isoformat()}), 201
 
     @bp.get("/<uuid:webhook_id>/deliveries")
     def deliveries(webhook_id):

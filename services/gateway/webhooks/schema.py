@@ -25,6 +25,9 @@ CREATE TABLE IF NOT EXISTS gateway_hooks.subscriptions (
     created_at      timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS subscriptions_by_owner ON gateway_hooks.subscriptions (owner, created_at);
+-- A rotated secret's predecessor still signs deliveries (beside the new one) until previous_secret_until.
+ALTER TABLE gateway_hooks.subscriptions ADD COLUMN IF NOT EXISTS previous_secret text;
+ALTER TABLE gateway_hooks.subscriptions ADD COLUMN IF NOT EXISTS previous_secret_until timestamptz;
 CREATE TABLE IF NOT EXISTS gateway_hooks.stream_organisations (
     stream_id     text PRIMARY KEY,
     organisations text[] NOT NULL

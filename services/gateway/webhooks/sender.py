@@ -52,7 +52,8 @@ WITH heads AS (
 UPDATE gateway_hooks.deliveries d SET leased_until = now() + make_interval(secs => %(lease_s)s)
 FROM due, gateway_hooks.subscriptions s
 WHERE d.delivery_id = due.delivery_id AND s.subscription_id = d.subscription_id
-RETURNING d.delivery_id, d.event_id, d.body, d.attempts, d.round_start, s.url, s.secret
+RETURNING d.delivery_id, d.event_id, d.body, d.attempts, d.round_start, s.url, s.secret,
+    CASE WHEN s.previous_secret_until > now() THEN s.previous_secret END AS previous_secret
 """
 RECORD = """
 UPDATE gateway_hooks.deliveries SET attempts = attempts + 1, leased_until = NULL, last_response = %(code)s,
@@ -80,8 +81,10 @@ class Outcome:
         return self.code is not None and 200 <= self.code < 300
 
 
-def post(url: str, secret: str, event_id: str, body: bytes, settings: Settings) -> Outcome:
-    """POST one signed delivery to the address checked just now; redirects are not followed."""
+def post(url: str, secret: str, event_id: str, body: bytes, settings: Settings,
+         previous_secret: str | None = None) -> Outcome:
+    """POST one delivery signed with `secret` (and `previous_secret`, while it is valid) to the address
+    checked just now; redirects are not followed."""
     try:
         target = egress.resolve(url, settings.webhook_allow_private)
     except egress.Refused as exc:
@@ -89,9 +92,10 @@ def post(url: str, secret: str, event_id: str, body: bytes, settings: Settings) 
     tls = {"server_hostname": target.host, "assert_hostname": target.host} if target.scheme == "https" else {}
     cls = urllib3.HTTPSConnectionPool if target.scheme == "https" else urllib3.HTTPConnectionPool
     host = f"[{target.host}]" if ":" in target.host else target.host
+    signature = signing.sign(secret, body, int(time.time()), previous_secret)
     headers = {"Host": host if target.port == (443 if target.scheme == "https" else 80) else f"{host}:{target.port}",
                "Content-Type": "application/json", "User-Agent": "InteractiveCharter-Webhooks/1",
-               "X-Charter-Event-Id": event_id, signing.HEADER: signing.sign(secret, body, int(time.time()))}
+               "X-Charter-Event-Id": event_id, signing.HEADER: signature}
     with cls(target.address, target.port, retries=False, timeout=urllib3.Timeout(total=settings.webhook_timeout_s),
              **tls) as pool:
         try:
@@ -106,7 +110,8 @@ def post(url: str, secret: str, event_id: str, body: bytes, settings: Settings) 
 def deliver(pool: ConnectionPool, claim: dict, settings: Settings) -> None:
     """Attempt one claimed delivery and record what happened."""
     started, at = time.monotonic(), datetime.now(UTC)
-    outcome = post(claim["url"], claim["secret"], claim["event_id"], claim["body"].encode(), settings)
+    outcome = post(claim["url"], claim["secret"], claim["event_id"], claim["body"].encode(), settings,
+                   claim["previous_secret"])
     failures = claim["attempts"] - claim["round_start"] + 1
     status = "delivered" if outcome.ok else "dead" if failures >= settings.webhook_max_attempts else "pending"
     retry_s = (full_jitter_s(failures, settings.webhook_backoff_base_s, settings.webhook_backoff_max_s)

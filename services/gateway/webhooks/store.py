@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from psycopg import sql
@@ -68,6 +69,18 @@ def set_paused(pool: ConnectionPool, owner: str, subscription_id: str, paused: b
     with pool.connection() as conn:
         return conn.execute("UPDATE gateway_hooks.subscriptions SET paused = %s WHERE subscription_id = %s"
                             " AND owner = %s", [paused, subscription_id, owner]).rowcount == 1
+
+
+def rotate_secret(pool: ConnectionPool, owner: str, subscription_id: str, secret: str,
+                  previous_valid_for_s: int) -> datetime | None:
+    """Replace the secret, keeping the old one valid for `previous_valid_for_s`; when that ends (None: no such)."""
+    with pool.connection() as conn:
+        # SET reads the row as it was, so the previous secret is the one being replaced.
+        row = conn.execute("UPDATE gateway_hooks.subscriptions SET previous_secret = secret, secret = %s,"
+                           " previous_secret_until = now() + make_interval(secs => %s)"
+                           " WHERE subscription_id = %s AND owner = %s RETURNING previous_secret_until",
+                           [secret, previous_valid_for_s, subscription_id, owner]).fetchone()
+    return row[0] if row else None
 
 
 def delete(pool: ConnectionPool, owner: str, subscription_id: str) -> bool:
