@@ -13,9 +13,6 @@ from .clients import PageReader, WebClient
 SCRIPT = "<script>alert(1)</script>"
 
 
-
-
-
 def barrier(web: WebClient, description: str = "Shared drives are blocked.") -> str:
     proposed = web.propose_barrier(f"Barrier {uuid.uuid4().hex[:8]}", description)
     assert proposed.status == 201, proposed.body
@@ -40,6 +37,24 @@ def test_a_person_posts_to_a_barriers_discussion_and_it_shows_on_the_page_escape
     page = person.follow(posted)
     assert "Your comment is posted." in page.body and "Discussion (1)" in page.body
     assert str(escape(f"{SCRIPT} Try the intranet instead")) in page.body and SCRIPT not in page.body
+
+
+def test_a_reply_posted_from_the_page_shows_under_the_comment_it_answers(web):
+    barrier_id = barrier(web)
+    first = web.comment_on_page(f"barriers/{barrier_id}", "Has anyone asked IT?")
+    second = web.as_user().comment_on_page(f"barriers/{barrier_id}", "We use USB sticks meanwhile.")
+    web.wait_until_read(first.body["consistency_token"], second.body["consistency_token"])
+    person = PageReader.signed_in(web.as_user())
+    person.open(f"/barriers/{barrier_id}")
+
+    replied = person.submit(f"/barriers/{barrier_id}/comments",
+                            {"body": "Yes: they said next quarter.", "reply_to": first.body["comment_id"]})
+
+    page = person.follow(replied).body
+    order = [page.index(text) for text in ("Has anyone asked IT?", "Yes: they said next quarter.",
+                                           "We use USB sticks meanwhile.")]
+    assert order == sorted(order)
+    assert 'class="card comment reply"' in page
 
 
 def test_an_empty_comment_is_refused_with_the_fields_error_and_nothing_is_written(web):

@@ -62,12 +62,29 @@ def carried(cur: Cursor, item_id: str, *, include_hidden: bool = False) -> Row:
 
 
 def discussion(cur: Cursor, item_id: str, *, include_hidden: bool = False) -> list[Row]:
-    """The page's comments in order; a hidden one keeps its place in the thread but not its words."""
+    """The page's comments as threads: each top-level comment followed by its replies, each part oldest first.
+    A hidden comment keeps its place in the thread but not its words."""
     rows = cur.execute("SELECT comment_id, reply_to, body, posted_by, at, hidden FROM kb_comments"
                        " WHERE item_id = %s ORDER BY at, comment_id LIMIT 500", [item_id]).fetchall()
+    rows = threaded(rows)
     if include_hidden:
         return rows
     return [r | {"body": None, "posted_by": None} if r["hidden"] else r for r in rows]
+
+
+def threaded(rows: list[Row]) -> list[Row]:
+    """Rows in time order, regrouped so that every reply (to any depth) follows its thread's first comment."""
+    parent = {r["comment_id"]: r["reply_to"] for r in rows}
+
+    def root(comment_id: str) -> str:
+        seen = set()
+        while parent.get(comment_id) in parent and comment_id not in seen:
+            seen.add(comment_id)
+            comment_id = parent[comment_id]
+        return comment_id
+
+    order = {r["comment_id"]: n for n, r in enumerate(rows)}
+    return sorted(rows, key=lambda r: (order[root(r["comment_id"])], r["reply_to"] is not None, order[r["comment_id"]]))
 
 
 def filters() -> dict[str, str | None]:

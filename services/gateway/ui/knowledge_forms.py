@@ -111,7 +111,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
 
     @bp.post(f"{PAGE_PATH}/comments")
     def comment_on_page(kinds, item_id):
-        body = {"body": request.form.get("body", ""), "reply_to": None}
+        body = {"body": request.form.get("body", ""), "reply_to": request.form.get("reply_to") or None}
         return act(kinds, item_id, "comments", body, "comment", "commented")
 
     def change_watch(kinds: str, item_id, notice: str, change: Callable[[str], object]):
