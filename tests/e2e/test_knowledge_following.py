@@ -159,3 +159,16 @@ def test_the_photos_of_a_hidden_page_are_no_longer_served_publicly(web):
     assert before.status == 200 and before.headers["Content-Type"] == "image/png"
     assert after.status == 404 and read.status == 404
     assert web.as_user("auditor").download(url).status == 200
+
+
+def test_a_watch_list_feed_key_used_in_a_request_never_reaches_a_log(web, workdir):
+    watcher = web.as_user()
+    page, made = new_barrier(web)
+    watcher.watch_page(page, made)
+    address = watcher.read_watchlist().body["feed"]
+
+    fetched = web.anonymous().download(address)
+
+    logs = "".join(p.read_text(errors="replace") for p in (workdir / "logs").glob("*.log"))
+    assert fetched.status == 200
+    assert feed_key(address) not in logs
