@@ -23,6 +23,7 @@ from ..consistency import wait_for_request_token
 from ..identity.feed_keys import FeedKeys
 from ..identity.watchlists import WATCHED_PAGES
 from . import atom
+from .knowledge_reads import KINDS, kind_filter
 from .paging import MAX_LIMIT, page, page_args
 
 # A watch list is the account's own state (identity/watchlists.py), joined here with the read models.
@@ -39,27 +40,18 @@ WATCHED = (
     " JOIN kb_pages p USING (item_id)"
     " WHERE w.account_id = %s AND NOT p.hidden AND p.revision IS NOT NULL ORDER BY w.watched_at, w.item_id"
 )
-KINDS = ("barrier", "solution")
 
 
 class WatchlistFeedQuery(Schema):
     """The watch list feed's query: its key, and the page and kind of changes as elsewhere."""
 
     key = fields.String(required=True, metadata={"description": "the account's feed key (from its watch list)"})
-    kind = fields.String(validate=validate.OneOf(KINDS))
+    kind = fields.String(validate=validate.OneOf(tuple(KINDS.values())))
     limit = fields.Integer(validate=validate.Range(1, MAX_LIMIT))
     offset = fields.Integer(validate=validate.Range(0, 10**9))
     consistency_token = fields.String(validate=validate.Regexp(r"^.+@[0-9]+$"),
                                       metadata={"description": "a command's consistency token: wait until the read"
                                                                " includes that write"})
-
-
-def kind_filter() -> str | None:
-    """The `kind` query parameter, or a 400 naming it."""
-    kind = request.args.get("kind") or None
-    if kind not in (None, *KINDS):
-        raise RequestRefused(400, "invalid_query", "kind must be barrier or solution", {"kind": ["unknown kind"]})
-    return kind
 
 
 def changes(cur: Cursor, user: str | None, kind: str | None = None) -> tuple[list[dict[str, Any]], int, int, int]:

@@ -89,15 +89,21 @@ def threaded(rows: list[Row]) -> list[Row]:
 
 def filters() -> dict[str, str | None]:
     """The `category`, `tag` and `kind` filters of a list or search, or a 400 naming the bad one."""
-    category, tag, kind = (request.args.get(n) or None for n in ("category", "tag", "kind"))
+    category, tag = (request.args.get(n) or None for n in ("category", "tag"))
     if category is not None and category not in CATEGORIES:
         raise RequestRefused(400, "invalid_query", f"category must be one of {', '.join(CATEGORIES)}",
                              {"category": ["unknown category"]})
     if tag is not None and len(tag) > 50:
         raise RequestRefused(400, "invalid_query", "tag must be at most 50 characters", {"tag": ["too long"]})
+    return {"category": category, "tag": tag.strip().lower() if tag else None, "kind": kind_filter()}
+
+
+def kind_filter() -> str | None:
+    """The `kind` query parameter (barrier or solution), or a 400 naming it."""
+    kind = request.args.get("kind") or None
     if kind is not None and kind not in KINDS.values():
         raise RequestRefused(400, "invalid_query", "kind must be barrier or solution", {"kind": ["unknown kind"]})
-    return {"category": category, "tag": tag.strip().lower() if tag else None, "kind": kind}
+    return kind
 
 
 def filter_clauses(f: dict[str, str | None]) -> list[str]:

@@ -26,16 +26,13 @@ class FeedKeys:
         self.pool = pool
 
     def key(self, account_id: str) -> str:
-        """The account's feed key, created now if it has none yet."""
+        """The account's feed key, created now if it has none yet (of two first requests at once, both get one key)."""
         with self.pool.connection() as conn:
-            row = conn.execute("SELECT feed_key FROM watchlist_feed_keys WHERE account_id = %s",
-                               [account_id]).fetchone()
-            if row is None:  # two first requests at once: the second keeps the first one's key
-                conn.execute("INSERT INTO watchlist_feed_keys (account_id, feed_key) VALUES (%s, %s)"
-                             " ON CONFLICT (account_id) DO NOTHING", [account_id, new_secret()])
-                row = conn.execute("SELECT feed_key FROM watchlist_feed_keys WHERE account_id = %s",
-                                   [account_id]).fetchone()
-        return row[0]
+            # The no-op update makes RETURNING give the key already there.
+            return conn.execute(
+                "INSERT INTO watchlist_feed_keys (account_id, feed_key) VALUES (%s, %s) ON CONFLICT (account_id)"
+                " DO UPDATE SET feed_key = watchlist_feed_keys.feed_key RETURNING feed_key",
+                [account_id, new_secret()]).fetchone()[0]
 
     def reset(self, account_id: str) -> str:
         """A new feed key for the account; the old one stops opening the feed."""
