@@ -59,3 +59,34 @@ def fault_stack(fault_settings, workdir):
 def fault_web(fault_stack, fault_settings):
     """A web client of the fault tests' own gateway, acting as a freshly opened account."""
     return WebClient(gateway_url(fault_settings))
+
+
+# A whole system per fault-test module (tests/fault/system.py): its own PostgreSQL server, broker and ports.
+
+
+@pytest.fixture(scope="module")
+def system(settings, workdir, request):
+    """This module's own whole system, stopped by PID (database server included) at the module's end."""
+    from .system import own_system
+
+    with own_system(settings, workdir, request.module.__name__.rsplit(".", 1)[-1]) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def targets(system):
+    """Charters, a barrier and a running pilot for the write load of this module's system."""
+    from .harness import prepare_targets
+
+    return prepare_targets(system)
+
+
+@pytest.fixture
+def revived(system):
+    """Each fault test starts from a running system: whatever an earlier test left dead is started again.
+
+    Not part of any test's recovery (that must need no manual action): only keeps one failure from
+    cascading into the next test of the module.
+    """
+    system.revive()
+    yield system
