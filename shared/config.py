@@ -36,6 +36,18 @@ class Settings:
     relay_idle_s: float = 0.5
     broker_check_s: float = 2.0
     max_body_bytes: int = 1024 * 1024
+    # Deadlines (commands never hang): each database session waits at most `db_lock_timeout_ms` for a lock and
+    # `db_statement_timeout_ms` for a statement; connecting gives up after `db_connect_timeout_s` (libpq's minimum
+    # is 2); an HTTP request waits at most `db_pool_timeout_s` for a pooled connection. The gateway's forward
+    # waits longer than a service's whole deadline (see `forward_timeout_s`), so the service answers first.
+    db_lock_timeout_ms: int = 2000
+    db_statement_timeout_ms: int = 5000
+    db_connect_timeout_s: int = 2
+    db_pool_timeout_s: float = 1.5
+    forward_margin_s: float = 2.0
+    retry_after_s: int = 2
+    # Idempotency keys (per account) are kept at least this long, at the gateway and in each service.
+    idempotency_ttl_s: int = 24 * 3600
     max_image_bytes: int = 5 * 1024 * 1024
     # Accounts (gateway): session lifetime, cookie security ("auto": Secure when the request came over https),
     # sign-in lockout per e-mail and per client address, and a generous cap on each account's writes.
@@ -92,6 +104,16 @@ class Settings:
     def service_url(self, service: str) -> str:
         """Where the gateway reaches a domain service."""
         return f"http://{self.host}:{getattr(self, f'{service}_port')}"
+
+    @property
+    def service_deadline_s(self) -> float:
+        """The longest a domain service works on one command before it answers 503 itself."""
+        return self.db_pool_timeout_s + (self.db_lock_timeout_ms + self.db_statement_timeout_ms) / 1000
+
+    @property
+    def forward_timeout_s(self) -> float:
+        """How long the gateway waits for a service's answer: its whole deadline, and a margin."""
+        return self.service_deadline_s + self.forward_margin_s
 
     def to_env(self) -> dict[str, str]:
         """The environment that makes a child process read these same settings."""

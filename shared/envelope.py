@@ -16,12 +16,26 @@ CONTRACT_FIELDS = (
 
 
 @dataclass(frozen=True)
+class IdempotencyClaim:
+    """A command's `Idempotency-Key`: recorded with its append, so a repeat of the request writes nothing new.
+
+    `request_hash` tells a true repeat from another request under the same key; `attempt` tells this
+    request's own appends from another attempt's.
+    """
+
+    key: str
+    request_hash: str
+    attempt: str
+
+
+@dataclass(frozen=True)
 class CommandMeta:
     """Who caused a write and in answer to what: carried into every envelope it produces."""
 
     actor: str
     correlation_id: str
     causation_id: str
+    idempotency: IdempotencyClaim | None = None
 
 
 def rfc3339(moment: datetime) -> str:

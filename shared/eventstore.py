@@ -39,7 +39,35 @@ CREATE TABLE IF NOT EXISTS {schema}.head (
     hash     text NOT NULL
 );
 INSERT INTO {schema}.head (position, hash) VALUES (0, {genesis}) ON CONFLICT DO NOTHING;
+CREATE TABLE IF NOT EXISTS {schema}.idempotency_keys (
+    actor        text NOT NULL,
+    key          text NOT NULL,
+    request_hash text NOT NULL,
+    attempt      text NOT NULL,
+    stream_id    text NOT NULL,
+    version      integer NOT NULL,
+    position     bigint NOT NULL,
+    status       integer,
+    reply        text,
+    recorded_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (actor, key)
+);
+CREATE INDEX IF NOT EXISTS idempotency_keys_by_age ON {schema}.idempotency_keys (recorded_at);
 """
+
+CLAIM = (
+    "INSERT INTO {}.idempotency_keys (actor, key, request_hash, attempt, stream_id, version, position)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s)"
+    " ON CONFLICT (actor, key) DO UPDATE SET actor = EXCLUDED.actor RETURNING attempt"
+)
+
+
+class AlreadyApplied(Exception):
+    """Another attempt of the same idempotent command has already appended: nothing more was written."""
+
+    def __init__(self, actor: str, key: str) -> None:
+        super().__init__(f"the command with Idempotency-Key {key!r} was already applied")
+        self.actor, self.key = actor, key
 
 
 class ConcurrencyConflict(Exception):
@@ -111,7 +139,9 @@ class EventStore:
         Guarantees: all or none of the events are written; a stale expected version raises
         ConcurrencyConflict and writes nothing; positions are gap-free and become visible in
         exactly their order; each event's hash chains to the previous one. With `conn`, the
-        append joins the caller's open transaction and commits with it.
+        append joins the caller's open transaction and commits with it. With an idempotency
+        claim in `meta`, the key is recorded in the same transaction, and an append under a key
+        another attempt has already recorded raises AlreadyApplied and writes nothing.
         """
         if conn is not None:
             return self._append(conn, stream_type, stream_id, expected_version, events, meta)
@@ -137,6 +167,8 @@ class EventStore:
         actual = current.fetchone()[0]
         if actual != expected_version:
             raise ConcurrencyConflict(stream_id, expected_version, actual)
+        if meta.idempotency is not None:
+            self._claim(conn, meta, stream_id, expected_version + len(events), position + len(events))
         now = self._clock()
         rows = []
         for offset, event in enumerate(events, start=1):
@@ -160,6 +192,16 @@ class EventStore:
             # Delivered at commit, so a listening relay wakes exactly when there is something to publish.
             cur.execute(sql.SQL("NOTIFY {}").format(sql.Identifier(self.channel)))
         return AppendResult(stream_id, expected_version + len(rows), position + len(rows))
+
+    def _claim(self, conn, meta: CommandMeta, stream_id: str, version: int, position: int) -> None:
+        # Recorded in the append's own transaction: after a timeout the first attempt may have committed,
+        # and then its key is there for the retry to find; if it rolled back, so did the key. The key's
+        # row lock makes a concurrent second attempt wait for the first to commit, then refuse.
+        claim = meta.idempotency
+        owner = conn.execute(sql.SQL(CLAIM).format(self._t), [
+            meta.actor, claim.key, claim.request_hash, claim.attempt, stream_id, version, position]).fetchone()[0]
+        if owner != claim.attempt:
+            raise AlreadyApplied(meta.actor, claim.key)
 
     def read_stream(self, stream_id: str) -> list[dict[str, Any]]:
         """Every envelope of one stream, in version order."""

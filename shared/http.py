@@ -12,9 +12,11 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+import psycopg
 from flask import Flask, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema, ValidationError
+from psycopg_pool import PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from . import logging as structured
@@ -43,7 +45,8 @@ class JSONProvider(DefaultJSONProvider):
         return DefaultJSONProvider.default(o)
 
 
-def install(app: Flask, domain_errors: tuple[type[Exception], ...] = (), internal_token: str = "") -> None:
+def install(app: Flask, domain_errors: tuple[type[Exception], ...] = (), internal_token: str = "",
+            retry_after_s: int = 2) -> None:
     """Give the app request ids, JSON error handlers and one access-log line per request.
 
     With `internal_token`, every request but `/healthz` must carry it: domain services trust
@@ -83,7 +86,14 @@ def install(app: Flask, domain_errors: tuple[type[Exception], ...] = (), interna
 
     @app.errorhandler(RequestRefused)
     def _refused(exc: RequestRefused):
-        return error(exc.status, exc.code, exc.message, exc.errors)
+        response, status = error(exc.status, exc.code, exc.message, exc.errors)
+        response.headers.update(exc.headers)
+        return response, status
+
+    @app.errorhandler(PoolTimeout)
+    @app.errorhandler(psycopg.OperationalError)
+    def _database_unavailable(exc: Exception):
+        return database_unavailable(exc, retry_after_s)
 
     for cls in domain_errors:
         app.register_error_handler(cls, _domain)
@@ -94,6 +104,23 @@ def _domain(exc: Exception):
     message = getattr(exc, "message", str(exc))
     code = re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()  # StaleRevision -> stale_revision
     return error(getattr(exc, "status", 409), code, message, {field: [message]} if field else None)
+
+
+def database_unavailable(exc: Exception, retry_after_s: int):
+    """503 with Retry-After: the database is out of reach, or did not answer within its deadline."""
+    log.warning("database unavailable", extra={"fields": {"error": type(exc).__name__, "path": request.path}})
+    if isinstance(exc, PoolTimeout | psycopg.errors.LockNotAvailable | psycopg.errors.QueryCanceled):
+        # Nothing reached the database, or its transaction was cancelled and rolled back.
+        code, message = "unavailable", "the database is busy or out of reach, and nothing was done; try again shortly"
+    elif request.method in ("GET", "HEAD", "OPTIONS"):
+        code, message = "unavailable", "the database is out of reach; try again shortly"
+    else:
+        # The connection broke mid-request: a commit may or may not have happened.
+        code, message = "outcome_unknown", ("the database connection broke, so whether this was done is unknown;"
+                                            " retrying with the same Idempotency-Key is safe")
+    response, status = error(503, code, message)
+    response.headers["Retry-After"] = str(retry_after_s)
+    return response, status
 
 
 def json_body() -> dict[str, Any]:
@@ -129,11 +156,18 @@ def storable(value: Any) -> bool:
 
 
 class RequestRefused(Exception):
-    """A request refused before validation: wrong media type, malformed JSON, not an object."""
+    """A request refused before it is handled: bad media type or JSON, not an object, a service out of reach."""
 
-    def __init__(self, status: int, code: str, message: str, errors: dict | None = None) -> None:
+    def __init__(self, status: int, code: str, message: str, errors: dict | None = None,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.errors = status, code, message, errors
+        self.headers = headers or {}
+
+    @property
+    def body(self) -> dict[str, Any]:
+        """The refusal in the one error shape."""
+        return {"code": self.code, "message": self.message, "errors": self.errors or {}}
 
 
 def validated(schema: Schema) -> Callable:
@@ -161,4 +195,5 @@ def command_meta() -> CommandMeta:
         actor=request.headers.get("X-Actor") or "anonymous",
         correlation_id=g.correlation_id,
         causation_id=g.request_id,
+        idempotency=g.get("idempotency"),
     )

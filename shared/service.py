@@ -7,9 +7,9 @@ from collections.abc import Callable
 from flask import Blueprint, Flask, jsonify, request
 from psycopg import sql
 
-from . import http, openapi
+from . import http, idempotency, openapi
 from .config import Settings
-from .db import connect_pool
+from .db import connect_pool, deadlines
 from .eventstore import ConcurrencyConflict, EventStore
 from .health import broker_ok, database_ok
 from .logging import configure
@@ -23,12 +23,13 @@ def service_app(
     configure(name, settings.log_level)
     app = Flask(name)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    store = EventStore(connect_pool(settings.database_url, name=name), name)
+    store = EventStore(connect_pool(settings.database_url, name=name, **deadlines(settings)), name)
     app.register_blueprint(routes(store, settings))
     app.register_blueprint(health_blueprint(store, settings))
     app.register_blueprint(openapi.blueprint(lambda: openapi.service_spec(name)))
     app.register_blueprint(log_blueprint(store))
-    http.install(app, (*domain_errors, ConcurrencyConflict), settings.internal_token)
+    http.install(app, (*domain_errors, ConcurrencyConflict), settings.internal_token, settings.retry_after_s)
+    idempotency.install_service(app, store, settings.idempotency_ttl_s)
     return app
 
 

@@ -6,7 +6,7 @@ from flask import Flask
 
 from shared import http
 from shared.config import Settings
-from shared.db import connect_pool
+from shared.db import connect_pool, deadlines
 from shared.logging import configure
 
 from . import auth, etags
@@ -30,6 +30,7 @@ from .api import identity as identity_api
 from .apidocs.build import ApiDocument
 from .asof import ReadPool
 from .audit import api as audit_api
+from .forwarding import Forwarder
 from .health import health_blueprint
 from .identity.store import build as build_identity
 from .projector import SCHEMA, build_projection
@@ -45,35 +46,37 @@ def create_app(settings: Settings | None = None) -> Flask:
     configure("gateway", settings.log_level)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    reads = ReadPool(connect_pool(settings.database_url, max_size=16, name="gateway", search_path=SCHEMA), settings)
+    reads = ReadPool(connect_pool(settings.database_url, max_size=16, name="gateway", search_path=SCHEMA,
+                                 **deadlines(settings)), settings)
     projection = build_projection(reads)
     services = Services(settings)
-    app.register_blueprint(commands.blueprint(services))
-    app.register_blueprint(pilot_files.blueprint(services))
+    identity = build_identity(settings)
+    forwarder = Forwarder(services, identity.idempotency)
+    app.register_blueprint(commands.blueprint(forwarder))
+    app.register_blueprint(pilot_files.blueprint(forwarder))
     app.register_blueprint(queries.blueprint(projection, settings.consistency_timeout_s))
     app.register_blueprint(pledge.blueprint(projection, settings.consistency_timeout_s))
     app.register_blueprint(signatories.blueprint(projection, settings.consistency_timeout_s))
     app.register_blueprint(pilots.blueprint(projection, settings.consistency_timeout_s))
     if settings.dev_mode:
         app.register_blueprint(dev.blueprint(services))
-    app.register_blueprint(photos.blueprint(services, settings))
+    app.register_blueprint(photos.blueprint(forwarder, settings))
     for knowledge_reads in (knowledge, knowledge_history):
         app.register_blueprint(knowledge_reads.blueprint(projection, settings.consistency_timeout_s))
     app.register_blueprint(health_blueprint(projection, services))
     app.register_blueprint(audit_api.blueprint(settings))
     # Webhook subscriptions (gateway_hooks) and the live stream (the feed): their own pool, never as_of.
     hooks = connect_pool(settings.database_url, max_size=settings.sse_max_streams + 4, name="gateway-hooks",
-                         search_path=SCHEMA)
+                         search_path=SCHEMA, **deadlines(settings))
     app.register_blueprint(webhooks_api.blueprint(hooks, settings, SCHEMA))
     app.register_blueprint(sse_blueprint(hooks, settings))
-    identity = build_identity(settings)
     app.register_blueprint(knowledge_feeds.blueprint(projection, settings.consistency_timeout_s, identity.feed_keys))
     app.register_blueprint(watching.blueprint(projection, settings.consistency_timeout_s, identity.watchlists))
     app.register_blueprint(identity_api.blueprint(identity, settings))
     app.register_blueprint(admin.blueprint(identity))
     app.register_blueprint(web_pages(projection, services, identity, settings))
     app.register_blueprint(docs.blueprint(ApiDocument(app, services.openapi, commands.OWNERS)))
-    http.install(app)
+    http.install(app, retry_after_s=settings.retry_after_s)
     auth.install(app, identity, settings)
     etags.install(app)
     return app

@@ -6,22 +6,22 @@ photo may be shown (not when every page carrying it is hidden); the gateway only
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from shared.config import Settings
 from shared.http import RequestRefused
+from shared.idempotency import header_key
 
-from ..auth import client_ip, current_actor, current_roles
-from ..consistency import token_for
-from ..services import Services
+from ..auth import current_roles
+from ..forwarding import Forwarder, forwarded
 
 # Room for a multipart form's boundaries and alt text around an image of the maximum size.
 FORM_OVERHEAD = 64 * 1024
 RELAYED_HEADERS = ("Content-Type", "Cache-Control", "ETag", "X-Content-Type-Options")
 
 
-def blueprint(services: Services, settings: Settings) -> Blueprint:
+def blueprint(forwarder: Forwarder, settings: Settings) -> Blueprint:
     """`POST /api/v1/<barriers|solutions>/<id>/photos` and `GET /api/v1/photos/<sha256>`."""
     bp = Blueprint("photos", __name__, url_prefix="/api/v1")
 
@@ -37,17 +37,11 @@ def blueprint(services: Services, settings: Settings) -> Blueprint:
     @bp.post("/solutions/<uuid:item_id>/photos", defaults={"kinds": "solutions"})
     def attach_photo(kinds, item_id):
         """Attach a JPEG, PNG or WebP photo (raw image body or multipart `image`) with `alt_text`."""
-        headers = {"Content-Type": request.content_type or "application/octet-stream", "X-Actor": current_actor(),
-                   "X-Actor-Roles": current_roles(), "X-Request-Id": g.request_id,
-                   "X-Correlation-Id": g.correlation_id, "X-Forwarded-For": client_ip(settings)}
-        if "X-Alt-Text" in request.headers:
-            headers["X-Alt-Text"] = request.headers["X-Alt-Text"]
+        alt_text = {"X-Alt-Text": request.headers["X-Alt-Text"]} if "X-Alt-Text" in request.headers else {}
         query = f"?{request.query_string.decode()}" if request.query_string else ""
-        reply = services.command("knowledge", f"/{kinds}/{item_id}/photos{query}", upload(settings), headers)
-        body = reply.body
-        if 200 <= reply.status < 300 and "stream_id" in body:
-            body = body | {"consistency_token": token_for(body["stream_id"], body["version"])}
-        return jsonify(body), reply.status
+        return forwarded(forwarder.command(
+            "knowledge", "POST", f"/{kinds}/{item_id}/photos{query}", upload(settings),
+            request.content_type or "application/octet-stream", header_key(), alt_text))
 
     @bp.get("/photos/<string(length=64):sha256>")
     def photo(sha256):
@@ -55,7 +49,7 @@ def blueprint(services: Services, settings: Settings) -> Blueprint:
         headers = {"X-Actor-Roles": current_roles(), "X-Request-Id": g.request_id}
         if request.headers.get("If-None-Match"):
             headers["If-None-Match"] = request.headers["If-None-Match"]
-        reply = services.fetch("knowledge", f"/photos/{sha256}", headers)
+        reply = forwarder.services.fetch("knowledge", f"/photos/{sha256}", headers)
         relayed = {name: reply.headers[name] for name in RELAYED_HEADERS if name in reply.headers}
         return Response(reply.data, status=reply.status, headers=relayed)
 

@@ -1,5 +1,5 @@
 """The `gateway_auth` schema: accounts, roles and their audit trail, sessions, API tokens, limits, watch lists
-and their feed keys."""
+and their feed keys, idempotency keys."""
 
 from __future__ import annotations
 
@@ -64,6 +64,18 @@ CREATE TABLE IF NOT EXISTS watchlist_feed_keys (
     feed_key   text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now()
 );
+-- Each account's Idempotency-Keys and the first answer each got: see idempotency.py.
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    account_id    text NOT NULL,
+    key           text NOT NULL,
+    request_hash  text NOT NULL,
+    status        integer,
+    body          jsonb,
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    claimed_until timestamptz NOT NULL,
+    PRIMARY KEY (account_id, key)
+);
+CREATE INDEX IF NOT EXISTS idempotency_keys_by_age ON idempotency_keys (created_at);
 -- Private to each account, never an event: see watchlists.py.
 CREATE TABLE IF NOT EXISTS watched_pages (
     account_id text NOT NULL REFERENCES accounts,

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from psycopg_pool import ConnectionPool
 
 from shared.config import Settings
-from shared.db import connect_pool
+from shared.db import connect_pool, deadlines
 
 from .accounts import Accounts
 from .feed_keys import FeedKeys
+from .idempotency import IdempotencyKeys
 from .limits import Limit, SignInLimiter, WriteLimiter
 from .schema import SCHEMA
 from .sessions import Sessions
@@ -20,7 +21,7 @@ from .watchlists import Watchlists
 
 @dataclass(frozen=True)
 class Identity:
-    """Accounts, sessions, API tokens, limits, watch lists and their feed keys, sharing one pool."""
+    """Accounts, sessions, API tokens, limits, watch lists and their feed keys, idempotency keys, on one pool."""
 
     pool: ConnectionPool
     accounts: Accounts
@@ -31,6 +32,7 @@ class Identity:
     email_salt: str
     feed_keys: FeedKeys
     watchlists: Watchlists
+    idempotency: IdempotencyKeys
 
     def change_password(self, account_id: str, current: str, new: str, session_id: str | None) -> bool:
         """Replace the password if `current` is right, and sign out the account's other sessions: whoever
@@ -43,7 +45,8 @@ class Identity:
 
 def build(settings: Settings, pool: ConnectionPool | None = None) -> Identity:
     """The identity store on `pool`, or on a new pool whose search_path is `gateway_auth`."""
-    pool = pool or connect_pool(settings.database_url, max_size=8, name="gateway-auth", search_path=SCHEMA)
+    pool = pool or connect_pool(settings.database_url, max_size=8, name="gateway-auth", search_path=SCHEMA,
+                                **deadlines(settings))
     signin = {
         "email": Limit(settings.signin_max_failures, settings.signin_window_s, settings.signin_lockout_s),
         "ip": Limit(settings.signin_ip_max_failures, settings.signin_window_s, settings.signin_lockout_s),
@@ -53,4 +56,5 @@ def build(settings: Settings, pool: ConnectionPool | None = None) -> Identity:
         signin_limits=SignInLimiter(pool, signin),
         write_limits=WriteLimiter(pool, Limit(settings.write_rate_limit, settings.write_rate_window_s)),
         email_salt=settings.email_salt, feed_keys=FeedKeys(pool), watchlists=Watchlists(pool),
+        idempotency=IdempotencyKeys(pool, settings.idempotency_ttl_s),
     )

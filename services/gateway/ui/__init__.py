@@ -31,7 +31,7 @@ from . import (
     stewardship,
 )
 from .charts import line_chart
-from .web import NOTICE_COOKIE, SignInNeeded, Ui, has_role, page
+from .web import NOTICE_COOKIE, SignInNeeded, Ui, has_role, new_form_key, page
 
 NOTICES = {
     "signed_up": "Welcome! Your account is ready and you are signed in.",
@@ -117,6 +117,7 @@ def blueprint(projection: Projection, services: Services, identity: Identity, se
     bp.add_app_template_global(has_role, "has_role")
     bp.add_app_template_global(PLURALS, "plurals")
     bp.add_app_template_global(accounts.form_token, "csrf_token")
+    bp.add_app_template_global(new_form_key, "idempotency_key")
     bp.add_app_template_global(line_chart, "line_chart")
 
     @bp.context_processor

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import urllib3
-from flask import g, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from psycopg import Cursor
 from psycopg.rows import dict_row
 from werkzeug.wrappers import Response
@@ -19,12 +20,14 @@ from shared.config import Settings
 from shared.http import RequestRefused
 
 from ..api.commands import OWNERS
-from ..auth import Principal, client_ip, current_actor, current_principal, current_roles
+from ..auth import Principal, current_principal
 from ..consistency import token_for
+from ..forwarding import Forwarder
 from ..identity.store import Identity
 from ..services import Services
 
 NOTICE_COOKIE = "charter_notice"
+FORM_KEY = "idempotency_key"  # the hidden field of every POST form (macros.html, `csrf()`)
 
 
 class SignInNeeded(Exception):
@@ -100,17 +103,28 @@ class Ui:
         return self.send("POST", path, data, content_type)
 
     def send(self, method: str, path: str, data: bytes | None, content_type: str) -> Outcome:
-        """Forward a request body to the owning service with the acting account's id and roles."""
+        """Forward a request body to the owning service as the acting account, once per submitted form."""
         service = OWNERS[path.strip("/").split("/")[0]]
-        headers = {"Content-Type": content_type, "X-Actor": current_actor(), "X-Actor-Roles": current_roles(),
-                   "X-Request-Id": g.request_id, "X-Correlation-Id": g.correlation_id,
-                   "X-Forwarded-For": client_ip(self.settings)}
+        forwarder = Forwarder(self.services, self.identity.idempotency)
         try:
-            reply = self.services.command(service, path, data, headers, method=method)
-        except (urllib3.exceptions.HTTPError, ValueError):
-            return Outcome(503, {"code": "unavailable", "message": f"the {service} service cannot be reached;"
-                                 " try again in a moment", "errors": {}})
+            reply = forwarder.command(service, method, path, data, content_type, form_key(method, path),
+                                      wait_s=self.settings.forward_timeout_s)
+        except RequestRefused as exc:
+            return Outcome(exc.status, exc.body)
         return Outcome(reply.status, reply.body)
+
+
+def new_form_key() -> str:
+    """A fresh key for a rendered form: submitted twice (a double click, a resent page), it writes once."""
+    return secrets.token_urlsafe(24)
+
+
+def form_key(method: str, path: str) -> str | None:
+    """The Idempotency-Key of one command a submitted form sends: its form's key, told apart per command."""
+    submitted = request.form.get(FORM_KEY, "") if request.method == "POST" else ""
+    if not submitted:
+        return None
+    return hashlib.sha256(f"{submitted}\0{method}\0{path}".encode()).hexdigest()
 
 
 def _messages(problems: Any) -> list[str]:
