@@ -49,6 +49,13 @@ class Settings:
     # Idempotency keys (per account) are kept at least this long, at the gateway and in each service.
     idempotency_ttl_s: int = 24 * 3600
     max_image_bytes: int = 5 * 1024 * 1024
+    # Health: every long-running process beats each `heartbeat_s`; one silent for `heartbeat_stale_s` is reported
+    # as not reporting. A relay backlog or consumer lag over `lag_threshold` events for longer than `lag_grace_s`
+    # makes the system degraded (a burst that drains within the grace is normal work, not a fault).
+    heartbeat_s: float = 1.0
+    heartbeat_stale_s: float = 5.0
+    lag_threshold: int = 500
+    lag_grace_s: float = 15.0
     # Accounts (gateway): session lifetime, cookie security ("auto": Secure when the request came over https),
     # sign-in lockout per e-mail and per client address, and a generous cap on each account's writes.
     session_ttl_s: int = 14 * 24 * 3600

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import json
 import logging
-import signal
 import sys
 import threading
 import time
@@ -11,12 +11,16 @@ import time
 import psycopg
 from kafka.errors import KafkaError
 from psycopg import sql
+from psycopg_pool import PoolTimeout
 
-from . import kafka
+from . import heartbeat, kafka
+from .backoff import Backoff
 from .config import TOPICS, Settings
-from .db import connect_pool
 from .eventstore import EventStore
+from .hashchain import GENESIS, chain_hash
+from .heartbeat import Heartbeat
 from .logging import configure
+from .process import open_pool, stop_on_signals
 
 log = logging.getLogger(__name__)
 
@@ -26,12 +30,24 @@ CREATE TABLE IF NOT EXISTS {schema}.relay_checkpoint (
     position bigint NOT NULL,
     topic_id text NOT NULL
 );
+-- Where the relay stopped publishing because the stored chain breaks there, and why (NULL: it does not).
+ALTER TABLE {schema}.relay_checkpoint ADD COLUMN IF NOT EXISTS halted_at bigint;
+ALTER TABLE {schema}.relay_checkpoint ADD COLUMN IF NOT EXISTS halted_reason text;
 """
 
 
 def migrate(conn, schema: str) -> None:
-    """Create the relay's checkpoint table in the service's schema if missing."""
+    """Create the relay's checkpoint table (and the service's heartbeats table) in its schema if missing."""
     conn.execute(sql.SQL(CHECKPOINT_DDL).format(schema=sql.Identifier(schema)))
+    heartbeat.migrate(conn, schema)
+
+
+class BrokenChain(Exception):
+    """The store's hash chain does not verify at `position`: nothing from there on may be published."""
+
+    def __init__(self, position: int, reason: str) -> None:
+        super().__init__(f"the hash chain breaks at position {position}: {reason}")
+        self.position, self.reason = position, reason
 
 
 class Relay:
@@ -40,6 +56,12 @@ class Relay:
     It never skips because the store makes positions visible only in commit order (see
     EventStore.append), so "everything after my checkpoint" is always complete. The checkpoint
     moves only after the broker acknowledged (acks=all) every event up to it.
+
+    It never publishes a broken chain: each event must sit at the next position, link to the hash
+    of the one before (the last one published, or the store's) and hash to what it says. At the
+    first event that does not, the relay publishes what came before, stops there and says so
+    (`halted`, in its checkpoint row and its heartbeat); it checks again on every round, so a store
+    restored from a good copy flows again by itself.
     """
 
     def __init__(self, store: EventStore, bootstrap: str, topic: str, *, partitions: int = 3,
@@ -52,7 +74,9 @@ class Relay:
         self._topic_id = ""
         self._next_check = 0.0
         self._acked: dict[int, int] = {}
+        self._last_hash = GENESIS
         self.position = 0
+        self.halted: BrokenChain | None = None
 
     def start(self) -> None:
         """Connect, and republish from the beginning if the topic is not the one we last published to."""
@@ -65,7 +89,16 @@ class Relay:
                 [self.topic],
             ).fetchone()
         self.position, self._topic_id = row if row else (0, "")
+        self._last_hash = self._stored_hash(self.position)
         self._check_broker()
+
+    def _stored_hash(self, position: int) -> str:
+        if position == 0:
+            return GENESIS
+        with self.store.pool.connection() as conn:
+            row = conn.execute(sql.SQL("SELECT envelope->>'hash' FROM {}.events WHERE position = %s")
+                               .format(self._t), [position]).fetchone()
+        return row[0] if row else ""
 
     def _check_broker(self) -> None:
         # The embedded broker keeps nothing across a restart, and any client's metadata request
@@ -76,18 +109,18 @@ class Relay:
             if self.position:
                 log.warning("topic was recreated: republishing from the start",
                             extra={"fields": {"topic": self.topic, "from_position": self.position}})
-            self._topic_id, self.position, self._acked = current, 0, {}
+            self._topic_id, self.position, self._acked, self._last_hash = current, 0, {}, GENESIS
         self._next_check = time.monotonic() + self.broker_check_s
 
     def run_once(self) -> int:
         """Publish one batch after the checkpoint; returns how many events were acknowledged."""
         if time.monotonic() >= self._next_check:
             self._check_broker()
-        batch = self.store.read_all_text(self.position, self.batch_size)
+        batch = self._verified(self.store.read_all_text(self.position, self.batch_size))
         if not batch:
             return 0
         futures = [self._producer.send(self.topic, key=stream_id.encode(), value=text.encode())
-                   for _, stream_id, text in batch]
+                   for _, stream_id, text, _ in batch]
         self._producer.flush()
         for future in futures:
             meta = future.get()
@@ -97,11 +130,45 @@ class Relay:
                 self._check_broker()
                 return 0
             self._acked[meta.partition] = meta.offset
-        self._save(batch[-1][0])
+        self._save(batch[-1][0], batch[-1][3])
         return len(batch)
 
-    def _save(self, position: int) -> None:
-        self.position = position
+    def _verified(self, batch: list[tuple[int, str, str]]) -> list[tuple[int, str, str, str]]:
+        """The leading part of `batch` whose chain verifies, each with its hash; records where it breaks."""
+        good, prev, position = [], self._last_hash, self.position
+        broken = None
+        for pos, stream_id, text in batch:
+            env = json.loads(text)
+            if pos != position + 1:
+                broken = BrokenChain(position + 1, f"position {pos} follows {position}")
+            elif env.get("prev_hash") != prev:
+                broken = BrokenChain(pos, "prev_hash does not match the previous event's hash")
+            elif chain_hash(prev, env) != env.get("hash"):
+                broken = BrokenChain(pos, "the event does not hash to its hash field")
+            if broken is not None:
+                break
+            good.append((pos, stream_id, text, env["hash"]))
+            prev, position = env["hash"], pos
+        if broken is not None and (self.halted is None or self.halted.position != broken.position):
+            log.error("stored hash chain is broken: publishing stops there",
+                      extra={"fields": {"topic": self.topic, "position": broken.position, "reason": broken.reason}})
+            self._record_halt(broken)
+        elif broken is None and batch and self.halted is not None:
+            log.warning("stored hash chain verifies again: publishing resumes", extra={"fields": {"topic": self.topic}})
+            self._record_halt(None)
+        return good
+
+    def _record_halt(self, broken: BrokenChain | None) -> None:
+        self.halted = broken
+        with self.store.pool.connection() as conn:
+            conn.execute(sql.SQL(
+                "INSERT INTO {}.relay_checkpoint (topic, position, topic_id, halted_at, halted_reason)"
+                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (topic) DO UPDATE SET halted_at = excluded.halted_at,"
+                " halted_reason = excluded.halted_reason").format(self._t),
+                [self.topic, self.position, self._topic_id, broken and broken.position, broken and broken.reason])
+
+    def _save(self, position: int, last_hash: str) -> None:
+        self.position, self._last_hash = position, last_hash
         with self.store.pool.connection() as conn:
             conn.execute(
                 sql.SQL(
@@ -111,31 +178,44 @@ class Relay:
                 [self.topic, position, self._topic_id],
             )
 
-    def run(self, stop: threading.Event, idle_s: float = 0.5) -> None:
-        """Relay until `stop` is set, reconnecting with backoff whenever the broker fails.
+    def run(self, stop: threading.Event, idle_s: float = 0.5, heartbeat: Heartbeat | None = None) -> None:
+        """Relay until `stop` is set, reconnecting with backoff whenever the broker or the database fails.
 
         When idle it sleeps on the store's NOTIFY channel (woken by each commit), at most `idle_s`.
         """
-        backoff = 0.5
-        with psycopg.connect(self.store.pool.conninfo, autocommit=True) as listener:
-            listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.store.channel)))
-            while not stop.is_set():
-                backoff = self._step(listener, stop, idle_s, backoff)
+        backoff, listener = Backoff(0.2, 5.0), None
+        while not stop.is_set():
+            try:
+                if listener is None:
+                    listener = self._listen()
+                if self._producer is None:
+                    self.start()
+                if self.run_once() == 0:
+                    for _ in listener.notifies(timeout=idle_s, stop_after=1):
+                        pass
+                backoff.reset()
+                if heartbeat is not None:
+                    heartbeat.progress(state="halted" if self.halted else "publishing", position=self.position,
+                                       halted_at=self.halted and self.halted.position, last_error=None)
+            except (KafkaError, psycopg.Error, PoolTimeout) as exc:
+                delay = backoff.next_s()
+                log.warning("dependency unavailable, retrying",
+                            extra={"fields": {"error": repr(exc), "retry_s": round(delay, 2)}})
+                if heartbeat is not None:
+                    heartbeat.progress(state="retrying", last_error=type(exc).__name__)
+                self.close()
+                if listener is not None:
+                    listener.close()
+                    listener = None
+                stop.wait(delay)
+        if listener is not None:
+            listener.close()
         self.close()
 
-    def _step(self, listener, stop: threading.Event, idle_s: float, backoff: float) -> float:
-        try:
-            if self._producer is None:
-                self.start()
-            if self.run_once() == 0:
-                for _ in listener.notifies(timeout=idle_s, stop_after=1):
-                    pass
-            return 0.5
-        except KafkaError as exc:
-            log.warning("broker unavailable, retrying", extra={"fields": {"error": repr(exc), "retry_s": backoff}})
-            self.close()
-            stop.wait(backoff)
-            return min(backoff * 2, 5.0)
+    def _listen(self) -> psycopg.Connection:
+        listener = psycopg.connect(self.store.pool.conninfo, autocommit=True, connect_timeout=2)
+        listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.store.channel)))
+        return listener
 
     def close(self) -> None:
         """Close the broker clients (they are re-created on the next start)."""
@@ -143,7 +223,7 @@ class Relay:
             if client is not None:
                 try:
                     client.close(timeout=1) if client is self._producer else client.close()
-                except Exception:  # closing a client to a dead broker may fail; we are discarding it
+                except Exception:  # noqa: BLE001 - closing a client to a dead broker may fail; we are discarding it
                     log.debug("error closing client", exc_info=True)
         self._producer = self._admin = None
 
@@ -153,15 +233,17 @@ def main(argv: list[str] = sys.argv) -> None:
     service = argv[1]
     settings = Settings.from_env()
     configure(f"{service}-relay", settings.log_level)
-    pool = connect_pool(settings.database_url, max_size=2, name=f"{service}-relay")
+    stop = stop_on_signals()
+    pool = open_pool(settings, f"{service}-relay", stop, max_size=2)
+    if pool is None:
+        return
     relay = Relay(EventStore(pool, service), settings.kafka_bootstrap_servers, TOPICS[service],
                   partitions=settings.topic_partitions, batch_size=settings.relay_batch_size,
                   broker_check_s=settings.broker_check_s)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    beat = Heartbeat(settings.database_url, service, f"{service}-relay", settings.heartbeat_s).start()
     log.info("relay started", extra={"fields": {"topic": relay.topic}})
-    relay.run(stop, settings.relay_idle_s)
+    relay.run(stop, settings.relay_idle_s, beat)
+    beat.stop()
     pool.close()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -9,9 +10,15 @@ from typing import Any
 import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from . import heartbeat, parking
+from .eventstore import ConcurrencyConflict
 
 Handler = Callable[[psycopg.Connection, dict[str, Any]], None]
+# Worth retrying the same batch, never a reason to park: the database went away, a deadline passed, the pool ran
+# dry, or a handler appending to a store met a concurrent writer.
+TRANSIENT = (psycopg.OperationalError, PoolTimeout, ConcurrencyConflict)
 
 DDL = """
 CREATE SCHEMA IF NOT EXISTS {schema};
@@ -39,53 +46,107 @@ class Projection:
     of its predecessor is held back in `held_events` — in the same transaction, so a restart
     cannot lose it — and applied the moment the gap fills. Each batch's read-model changes, its
     checkpoints and its held events commit in one transaction: a crash leaves either all or none.
+
+    An event a handler refuses (anything but a transient database failure), or one outside the
+    published contract when `contract` is given, is parked (see shared/parking.py): its stream
+    stops there, its later events are held behind it, and every other stream flows on.
     """
 
-    def __init__(self, pool: ConnectionPool, schema: str, handlers: Mapping[str, Handler]) -> None:
+    def __init__(self, pool: ConnectionPool, schema: str, handlers: Mapping[str, Handler], *,
+                 consumer: str = "", contract: Callable[[dict], str | None] | None = None) -> None:
         self.pool, self.schema, self.handlers = pool, schema, handlers
+        self.consumer = consumer or schema
+        self.contract = contract
         self._t = sql.Identifier(schema)
 
     def migrate(self, conn: psycopg.Connection) -> None:
         """Create the bookkeeping tables if missing."""
         conn.execute(sql.SQL(DDL).format(schema=self._t))
+        parking.migrate(conn, self.schema)
+        heartbeat.migrate(conn, self.schema)
 
     def apply(self, envelopes: Iterable[dict[str, Any]]) -> int:
         """Apply a batch in one transaction; returns how many events changed the read model."""
-        by_stream: dict[str, dict[int, dict]] = defaultdict(dict)
-        for env in envelopes:
-            by_stream[env["stream_id"]][env["version"]] = env
-        if not by_stream:
+        envelopes = list(envelopes)
+        if not envelopes:
             return 0
         with self.pool.connection() as conn:
-            applied = self._apply(conn, by_stream)
-        return applied
+            try:
+                return self._apply(conn, _by_stream(envelopes), careful=False)
+            except TRANSIENT:
+                raise
+            except Exception:  # noqa: BLE001 - some handler refused an event: find which, one savepoint each
+                conn.rollback()
+            return self._apply(conn, _by_stream(envelopes), careful=True)
 
-    def _apply(self, conn: psycopg.Connection, by_stream: dict[str, dict[int, dict]]) -> int:
+    def resolve_requests(self) -> int:
+        """Carry out what operators asked of parked events (retry or skip); returns how many were handled."""
+        with self.pool.connection() as conn:
+            requests = parking.requested(conn, self.schema, self.consumer)
+            for parked_id, stream_id, version, envelope, action in requests:
+                if action == "skip":
+                    conn.execute(sql.SQL(
+                        "INSERT INTO {}.stream_checkpoints (stream_id, version) VALUES (%s, %s) ON CONFLICT"
+                        " (stream_id) DO UPDATE SET version = greatest(stream_checkpoints.version, excluded.version)")
+                        .format(self._t), [stream_id, version])
+                    parking.resolve(conn, self.schema, parked_id, "skipped")
+                    self._apply(conn, {stream_id: {}}, careful=True)
+                else:
+                    self._apply(conn, {stream_id: {version: envelope}}, careful=True, releasing=(stream_id, version))
+                    if self.stream_version(conn, stream_id) >= version:
+                        parking.resolve(conn, self.schema, parked_id, "retried")
+        return len(requests)
+
+    def _apply(self, conn: psycopg.Connection, by_stream: dict[str, dict[int, dict]], *, careful: bool,
+               releasing: tuple[str, int] | None = None) -> int:
         ids = list(by_stream)
         versions = dict(conn.execute(
             sql.SQL("SELECT stream_id, version FROM {}.stream_checkpoints WHERE stream_id = ANY(%s)").format(self._t),
             [ids],
         ).fetchall())
+        blocked = parking.open_positions(conn, self.schema, ids) - {releasing}
         for stream_id, version, env in conn.execute(
             sql.SQL("DELETE FROM {}.held_events WHERE stream_id = ANY(%s) RETURNING stream_id, version, envelope")
             .format(self._t), [ids],
         ):
             by_stream[stream_id].setdefault(version, env)
         applied, checkpoints, held, positions = 0, [], [], {}
-        with conn.pipeline():
+        with conn.pipeline() if not careful else contextlib.nullcontext():
             for stream_id, pending in by_stream.items():
                 start = current = versions.get(stream_id, 0)
-                while (env := pending.pop(current + 1, None)) is not None:
-                    handler = self.handlers.get(env["type"])
-                    if handler is not None:
-                        handler(conn, env)
+                while (stream_id, current + 1) not in blocked and (env := pending.pop(current + 1, None)) is not None:
+                    if not self._handle(conn, env, careful):
+                        blocked.add((stream_id, current + 1))
+                        break
                     current, applied = current + 1, applied + 1
                     positions[env["producer"]] = max(positions.get(env["producer"], 0), env["position"])
                 if current != start:
                     checkpoints.append((stream_id, current))
-                held += [(stream_id, v, Jsonb(e)) for v, e in pending.items() if v > current]
+                held += [(stream_id, v, Jsonb(e)) for v, e in pending.items()
+                         if v > current and (stream_id, v) not in blocked]
             self._save(conn, checkpoints, held, positions)
         return applied
+
+    def _handle(self, conn: psycopg.Connection, env: dict[str, Any], careful: bool) -> bool:
+        """Apply one event; False when it was parked instead (only in careful mode, or outside the contract)."""
+        if self.contract is not None and (why := self.contract(env)) is not None:
+            parking.park(conn, self.schema, self.consumer, env, "contract", why)
+            return False
+        handler = self.handlers.get(env["type"])
+        if handler is None:
+            return True
+        if not careful:
+            handler(conn, env)
+            return True
+        try:
+            with conn.transaction():
+                handler(conn, env)
+        except TRANSIENT:
+            raise
+        except Exception as exc:  # noqa: BLE001 - whatever a handler raises on bad data, it must not stop the rest
+            parking.park(conn, self.schema, self.consumer, env, _name(handler), f"{type(exc).__name__}: {exc}")
+            return False
+        return True
 
     def _save(self, conn, checkpoints, held, positions) -> None:
         with conn.cursor() as cur:
@@ -113,3 +174,14 @@ class Projection:
     def producer_positions(self, conn: psycopg.Connection) -> dict[str, int]:
         """The highest store position applied from each producing service."""
         return dict(conn.execute(sql.SQL("SELECT producer, position FROM {}.producer_positions").format(self._t)))
+
+
+def _by_stream(envelopes: list[dict[str, Any]]) -> dict[str, dict[int, dict]]:
+    by_stream: dict[str, dict[int, dict]] = defaultdict(dict)
+    for env in envelopes:
+        by_stream[env["stream_id"]][env["version"]] = env
+    return by_stream
+
+
+def _name(handler: Handler) -> str:
+    return f"{getattr(handler, '__module__', '?')}.{getattr(handler, '__qualname__', repr(handler))}"

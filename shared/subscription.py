@@ -1,4 +1,4 @@
-"""A service's subscription to other services' topics: its own consumer group feeding a Projection.
+"""A consumer of topics: its own consumer group feeding a Projection, surviving whatever its servers do.
 
 The loop the gateway's projector runs, for a domain service that keeps its own view of foreign
 events (pilots' signatories) or reacts to them (knowledge's removal evidence). Offsets are only a
@@ -8,25 +8,23 @@ shortcut: the Projection's checkpoints, committed with the handlers' writes, mak
 from __future__ import annotations
 
 import logging
-import signal
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-import psycopg
 from kafka.errors import KafkaError
 
 from . import kafka
+from .backoff import Backoff, every
 from .config import Settings
-from .db import connect_pool
-from .eventstore import ConcurrencyConflict
+from .contract import unpublished
+from .heartbeat import Heartbeat
 from .logging import configure
-from .projection import Handler, Projection
+from .process import open_pool, stop_on_signals
+from .projection import TRANSIENT, Handler, Projection
 
 log = logging.getLogger(__name__)
 
-# Worth retrying the same batch: a concurrent writer moved a stream on, or the database blinked.
-TRANSIENT = (ConcurrencyConflict, psycopg.OperationalError)
 
 
 def apply_until_done(projection: Projection, envelopes: list[dict[str, Any]], stop: threading.Event) -> bool:
@@ -37,46 +35,103 @@ def apply_until_done(projection: Projection, envelopes: list[dict[str, Any]], st
     be skipped by the next consumer of the group, and every later event of its streams held back
     behind the gap for ever.
     """
-    backoff = 0.1
+    backoff = Backoff(0.1, 5.0)
     while True:
         try:
             projection.apply(envelopes)
             return True
         except TRANSIENT as exc:
-            log.warning("batch failed, retrying", extra={"fields": {"error": repr(exc), "retry_s": backoff}})
-            if stop.wait(backoff):
+            delay = backoff.next_s()
+            log.warning("batch failed, retrying", extra={"fields": {"error": repr(exc), "retry_s": round(delay, 2)}})
+            if stop.wait(delay):
                 return False
-            backoff = min(backoff * 2, 5.0)
 
 
-def run(consumer, projection: Projection, stop: threading.Event) -> None:
+def run(consumer, projection: Projection, stop: threading.Event,
+        heartbeat: Heartbeat | None = None) -> None:
     """Poll, apply each batch in one transaction, then commit the offsets, until `stop` is set."""
+    follow(lambda: consumer, projection, stop, heartbeat, close_consumer=False)
+
+
+def follow(connect: Callable[[], Any], projection: Projection, stop: threading.Event,
+           heartbeat: Heartbeat | None = None, close_consumer: bool = True) -> None:
+    """Consume with a consumer from `connect()` until `stop`, making a new one whenever the broker fails.
+
+    Neither a broker nor a database outage ends the loop: the batch in hand is retried until it is
+    applied (its offsets are committed only then), a failed consumer is closed and made again with
+    capped, jittered backoff, and operators' requests on parked events are carried out on the way.
+    """
+    consumer, backoff, check_requests = None, Backoff(0.2, 5.0), every(1.0)
     while not stop.is_set():
-        records = consumer.poll(timeout_ms=200)
-        envelopes = [kafka.decode(r.value) for batch in records.values() for r in batch]
-        if not envelopes:
-            continue
-        if not apply_until_done(projection, envelopes, stop):
-            return
         try:
-            consumer.commit()
-        except KafkaError as exc:
-            log.warning("offset commit failed; events will be redelivered and skipped",
-                        extra={"fields": {"error": repr(exc)}})
+            if consumer is None:
+                consumer = connect()
+            records = consumer.poll(timeout_ms=200)
+            envelopes = [kafka.decode(r.value) for batch in records.values() for r in batch]
+            if envelopes:
+                if not apply_until_done(projection, envelopes, stop):
+                    break
+                _commit(consumer)
+            if check_requests():
+                projection.resolve_requests()
+            backoff.reset()
+            if heartbeat is not None:
+                heartbeat.progress(state="consuming", last_error=None)
+        except (KafkaError, *TRANSIENT) as exc:
+            delay = backoff.next_s()
+            log.warning("dependency unavailable, retrying", extra={"fields": {"error": repr(exc),
+                                                                               "retry_s": round(delay, 2)}})
+            if heartbeat is not None:
+                heartbeat.progress(state="retrying", last_error=type(exc).__name__)
+            if isinstance(exc, KafkaError) and consumer is not None:
+                _close(consumer)
+                consumer = None
+            stop.wait(delay)
+    if consumer is not None and close_consumer:
+        _close(consumer)
+
+
+def _commit(consumer) -> None:
+    try:
+        consumer.commit()
+    except KafkaError as exc:
+        log.warning("offset commit failed; events will be redelivered and skipped",
+                    extra={"fields": {"error": repr(exc)}})
+
+
+def _close(consumer) -> None:
+    try:
+        consumer.close(autocommit=False)
+    except Exception:  # noqa: BLE001 - closing a consumer of a dead broker may fail; it is being discarded
+        log.debug("error closing consumer", exc_info=True)
 
 
 def main(group: str, schema: str, topics: list[str], handlers: Mapping[str, Handler],
-         search_path: str | None = None, **consumer_options: Any) -> None:
+         search_path: str | None = None, per_topic: bool = False, **consumer_options: Any) -> None:
     """Run a subscription process: consumer group `group` over `topics` (with any `consumer_options`), applied
-    into `schema`."""
+    into `schema`. With `per_topic`, each topic has a consumer and a thread of its own (group `group.<topic>`),
+    so a backlog on one topic never delays the others."""
     settings = Settings.from_env()
     configure(group, settings.log_level)
-    pool = connect_pool(settings.database_url, max_size=2, name=group, search_path=search_path)
-    consumer = kafka.consumer(settings.kafka_bootstrap_servers, topics, group, **consumer_options)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    log.info("subscription started", extra={"fields": {"topics": topics}})
-    run(consumer, Projection(pool, schema, handlers), stop)
-    consumer.close()
+    stop = stop_on_signals()
+    pool = open_pool(settings, group, stop, max_size=2 + (len(topics) if per_topic else 0), search_path=search_path)
+    if pool is None:
+        return
+    lanes = [(f"{group}.{t}", [t]) for t in topics] if per_topic else [(group, topics)]
+    heartbeats = [Heartbeat(settings.database_url, schema, name, settings.heartbeat_s).start() for name, _ in lanes]
+    projection = Projection(pool, schema, handlers, consumer=group, contract=unpublished)
+    log.info("subscription started", extra={"fields": {"topics": topics, "per_topic": per_topic}})
+
+    def lane(name: str, lane_topics: list[str], beat: Heartbeat) -> None:
+        follow(lambda: kafka.consumer(settings.kafka_bootstrap_servers, lane_topics, name, **consumer_options),
+               projection, stop, beat)
+
+    threads = [threading.Thread(target=lane, args=(name, ts, beat), name=name)
+               for (name, ts), beat in zip(lanes, heartbeats, strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for beat in heartbeats:
+        beat.stop()
     pool.close()

@@ -23,8 +23,9 @@ def main() -> None:
     # meanwhile; kafka-python's 500 ms default added ~250 ms to every read-your-write (bench: p50 at half
     # capacity 258 → 57 ms). A short wait costs idle fetches (~7% of a core here), so only the projector,
     # which readers wait on, pays it; subscribers and the webhook dispatcher keep the default.
+    # One consumer per topic (per_topic): a backlog or a broker hiccup on one topic never delays the others' reads.
     subscription.main(GROUP, SCHEMA, list(TOPICS.values()), projections.handlers(), search_path=SCHEMA,
-                      fetch_max_wait_ms=50)
+                      per_topic=True, fetch_max_wait_ms=50)
 
 
 if __name__ == "__main__":

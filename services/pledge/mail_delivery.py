@@ -10,17 +10,18 @@ signature, never the address.
 from __future__ import annotations
 
 import logging
-import signal
 import smtplib
 import threading
 from email.message import EmailMessage
 
+import psycopg
 from psycopg import sql
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
-from shared.backoff import full_jitter_s
+from shared import process
+from shared.backoff import Backoff, full_jitter_s
 from shared.config import Settings
-from shared.db import connect_pool
+from shared.heartbeat import Heartbeat
 from shared.logging import configure
 
 from .migrations import SCHEMA
@@ -97,11 +98,24 @@ def _reason(exc: Exception) -> str:
     return type(exc).__name__
 
 
-def run(pool: ConnectionPool, settings: Settings, stop: threading.Event, idle_s: float = 1.0) -> None:
-    """Deliver until `stop` is set, resting `idle_s` whenever nothing is due."""
+def run(pool: ConnectionPool, settings: Settings, stop: threading.Event, idle_s: float = 1.0,
+        heartbeat: Heartbeat | None = None) -> None:
+    """Deliver until `stop` is set, resting `idle_s` whenever nothing is due, and waiting out a database outage."""
+    backoff = Backoff(0.5, 10.0)
     while not stop.is_set():
-        if not deliver_one(pool, settings):
-            stop.wait(idle_s)
+        try:
+            if not deliver_one(pool, settings):
+                stop.wait(idle_s)
+            backoff.reset()
+            if heartbeat is not None:
+                heartbeat.progress(state="delivering", last_error=None)
+        except (psycopg.OperationalError, PoolTimeout) as exc:  # the queue waits in the database: try again later
+            delay = backoff.next_s()
+            log.warning("database unavailable, retrying", extra={"fields": {"error": type(exc).__name__,
+                                                                             "retry_s": round(delay, 2)}})
+            if heartbeat is not None:
+                heartbeat.progress(state="retrying", last_error=type(exc).__name__)
+            stop.wait(delay)
 
 
 def main() -> None:
@@ -111,14 +125,16 @@ def main() -> None:
     if not settings.smtp_host:
         log.warning("SMTP_HOST is not set: verification mail stays queued until it is")
         return
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    pool = connect_pool(settings.database_url, max_size=1, name="pledge-mail")
+    stop = process.stop_on_signals()
+    pool = process.open_pool(settings, "pledge-mail", stop, max_size=1)
+    if pool is None:
+        return
+    beat = Heartbeat(settings.database_url, SCHEMA, "pledge-mail", settings.heartbeat_s).start()
     log.info("mail delivery started", extra={"fields": {"relay": f"{settings.smtp_host}:{settings.smtp_port}"}})
     try:
-        run(pool, settings, stop)
+        run(pool, settings, stop, heartbeat=beat)
     finally:
+        beat.stop()
         pool.close()
 
 

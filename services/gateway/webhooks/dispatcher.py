@@ -8,12 +8,12 @@ meet only in `gateway_hooks`, so either can stop and restart without losing or r
 from __future__ import annotations
 
 import logging
-import signal
 import threading
 
-from shared import kafka, subscription
+from shared import kafka, process, subscription
 from shared.config import TOPICS, Settings
-from shared.db import connect_pool
+from shared.contract import unpublished
+from shared.heartbeat import Heartbeat
 from shared.logging import configure
 from shared.projection import Projection
 
@@ -28,22 +28,23 @@ def main() -> None:
     """Run the dispatcher until SIGTERM or SIGINT; in-flight deliveries finish first."""
     settings = Settings.from_env()
     configure("webhook-dispatcher", settings.log_level)
-    pool = connect_pool(settings.database_url, max_size=settings.webhook_concurrency + 2, name=GROUP)
-    consumer = kafka.consumer(settings.kafka_bootstrap_servers, list(TOPICS.values()), GROUP)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop = process.stop_on_signals()
+    pool = process.open_pool(settings, GROUP, stop, max_size=settings.webhook_concurrency + 2)
+    if pool is None:
+        return
+    beat = Heartbeat(settings.database_url, SCHEMA, GROUP, settings.heartbeat_s).start()
     sending = threading.Thread(target=sender.run, args=(pool, settings, stop), name="sender")
     sending.start()
     log.info("webhook dispatcher started", extra={"fields": {"group": GROUP}})
     try:
-        subscription.run(consumer, Projection(pool, SCHEMA, enqueue.handlers()), stop)
+        subscription.follow(lambda: kafka.consumer(settings.kafka_bootstrap_servers, list(TOPICS.values()), GROUP),
+                            Projection(pool, SCHEMA, enqueue.handlers(), consumer=GROUP, contract=unpublished),
+                            stop, beat)
     finally:
         stop.set()
         sending.join()
-        consumer.close()
+        beat.stop()
         pool.close()
-
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,103 @@
+"""Heartbeats: each long-running process says, every second, that it lives and how its work goes.
+
+A process writes one row in its own schema's `heartbeats` table from a thread of its own, over a
+connection of its own, so a main loop waiting on a dead broker still beats, while `progress_at`
+(moved only by the main loop) shows a loop that hangs. Health reads the rows: a process whose row
+has not moved for a few seconds is reported as not reporting, whatever it last said.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+log = logging.getLogger(__name__)
+
+DDL = """
+CREATE TABLE IF NOT EXISTS {schema}.heartbeats (
+    process     text PRIMARY KEY,
+    pid         integer NOT NULL,
+    host        text NOT NULL,
+    started_at  timestamptz NOT NULL,
+    beat_at     timestamptz NOT NULL,
+    progress_at timestamptz NOT NULL,
+    details     jsonb NOT NULL DEFAULT '{{}}'
+);
+"""
+UPSERT = """
+INSERT INTO {t} (process, pid, host, started_at, beat_at, progress_at, details)
+VALUES (%(process)s, %(pid)s, %(host)s, %(started_at)s, now(), %(progress_at)s, %(details)s)
+ON CONFLICT (process) DO UPDATE SET pid = excluded.pid, host = excluded.host, started_at = excluded.started_at,
+    beat_at = excluded.beat_at, progress_at = excluded.progress_at, details = excluded.details
+"""
+
+
+def migrate(conn: psycopg.Connection, schema: str) -> None:
+    """Create the heartbeats table in `schema` if missing."""
+    conn.execute(sql.SQL(DDL).format(schema=sql.Identifier(schema)))
+
+
+class Heartbeat:
+    """Beats for one named process into `schema`; `progress(**details)` is called by the main loop."""
+
+    def __init__(self, database_url: str, schema: str, process: str, interval_s: float = 1.0) -> None:
+        self.database_url, self.schema, self.process, self.interval_s = database_url, schema, process, interval_s
+        self._details: dict[str, Any] = {}
+        self._progress_at = self._started_at = datetime.now(UTC)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"heartbeat-{process}", daemon=True)
+
+    def progress(self, **details: Any) -> None:
+        """The main loop went round once; `details` (JSON values) replace what it said before, key by key."""
+        self._progress_at = datetime.now(UTC)
+        self._details.update(details)
+
+    def start(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+    def _run(self) -> None:
+        conn = None
+        upsert = sql.SQL(UPSERT).format(t=sql.Identifier(self.schema, "heartbeats"))
+        while not self._stop.is_set():
+            try:
+                if conn is None or conn.closed:
+                    conn = psycopg.connect(self.database_url, autocommit=True, connect_timeout=2,
+                                           options="-c statement_timeout=2000")
+                conn.execute(upsert, {"process": self.process, "pid": os.getpid(), "host": socket.gethostname(),
+                                      "started_at": self._started_at, "progress_at": self._progress_at,
+                                      "details": Jsonb(dict(self._details))})
+            except psycopg.Error as exc:  # the database is away: the missing beats are what health reports
+                log.debug("heartbeat not written", extra={"fields": {"error": type(exc).__name__}})
+                if conn is not None:
+                    conn.close()
+                conn = None
+            self._stop.wait(self.interval_s)
+        if conn is not None:
+            conn.close()
+
+
+def beats(conn: psycopg.Connection, schema: str) -> list[dict[str, Any]]:
+    """Every process's last heartbeat in `schema`, with its age and how long since its loop moved (seconds)."""
+    if conn.execute("SELECT to_regclass(%s)", [f"{schema}.heartbeats"]).fetchone()[0] is None:
+        return []
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(sql.SQL(
+            "SELECT process, pid, host, beat_at, progress_at, details,"
+            " extract(epoch FROM now() - beat_at)::float AS age_s,"
+            " extract(epoch FROM now() - progress_at)::float AS stalled_s FROM {} ORDER BY process"
+        ).format(sql.Identifier(schema, "heartbeats"))).fetchall()
+
