@@ -66,8 +66,18 @@ def _for_value(item: dict[str, Any], value: str) -> dict[str, Any]:
             for m, op in item.items()}
 
 
+# Every forwarded command takes one (see forwarding.py); the gateway's own writes take none.
+IDEMPOTENCY_KEY = {
+    "in": "header", "name": "Idempotency-Key", "required": False,
+    "description": "Send the same key again with the same request to retry it safely: it is applied at most once"
+                   " and the first answer comes back (with `Idempotent-Replayed: true`); kept 24 hours per account.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+}
+
+
 def _tagged(op: dict[str, Any], service: str) -> dict[str, Any]:
-    return op | {"operationId": f"{service}_{op.get('operationId', '')}".rstrip("_"), "tags": [service]}
+    return op | {"operationId": f"{service}_{op.get('operationId', '')}".rstrip("_"), "tags": [service],
+                 "parameters": [*op.get("parameters", []), IDEMPOTENCY_KEY]}
 
 
 def _renamed(node: Any, rename: Mapping[str, str]) -> Any:
