@@ -49,9 +49,11 @@ def migrate(conn: psycopg.Connection, schema: str) -> None:
 class Heartbeat:
     """Beats for one named process into `schema`; `progress(**details)` is called by the main loop."""
 
-    def __init__(self, database_url: str, schema: str, process: str, interval_s: float = 1.0) -> None:
+    def __init__(self, database_url: str, schema: str, process: str, interval_s: float = 1.0,
+                 topics: list[str] | None = None) -> None:
         self.database_url, self.schema, self.process, self.interval_s = database_url, schema, process, interval_s
-        self._details: dict[str, Any] = {}
+        # A consumer names the topics it reads, so health can tell its lag against each producer's store.
+        self._details: dict[str, Any] = {"topics": list(topics)} if topics else {}
         self._progress_at = self._started_at = datetime.now(UTC)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"heartbeat-{process}", daemon=True)

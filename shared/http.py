@@ -23,6 +23,8 @@ from . import logging as structured
 from .envelope import CommandMeta
 
 log = logging.getLogger(__name__)
+# What an orchestrator asks every process, with no credential: liveness and readiness.
+PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
 
 
 def error(status: int, code: str, message: str, errors: dict[str, Any] | None = None):
@@ -61,7 +63,7 @@ def install(app: Flask, domain_errors: tuple[type[Exception], ...] = (), interna
         g.started = time.perf_counter()
         structured.request_id.set(g.request_id)
         structured.correlation_id.set(g.correlation_id)
-        if internal_token and request.path != "/healthz" and not hmac.compare_digest(
+        if internal_token and request.path not in PUBLIC_PATHS and not hmac.compare_digest(
             request.headers.get("X-Internal-Token", ""), internal_token
         ):
             raise RequestRefused(401, "unauthenticated", "only the gateway may call this service")
@@ -69,7 +71,7 @@ def install(app: Flask, domain_errors: tuple[type[Exception], ...] = (), interna
     @app.after_request
     def _access_log(response):
         response.headers["X-Request-Id"] = g.get("request_id", "")
-        if request.path != "/healthz":
+        if request.path not in PUBLIC_PATHS:
             log.info("request", extra={"fields": {
                 "method": request.method, "path": request.path, "status": response.status_code,
                 "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2)}})

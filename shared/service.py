@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+import psycopg
 from flask import Blueprint, Flask, jsonify, request
 from psycopg import sql
+from psycopg_pool import PoolTimeout
 
-from . import http, idempotency, openapi
+from . import http, idempotency, openapi, parking
 from .config import Settings
 from .db import connect_pool, deadlines
 from .eventstore import ConcurrencyConflict, EventStore
-from .health import broker_ok, database_ok
+from .health import Probe, broker_ok, schema_report
 from .logging import configure
 
 
@@ -28,24 +31,45 @@ def service_app(
     app.register_blueprint(health_blueprint(store, settings))
     app.register_blueprint(openapi.blueprint(lambda: openapi.service_spec(name)))
     app.register_blueprint(log_blueprint(store))
+    app.register_blueprint(parked_blueprint(store))
     http.install(app, (*domain_errors, ConcurrencyConflict), settings.internal_token, settings.retry_after_s)
     idempotency.install_service(app, store, settings.idempotency_ttl_s)
     return app
 
 
 def health_blueprint(store: EventStore, settings: Settings) -> Blueprint:
-    """`GET /healthz`: 200 when the service's database and broker are reachable, else 503."""
+    """`GET /healthz` (liveness: this process answers) and `GET /readyz` (readiness, with what it measured).
+
+    Readiness is 200 when the database and the broker are reachable and the relay is not halted on a
+    broken chain, else 503. Its body also carries what the gateway's status needs from this service's
+    own schema: the head and published positions, the heartbeats of the processes working in it (the
+    relay, subscriptions, mail delivery), their parked events and how far they have applied each topic.
+    """
     bp = Blueprint("health", __name__)
+    probe = Probe(lambda: readiness(store, settings), settings.heartbeat_s, settings.heartbeat_stale_s)
 
     @bp.get("/healthz")
     def healthz():
-        db, broker = database_ok(store.pool), broker_ok(settings.kafka_bootstrap_servers)
-        body = {"service": store.schema, "database": db, "broker": broker, "status": "ok" if db and broker else "down"}
-        if db:
-            body |= positions(store)
-        return jsonify(body), 200 if db and broker else 503
+        return jsonify({"service": store.schema, "status": "ok"})
+
+    @bp.get("/readyz")
+    def readyz():
+        body = {"service": store.schema} | probe.latest()
+        return jsonify(body), 200 if body["status"] == "ok" else 503
 
     return bp
+
+
+def readiness(store: EventStore, settings: Settings) -> dict[str, Any]:
+    """One measurement of this service's readiness (run by the probe, never on a request's thread)."""
+    broker = broker_ok(settings.kafka_bootstrap_servers)
+    try:
+        with store.pool.connection(timeout=1) as conn:
+            body = positions(conn, store.schema) | schema_report(conn, store.schema)
+    except (psycopg.Error, PoolTimeout) as exc:
+        return {"status": "degraded", "database": False, "broker": broker, "error": type(exc).__name__}
+    ok = broker and body["relay_halted_at"] is None
+    return {"status": "ok" if ok else "degraded", "database": True, "broker": broker} | body
 
 
 def log_blueprint(store: EventStore) -> Blueprint:
@@ -65,10 +89,35 @@ def log_blueprint(store: EventStore) -> Blueprint:
     return bp
 
 
-def positions(store: EventStore) -> dict[str, int]:
-    """The store's head position and how far its relay has published."""
-    with store.pool.connection() as conn:
-        row = conn.execute(sql.SQL(
-            "SELECT h.position, coalesce((SELECT max(position) FROM {s}.relay_checkpoint), 0) FROM {s}.head h"
-        ).format(s=sql.Identifier(store.schema))).fetchone()
-    return {"head_position": row[0], "relayed_position": row[1]}
+def parked_blueprint(store: EventStore) -> Blueprint:
+    """`/parked`: the events this service's consumers parked, and operators' retry and skip, for the gateway only."""
+    bp = Blueprint("parked", __name__)
+
+    @bp.get("/parked")
+    def listed():
+        with store.pool.connection() as conn:
+            return jsonify({"parked": parking.listing(conn, store.schema, request.args.get("all") == "true")})
+
+    @bp.post("/parked/<int:parked_id>/<any(retry, skip):action>")
+    def requested(parked_id: int, action: str):
+        body = http.json_body()
+        try:
+            with store.pool.connection() as conn:
+                parking.request(conn, store.schema, parked_id, action, by=str(body.get("by", "")),
+                                reason=str(body.get("reason", "")))
+        except parking.ParkedRequestRefused as exc:
+            return http.error(exc.status, exc.code, exc.message, {"reason": [exc.message]}
+                              if exc.code == "reason_required" else None)
+        return jsonify({"parked_id": parked_id, "status": action}), 202
+
+    return bp
+
+
+def positions(conn: psycopg.Connection, schema: str) -> dict[str, Any]:
+    """The store's head position, how far its relay has published, and where it halted on a broken chain."""
+    row = conn.execute(sql.SQL(
+        "SELECT h.position, coalesce(max(c.position), 0), min(c.halted_at), min(c.halted_reason)"
+        " FROM {s}.head h LEFT JOIN {s}.relay_checkpoint c ON true GROUP BY h.position"
+    ).format(s=sql.Identifier(schema))).fetchone()
+    return {"head_position": row[0], "relayed_position": row[1], "relay_halted_at": row[2],
+            "relay_halted_reason": row[3]}

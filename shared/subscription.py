@@ -118,7 +118,8 @@ def main(group: str, schema: str, topics: list[str], handlers: Mapping[str, Hand
     if pool is None:
         return
     lanes = [(f"{group}.{t}", [t]) for t in topics] if per_topic else [(group, topics)]
-    heartbeats = [Heartbeat(settings.database_url, schema, name, settings.heartbeat_s).start() for name, _ in lanes]
+    heartbeats = [Heartbeat(settings.database_url, schema, name, settings.heartbeat_s, topics=ts).start()
+                  for name, ts in lanes]
     projection = Projection(pool, schema, handlers, consumer=group, contract=unpublished)
     log.info("subscription started", extra={"fields": {"topics": topics, "per_topic": per_topic}})
 

@@ -128,7 +128,7 @@ def stack(settings, workdir):
     try:
         s.start()
         s.wait_healthy()
-        register_admin(gateway_url(settings), first_admin(settings))
+        register_admin(gateway_url(settings), first_admin(settings), settings.database_url)
         yield s
     finally:
         s.stop()

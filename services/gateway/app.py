@@ -31,7 +31,7 @@ from .apidocs.build import ApiDocument
 from .asof import ReadPool
 from .audit import api as audit_api
 from .forwarding import Forwarder
-from .health import health_blueprint
+from .health import SystemHealth, health_blueprint
 from .identity.store import build as build_identity
 from .projector import SCHEMA, build_projection
 from .services import Services
@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(photos.blueprint(forwarder, settings))
     for knowledge_reads in (knowledge, knowledge_history):
         app.register_blueprint(knowledge_reads.blueprint(projection, settings.consistency_timeout_s))
-    app.register_blueprint(health_blueprint(projection, services))
+    app.register_blueprint(health_blueprint(SystemHealth(reads, services, settings)))
     app.register_blueprint(audit_api.blueprint(settings))
     # Webhook subscriptions (gateway_hooks) and the live stream (the feed): their own pool, never as_of.
     hooks = connect_pool(settings.database_url, max_size=settings.sse_max_streams + 4, name="gateway-hooks",

@@ -1,32 +1,152 @@
-"""`GET /healthz` of the whole system: every service, and how far the projector lags behind each."""
+"""The whole system's health: `/healthz` (liveness), `/readyz` and `/api/v1/status` (readiness, part by part).
+
+Each part is a thing an operator can act on: the gateway's database, the broker, each domain
+service, each process that keeps the log moving (relays, the projector's lanes, subscriptions,
+the webhook dispatcher, mail delivery). Lag and backlog are measured from the stores' own
+positions (a store's head against what a relay published, or a consumer applied), never from
+broker offsets. The system is degraded when any part is: a process silent for a few seconds or
+stuck retrying a dependency, a relay halted on a broken chain, a parked event, or a lag over the
+threshold for longer than the grace period.
+"""
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
 from flask import Blueprint, jsonify
+from psycopg_pool import PoolTimeout
 
-from shared.health import database_ok
-from shared.projection import Projection
+from shared.config import TOPICS, Settings
+from shared.health import Probe, broker_ok, schema_report
 
+from .projector import GROUP as PROJECTOR
+from .projector import SCHEMA
 from .services import Services
+from .webhooks.dispatcher import GROUP as DISPATCHER
+from .webhooks.schema import SCHEMA as HOOKS_SCHEMA
+
+PRODUCER_OF = {topic: producer for producer, topic in TOPICS.items()}
+# The processes that must be reporting, where each reports. Others (mail delivery) show when they do.
+EXPECTED = {
+    SCHEMA: [f"{PROJECTOR}.{topic}" for topic in TOPICS.values()],
+    HOOKS_SCHEMA: [DISPATCHER],
+    "pledge": ["pledge-relay"],
+    "knowledge": ["knowledge-relay", "knowledge-subscriptions"],
+    "pilots": ["pilots-relay", "pilots-subscriptions"],
+}
 
 
-def health_blueprint(projection: Projection, services: Services) -> Blueprint:
-    """200 when the gateway's database and every service are healthy, else 503, with the details."""
+class SystemHealth:
+    """Measures every part once a second (on the probe's thread) and remembers how long each lag has lasted."""
+
+    def __init__(self, pool, services: Services, settings: Settings) -> None:
+        self.pool, self.services, self.settings = pool, services, settings
+        self._lagging_since: dict[str, float] = {}
+        self.probe = Probe(self.measure, settings.heartbeat_s, settings.heartbeat_stale_s)
+
+    def measure(self) -> dict[str, Any]:
+        """One look at every part."""
+        measured_at = datetime.now(UTC)
+        parts: dict[str, dict[str, Any]] = {}
+        reports: dict[str, dict[str, Any]] = {}
+        try:
+            with self.pool.connection(timeout=1) as conn:
+                for schema in (SCHEMA, HOOKS_SCHEMA):
+                    reports[schema] = schema_report(conn, schema)
+            parts["database"] = {"ok": True}
+        except (psycopg.Error, PoolTimeout) as exc:
+            parts["database"] = {"ok": False,
+                                 "problem": f"the gateway's database cannot be reached ({type(exc).__name__})"}
+        broker = broker_ok(self.settings.kafka_bootstrap_servers)
+        parts["broker"] = {"ok": broker} | ({} if broker else {"problem": "no broker accepts connections"})
+        heads: dict[str, int] = {}
+        for service, ready in self.services.readiness().items():
+            parts[service] = _service_part(service, ready)
+            if "head_position" in ready:
+                heads[service] = parts[service]["head_position"] = ready["head_position"]
+                reports[service] = ready
+                parts[f"{service}-relay"] = {"backlog": ready["head_position"] - ready["relayed_position"]} | (
+                    {"ok": False, "problem": f"halted at position {ready['relay_halted_at']}: "
+                                             f"{ready['relay_halted_reason']}"}
+                    if ready.get("relay_halted_at") is not None else {})
+        for schema, names in EXPECTED.items():
+            if schema in reports:
+                self._processes(parts, names, reports[schema], heads)
+        for name, part in parts.items():
+            part.setdefault("ok", True)
+            self._grace(name, part)
+        problems = [f"{name}: {part['problem']}" for name, part in parts.items() if not part["ok"]]
+        return {"status": "degraded" if problems else "ok", "measured_at": measured_at, "problems": problems,
+                "parts": parts}
+
+    def _processes(self, parts: dict, expected: list[str], report: dict, heads: dict[str, int]) -> None:
+        beats = {b["process"]: b for b in report.get("processes", [])}
+        parked = report.get("parked", {})
+        applied = report.get("applied", {})
+        for name in dict.fromkeys([*expected, *beats]):
+            part = parts.setdefault(name, {})
+            beat = beats.get(name)
+            if beat is None:
+                part |= {"ok": False, "problem": "has never reported"}
+                continue
+            details = beat["details"]
+            part |= {"pid": beat["pid"], "host": beat["host"], "heartbeat_age_s": beat["age_s"],
+                     "state": details.get("state")}
+            consumer = name.split(".", 1)[0]
+            topics = details.get("topics") or []
+            if topics:
+                part["lag"] = {PRODUCER_OF[t]: max(heads[PRODUCER_OF[t]] - applied.get(PRODUCER_OF[t], 0), 0)
+                               for t in topics if PRODUCER_OF.get(t) in heads}
+                part["parked"] = parked.get(consumer, 0)
+            if beat["age_s"] > self.settings.heartbeat_stale_s:
+                part |= {"ok": False, "problem": f"has not reported for {beat['age_s']:.0f}s"}
+            elif beat["stalled_s"] > self.settings.heartbeat_stale_s:
+                part |= {"ok": False, "problem": f"its loop has not moved for {beat['stalled_s']:.0f}s"}
+            elif details.get("state") == "retrying":
+                part |= {"ok": False, "problem": f"cannot reach a dependency ({details.get('last_error')})"}
+            elif part.get("parked"):
+                part |= {"ok": False, "problem": f"{part['parked']} parked event(s) wait for an operator"}
+
+    def _grace(self, name: str, part: dict[str, Any]) -> None:
+        behind = max([part.get("backlog", 0), *part.get("lag", {}).values()])
+        if behind <= self.settings.lag_threshold:
+            self._lagging_since.pop(name, None)
+            return
+        since = self._lagging_since.setdefault(name, time.monotonic())
+        if part["ok"] and time.monotonic() - since > self.settings.lag_grace_s:
+            part |= {"ok": False, "problem": f"{behind} events behind for over {self.settings.lag_grace_s:g}s"}
+
+
+def _service_part(service: str, ready: dict[str, Any]) -> dict[str, Any]:
+    if not ready.get("reachable"):
+        return {"ok": False, "problem": f"the {service} service does not answer ({ready.get('error')})"}
+    if ready.get("status") != "ok":
+        missing = [what for what in ("database", "broker") if ready.get(what) is False]
+        why = f"cannot reach its {' or '.join(missing)}" if missing else "is not ready"
+        return {"ok": False, "problem": f"the {service} service {why}"}
+    return {"ok": True}
+
+
+def health_blueprint(health: SystemHealth) -> Blueprint:
+    """`/healthz` answers while this process does; `/readyz` and `/api/v1/status` say how the whole system is."""
     bp = Blueprint("health", __name__)
 
     @bp.get("/healthz")
     def healthz():
-        report = services.health()
-        db = database_ok(projection.pool)
-        applied = {}
-        if db:
-            with projection.pool.connection() as conn:
-                applied = projection.producer_positions(conn)
-        for name, service in report.items():
-            if "head_position" in service:
-                service["projector_lag"] = max(service["head_position"] - applied.get(name, 0), 0)
-        healthy = db and all(s.get("status") == "ok" for s in report.values())
-        return jsonify({"status": "ok" if healthy else "degraded", "database": db, "services": report}), (
-            200 if healthy else 503)
+        return jsonify({"status": "ok"})
+
+    @bp.get("/readyz")
+    def readyz():
+        status = health.probe.latest()
+        return jsonify(status), 200 if status["status"] == "ok" else 503
+
+    @bp.get("/api/v1/status")
+    def system_status():
+        """How every part of the system is right now: database, broker, services, relays and consumers."""
+        return jsonify(health.probe.latest())
 
     return bp
+

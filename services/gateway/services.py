@@ -83,13 +83,19 @@ class Services:
         except (urllib3.exceptions.HTTPError, ValueError):
             return None
 
-    def health(self) -> dict[str, dict[str, Any]]:
-        """Each domain service's own `/healthz` answer, or why it could not be had."""
+    def readiness(self) -> dict[str, dict[str, Any]]:
+        """Each domain service's own `/readyz` answer (whatever its status code), or why it could not be had."""
         report = {}
         for service in DOMAIN_SERVICES:
             try:
-                r = self.http.request("GET", self.settings.service_url(service) + "/healthz", timeout=2)
+                r = self.http.request("GET", self.settings.service_url(service) + "/readyz",
+                                      timeout=urllib3.Timeout(connect=0.5, read=1.0))
                 report[service] = json.loads(r.data) | {"reachable": True}
             except (urllib3.exceptions.HTTPError, ValueError) as exc:
                 report[service] = {"reachable": False, "status": "down", "error": type(exc).__name__}
         return report
+
+    def parked(self, service: str, include_resolved: bool = False) -> list[dict[str, Any]]:
+        """The events a service's own consumers parked."""
+        reply = self.command(service, "/parked" + ("?all=true" if include_resolved else ""), None, {}, method="GET")
+        return reply.body.get("parked", [])

@@ -10,7 +10,9 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
+import psycopg
 import urllib3
+from psycopg import sql
 
 
 @dataclass
@@ -33,11 +35,15 @@ class Account:
 # The first admin of each running gateway (by base URL), made by the `stack` fixture through the real
 # command-line step; WebClients ask it to grant the roles they were created with.
 ADMINS: dict[str, Account] = {}
+# Where each gateway's system keeps its event stores: the tests look there to check that nothing was written.
+DATABASES: dict[str, str] = {}
 
 
-def register_admin(base_url: str, account: Account) -> None:
-    """Remember the gateway's first admin, so any WebClient of that gateway can be given roles."""
+def register_admin(base_url: str, account: Account, database_url: str = "") -> None:
+    """Remember the gateway's first admin (so any WebClient of that gateway can be given roles) and its database."""
     ADMINS[base_url] = account
+    if database_url:
+        DATABASES[base_url] = database_url
 
 
 class Browser:
@@ -160,8 +166,9 @@ class WebClient:
         return WebClient(self.base_url, roles=roles, http=self.http)
 
     def store_head(self, service: str) -> int:
-        """The last position written to a service's event store, as the gateway's health report gives it."""
-        return self.request("GET", "/healthz").body["services"][service]["head_position"]
+        """The last position written to a service's event store, read from the store itself."""
+        with psycopg.connect(DATABASES[self.base_url]) as conn:
+            return conn.execute(sql.SQL("SELECT position FROM {}.head").format(sql.Identifier(service))).fetchone()[0]
 
     def anonymous(self) -> WebClient:
         """Someone who has not signed in: every request goes without credentials."""

@@ -81,7 +81,7 @@ def test_a_cookie_authenticated_write_without_the_csrf_token_is_refused_and_with
     account_id = browser.sign_up(new_email(), "a long enough password").body["account_id"]
     admin = WebClient.of(web.base_url, ADMINS[web.base_url])
     assert admin.grant_role(account_id, "steward").status == 200  # creating a charter, the write, is a steward's
-    before = web.request("GET", "/healthz").body["services"]["pledge"]["head_position"]
+    before = web.store_head("pledge")
 
     refused = browser.create_charter(csrf=False)
     forged = Browser(browser.base_url)
@@ -89,7 +89,7 @@ def test_a_cookie_authenticated_write_without_the_csrf_token_is_refused_and_with
     also_refused = forged.create_charter()
 
     assert refused.status == also_refused.status == 403 and refused.body["code"] == "csrf_failed"
-    assert web.request("GET", "/healthz").body["services"]["pledge"]["head_position"] == before
+    assert web.store_head("pledge") == before
     accepted = browser.create_charter()
     assert accepted.status == 201, accepted.body
 

@@ -33,9 +33,18 @@ def test_the_pledge_topic_carries_the_full_envelope_to_an_independent_consumer(s
         assert e["hash"] == chain_hash(e["prev_hash"], e)
 
 
-def test_health_reports_every_service_and_the_projector_lag(web):
-    health = web.request("GET", "/healthz")
+def test_the_status_reports_every_service_relay_and_consumer_with_lag_from_store_positions(web):
+    web.store_head("pledge")  # a measurement taken after the suite's stack was up
 
-    assert health.status == 200
-    assert set(health.body["services"]) == {"pledge", "knowledge", "pilots"}
-    assert all(s["status"] == "ok" and s["projector_lag"] >= 0 for s in health.body["services"].values())
+    ready, status = web.request("GET", "/readyz"), web.request("GET", "/api/v1/status")
+
+    assert ready.status == 200 and ready.body["status"] == "ok", ready.body["problems"]
+    parts = status.body["parts"]
+    assert {"database", "broker", "pledge", "knowledge", "pilots", "pledge-relay", "knowledge-relay", "pilots-relay",
+            "gateway-projector.charter.pledge.v1", "gateway-projector.charter.knowledge.v1",
+            "gateway-projector.charter.pilots.v1", "gateway-webhooks", "pilots-subscriptions",
+            "knowledge-subscriptions"} <= set(parts)
+    assert all(p["ok"] for p in parts.values())
+    assert set(parts["gateway-projector.charter.pledge.v1"]["lag"]) == {"pledge"}
+    assert set(parts["pilots-subscriptions"]["lag"]) == {"pledge", "knowledge"}
+    assert all(parts[f"{s}-relay"]["backlog"] >= 0 for s in ("pledge", "knowledge", "pilots"))

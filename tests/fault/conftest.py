@@ -49,7 +49,7 @@ def fault_stack(fault_settings, workdir):
     try:
         s.start()
         s.wait_healthy()
-        register_admin(gateway_url(fault_settings), first_admin(fault_settings))
+        register_admin(gateway_url(fault_settings), first_admin(fault_settings), fault_settings.database_url)
         yield s
     finally:
         s.stop()

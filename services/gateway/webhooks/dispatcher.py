@@ -32,7 +32,7 @@ def main() -> None:
     pool = process.open_pool(settings, GROUP, stop, max_size=settings.webhook_concurrency + 2)
     if pool is None:
         return
-    beat = Heartbeat(settings.database_url, SCHEMA, GROUP, settings.heartbeat_s).start()
+    beat = Heartbeat(settings.database_url, SCHEMA, GROUP, settings.heartbeat_s, topics=list(TOPICS.values())).start()
     sending = threading.Thread(target=sender.run, args=(pool, settings, stop), name="sender")
     sending.start()
     log.info("webhook dispatcher started", extra={"fields": {"group": GROUP}})
