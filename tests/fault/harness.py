@@ -40,8 +40,9 @@ from .system import System
 
 log = logging.getLogger("fault")
 
-# Tables of the gateway schema that are bookkeeping, not read models: a replay cannot reproduce them.
-NOT_READ_MODELS = {"parked_events"}
+# Tables of the gateway schema that are bookkeeping, not read models (a replay cannot reproduce them), beyond
+# those replay.BOOKKEEPING already leaves out.
+NOT_READ_MODELS = {"parked_events", "heartbeats"}
 
 
 def report(record_property: Callable[[str, Any], None] | None, name: str, value: Any) -> None:
@@ -409,12 +410,27 @@ class HealthWatch:
             self.samples.append(s)
             self._stop.wait(max(self.every_s - s.latency_s, 0.05))
 
-    def wait_ready(self, timeout_s: float = 30) -> bool:
-        """Block until a sample taken from now on says ready (bounded)."""
+    @property
+    def endpoints_missing(self) -> bool:
+        """True while `/readyz` has never answered 200 or 503: the health contract is not there at all."""
+        return bool(self.samples) and not any(s.readyz in (200, 503) for s in self.samples)
+
+    def wait_ready(self, timeout_s: float = 20) -> bool:
+        """Block until a sample taken from now on says ready (bounded; at once if there is no `/readyz`)."""
         t = time.monotonic()
         deadline = t + timeout_s
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not self.endpoints_missing:
             if any(s.ready for s in self.samples if s.at >= t):
+                return True
+            time.sleep(0.2)
+        return False
+
+
+    def wait_degraded(self, part: str | None, since: float, timeout_s: float = 10) -> bool:
+        """Block until a sample taken after `since` is not ready and names `part` (bounded)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline and not self.endpoints_missing:
+            if any(not s.ready and (part is None or matches(part, s.bad)) for s in self.samples if s.at >= since):
                 return True
             time.sleep(0.2)
         return False
@@ -444,6 +460,8 @@ def assert_health_told_the_truth(watch: HealthWatch, fault_at: float, part: str 
     """/readyz and /api/v1/status turned degraded within seconds naming the part, then ready again, fast answers."""
     t = health_transitions(watch, fault_at, part, within_s)
     report(record_property, "health", t)
+    assert not watch.endpoints_missing, f"/readyz never answered 200 or 503 (answers: " \
+        f"{sorted({str(s.readyz) for s in watch.samples})}): the health contract is not there yet"
     assert t["degraded_after_s"] is not None and t["degraded_after_s"] <= within_s, \
         f"health never turned degraded naming {part!r} within {within_s}s: {t}"
     assert t["ready_after_s"] is not None, f"health did not turn ready again after the fault: {t}"
