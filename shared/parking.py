@@ -92,6 +92,8 @@ def resolve(conn: psycopg.Connection, schema: str, parked_id: int, outcome: str)
 
 def listing(conn: psycopg.Connection, schema: str, include_resolved: bool = False) -> list[dict[str, Any]]:
     """Parked events of a schema, oldest first: open ones only unless `include_resolved`."""
+    if not _exists(conn, schema):
+        return []
     with conn.cursor(row_factory=dict_row) as cur:
         return cur.execute(sql.SQL(
             "SELECT parked_id, consumer, stream_id, version, event_id, type, handler, error, attempts, parked_at,"
@@ -117,8 +119,12 @@ def request(conn: psycopg.Connection, schema: str, parked_id: int, action: str, 
 
 def open_count(conn: psycopg.Connection, schema: str) -> dict[str, int]:
     """How many events each consumer of this schema has parked and not yet resolved."""
-    if conn.execute("SELECT to_regclass(%s)", [f"{schema}.parked_events"]).fetchone()[0] is None:
+    if not _exists(conn, schema):
         return {}
     return dict(conn.execute(sql.SQL(
         "SELECT consumer, count(*) FROM {}.parked_events WHERE resolved_at IS NULL GROUP BY consumer"
     ).format(sql.Identifier(schema))).fetchall())
+
+
+def _exists(conn: psycopg.Connection, schema: str) -> bool:
+    return conn.execute("SELECT to_regclass(%s)", [f"{schema}.parked_events"]).fetchone()[0] is not None

@@ -9,7 +9,7 @@ from shared.config import Settings
 from shared.db import connect_pool, deadlines
 from shared.logging import configure
 
-from . import auth, etags
+from . import auth, etags, metrics
 from .api import (
     admin,
     commands,
@@ -27,12 +27,14 @@ from .api import (
     watching,
 )
 from .api import identity as identity_api
+from .api import parked as parked_api
 from .apidocs.build import ApiDocument
 from .asof import ReadPool
 from .audit import api as audit_api
 from .forwarding import Forwarder
 from .health import SystemHealth, health_blueprint
 from .identity.store import build as build_identity
+from .operations import ParkedEvents
 from .projector import SCHEMA, build_projection
 from .services import Services
 from .sse import blueprint as sse_blueprint
@@ -63,7 +65,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(photos.blueprint(forwarder, settings))
     for knowledge_reads in (knowledge, knowledge_history):
         app.register_blueprint(knowledge_reads.blueprint(projection, settings.consistency_timeout_s))
-    app.register_blueprint(health_blueprint(SystemHealth(reads, services, settings)))
+    health = SystemHealth(reads, services, settings)
+    app.register_blueprint(health_blueprint(health))
+    app.register_blueprint(metrics.blueprint(health))
     app.register_blueprint(audit_api.blueprint(settings))
     # Webhook subscriptions (gateway_hooks) and the live stream (the feed): their own pool, never as_of.
     hooks = connect_pool(settings.database_url, max_size=settings.sse_max_streams + 4, name="gateway-hooks",
@@ -74,7 +78,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(watching.blueprint(projection, settings.consistency_timeout_s, identity.watchlists))
     app.register_blueprint(identity_api.blueprint(identity, settings))
     app.register_blueprint(admin.blueprint(identity))
-    app.register_blueprint(web_pages(projection, services, identity, settings))
+    parked = ParkedEvents(reads, services)
+    app.register_blueprint(parked_api.blueprint(parked))
+    app.register_blueprint(web_pages(projection, services, identity, settings, health, parked))
     app.register_blueprint(docs.blueprint(ApiDocument(app, services.openapi, commands.OWNERS)))
     http.install(app, retry_after_s=settings.retry_after_s)
     auth.install(app, identity, settings)

@@ -93,7 +93,7 @@ class SystemHealth:
                 part |= {"ok": False, "problem": "has never reported"}
                 continue
             details = beat["details"]
-            part |= {"pid": beat["pid"], "host": beat["host"], "heartbeat_age_s": beat["age_s"],
+            part |= {"pid": beat["pid"], "heartbeat_age_s": beat["age_s"],
                      "state": details.get("state")}
             consumer = name.split(".", 1)[0]
             topics = details.get("topics") or []

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from shared.config import DOMAIN_SERVICES, TOPICS, Settings
 
+from .. import parked_cli
 from ..projector import SCHEMA
 from . import replay as replaying
 from .log import stored_events, topic_events
@@ -74,7 +75,8 @@ def cmd_export(args, s: Settings) -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="charter", description="Interactive Charter command line")
-    audit = p.add_subparsers(dest="area", required=True).add_parser("audit", help="verify, replay or export the log")
+    areas = p.add_subparsers(dest="area", required=True)
+    audit = areas.add_parser("audit", help="verify, replay or export the log")
     sub = audit.add_subparsers(dest="command", required=True)
     sub.add_parser("verify", help="check every hash chain and that each topic holds exactly the stored events")
     r = sub.add_parser("replay", help="rebuild every read model from the log and compare it with the live one")
@@ -82,6 +84,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--keep", action="store_true", help="keep the rebuilt schema")
     e = sub.add_parser("export", help="the whole log as JSON Lines with its hashes")
     e.add_argument("--out", default="-", help="file to write (default: stdout)")
+    parked_cli.add_commands(areas)
     return p
 
 
@@ -97,6 +100,8 @@ def _timestamp(text: str) -> datetime:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.area == "parked":
+        return parked_cli.run(args, settings())
     handler = {"verify": cmd_verify, "replay": cmd_replay, "export": cmd_export}[args.command]
     return handler(args, settings())
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, g, redirect, request, url_for
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
@@ -29,6 +31,7 @@ from . import (
     pilots,
     signing,
     stewardship,
+    system,
 )
 from .charts import line_chart
 from .web import NOTICE_COOKIE, SignInNeeded, Ui, has_role, new_form_key, page
@@ -69,6 +72,8 @@ NOTICES = {
     "revision_restored": "The revision is restored as a new revision.",
     "password_changed": "Your password is changed.",
     "token_revoked": "The API token is revoked: requests that send it are refused from now on.",
+    "parked_retry": "The retry is asked for: the consumer applies the event again within seconds.",
+    "parked_skip": "The skip is asked for: the consumer passes over the event within seconds, recording why.",
     "role_granted": "The role is granted; the change is recorded in the account's role history.",
     "role_revoked": "The role is revoked; the change is recorded in the account's role history.",
 }
@@ -104,12 +109,13 @@ def _sets_cookie(response: Response, name: str) -> bool:
     return any(h.startswith(f"{name}=") for h in response.headers.getlist("Set-Cookie"))
 
 
-def blueprint(projection: Projection, services: Services, identity: Identity, settings: Settings) -> Blueprint:
+def blueprint(projection: Projection, services: Services, identity: Identity, settings: Settings,
+              health: Any = None, parked: Any = None) -> Blueprint:
     """Every page of the web app, on one blueprint with its templates and static files."""
     bp = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/ui-static")
-    ui = Ui(projection.pool, services, identity, settings)
+    ui = Ui(projection.pool, services, identity, settings, health, parked)
     for area in (home, accounts, drafting, signing, knowledge, knowledge_forms, pilots, stewardship, moderation,
-                 account, admin, pilot_forms, knowledge_following, knowledge_revisions):
+                 account, admin, system, pilot_forms, knowledge_following, knowledge_revisions):
         area.register(bp, ui)
     bp.add_app_template_filter(paragraphs, "paragraphs")
     bp.add_app_template_filter(person, "person")

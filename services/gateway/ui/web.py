@@ -87,6 +87,8 @@ class Ui:
     services: Services
     identity: Identity
     settings: Settings
+    health: Any = None  # the system's health (health.SystemHealth) and its parked events (operations.ParkedEvents)
+    parked: Any = None
 
     @contextmanager
     def cursor(self) -> Iterator[Cursor]:
