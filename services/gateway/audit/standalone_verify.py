@@ -3,8 +3,9 @@
 
     python3 standalone_verify.py export.jsonl
 
-Each line of the export is one event envelope. For each producer, in `position` order, the hash
-must be SHA-256 (hex) of the previous event's hash (64 zeros for the first) followed by the
+Each line of the export is one event envelope. For each producer, its events must come in the file
+in position order, contiguous from 1 (the file's order is what is checked, never re-sorted: a store
+whose rows were swapped must not verify), and each hash must be SHA-256 (hex) of the previous event's hash (64 zeros for the first) followed by the
 RFC 8785 canonical JSON of the envelope without its `hash` field. Exit status 0 means every chain
 verifies; otherwise the first broken link of each broken chain is printed.
 """
@@ -79,7 +80,6 @@ def verify(lines) -> dict[str, int | None]:
             by_producer[env["producer"]].append(env)
     result = {}
     for producer, envelopes in sorted(by_producer.items()):
-        envelopes.sort(key=lambda e: e["position"])
         prev, broken = GENESIS, None
         for expected, env in enumerate(envelopes, start=1):
             if env["position"] != expected or env["prev_hash"] != prev or chain_hash(prev, env) != env["hash"]:
