@@ -5,9 +5,10 @@
 
 Each line of the export is one event envelope. For each producer, its events must come in the file
 in position order, contiguous from 1 (the file's order is what is checked, never re-sorted: a store
-whose rows were swapped must not verify), and each hash must be SHA-256 (hex) of the previous event's hash (64 zeros for the first) followed by the
-RFC 8785 canonical JSON of the envelope without its `hash` field. Exit status 0 means every chain
-verifies; otherwise the first broken link of each broken chain is printed.
+whose rows were swapped must not verify), and each hash must be SHA-256 (hex) of the previous
+event's hash (64 zeros for the first) followed by the RFC 8785 canonical JSON of the envelope
+without its `hash` field. Exit status 0 means every chain verifies; otherwise the first broken
+link of each broken chain is printed.
 """
 
 from __future__ import annotations
