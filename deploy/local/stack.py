@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import subprocess
@@ -16,24 +17,38 @@ import urllib3
 
 from shared.config import DOMAIN_SERVICES, Settings
 
-from .embedded import wait_for_port
+from .embedded import broker_command, wait_for_port
+from .ports import describe, listener_of
+from .supervise import Backoff, die_with_parent
 
 ROOT = Path(__file__).resolve().parents[2]
 HTTP_SERVICES = ("gateway", *DOMAIN_SERVICES)
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class Stack:
-    """Starts every process of the system and stops each one by its PID (and its process group)."""
+    """Starts every process of the system and stops each one by its PID (and its process group).
+
+    Every child gets SIGTERM (the memory-only broker SIGKILL) when this process dies, however it dies.
+    With `embedded_broker`, the stack runs the Tansu broker on `settings.broker_port` too, writing to `broker_log`.
+    """
 
     settings: Settings
     log_dir: Path | None = None
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    embedded_broker: bool = False
+    broker_log: Path | None = None
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    _started: dict[str, float] = field(default_factory=dict, repr=False)
+    _backoff: dict[str, Backoff] = field(default_factory=dict, repr=False)
+    _due: dict[str, float] = field(default_factory=dict, repr=False)
 
     def commands(self) -> dict[str, list[str]]:
-        """The command line of every process, by name."""
+        """The command line of every process, by name (the broker first, when the stack runs it)."""
         py = sys.executable
-        cmds = {
+        cmds = {"broker": broker_command(self.settings.broker_port)} if self.embedded_broker else {}
+        cmds |= {
             name: [py, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py"),
                    "-b", f"{self.settings.host}:{getattr(self.settings, f'{name}_port')}",
                    f"services.{name}.wsgi:app"]
@@ -50,21 +65,87 @@ class Stack:
         return cmds
 
     def start(self, *names: str) -> None:
-        """Start the named processes (all of them by default) and wait until the HTTP ones listen."""
-        env = os.environ | self.settings.to_env() | {"PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
-        for name, cmd in self.commands().items():
-            if names and name not in names:
-                continue
-            out = open(self.log_dir / f"{name}.log", "ab") if self.log_dir else None  # noqa: SIM115 - the child writes to it
-            self.procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True)
-        for name in HTTP_SERVICES:
-            if name in self.procs and (not names or name in names):
-                wait_for_port(getattr(self.settings, f"{name}_port"), self.procs[name], timeout_s=30)
+        """Start the named processes (all of them by default) and wait until the broker and HTTP ones listen.
+
+        Call it from a thread that lives as long as the stack (see `die_with_parent`).
+        """
+        with self._lock:
+            for name in self.commands():
+                if names and name not in names:
+                    continue
+                self._spawn(name)
+                if name == "broker":  # the relays and consumers want it from their first moment
+                    wait_for_port(self.settings.broker_port, self.procs[name])
+            for name in HTTP_SERVICES:
+                if name in self.procs and (not names or name in names):
+                    wait_for_port(self._port(name), self.procs[name], timeout_s=30)
 
     def stop(self, *names: str, grace_s: float = 10) -> None:
-        """Stop the named processes (all by default): SIGTERM to each group, SIGKILL to any left after `grace_s`."""
-        chosen = [n for n in self.procs if not names or n in names]
+        """Stop the named processes (all by default): SIGTERM to each group, SIGKILL to any left after `grace_s`.
+
+        A process stopped here is never restarted by `supervise`, until `start` starts it again.
+        """
+        with self._lock:
+            chosen = [n for n in self.procs if not names or n in names]
+            # The broker last, so relays and consumers stop on their own terms rather than lose it first.
+            self._stop([n for n in chosen if n != "broker"], grace_s)
+            self._stop([n for n in chosen if n == "broker"], grace_s)
+
+    def supervise(self, stop: threading.Event, poll_s: float = 0.2) -> None:
+        """Until `stop` is set, restart every child that exits without being asked to, with capped backoff.
+
+        Each restart is logged with the child's name, its exit code and the delay. Call it from the thread that
+        started the stack: the children's parent-death signal is tied to the thread that forked them.
+        """
+        while not stop.wait(poll_s):
+            with self._lock:
+                now = time.monotonic()
+                for name, proc in list(self.procs.items()):
+                    if proc.poll() is None:
+                        continue
+                    if name not in self._due:
+                        self._due[name] = now + self._exited(name, proc, now)
+                    elif now >= self._due[name]:
+                        del self._due[name]
+                        self._spawn(name)
+                        log.info("%s restarted as PID %s", name, self.procs[name].pid,
+                                 extra={"fields": {"child": name, "pid": self.procs[name].pid}})
+
+    def _exited(self, name: str, proc: subprocess.Popen, now: float) -> float:
+        # What the dead child leaves in its process group (a gunicorn master's workers) goes with it, so the
+        # new one finds its port free; the process group outlives its leader, so this signals only those.
+        _signal(proc, signal.SIGKILL)
+        delay = self._backoff.setdefault(name, Backoff()).after_exit(now - self._started.get(name, now))
+        fields = {"child": name, "pid": proc.pid, "exit_code": proc.returncode, "restart_in_s": delay}
+        port = self._port(name)
+        holder = listener_of(port) if port else None
+        if holder is not None and not _in_group(holder.pid, proc.pid):  # someone else took its port
+            fields |= {"port": port, "port_holder": describe(holder)}
+        log.warning("%s (PID %s) exited with %s; restarting in %.1fs", name, proc.pid, proc.returncode, delay,
+                    extra={"fields": fields})
+        return delay
+
+    def _spawn(self, name: str) -> None:
+        env = os.environ | self.settings.to_env() | {"PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+        if name == "broker":
+            path = self.log_dir / "broker.log" if self.log_dir else self.broker_log
+        else:
+            path = self.log_dir / f"{name}.log" if self.log_dir else None
+        out = open(path, "ab") if path else None  # noqa: SIM115 - the child writes to it
+        try:
+            # The broker is memory only: SIGKILL loses nothing. The others get to finish what they are doing.
+            death = signal.SIGKILL if name == "broker" else signal.SIGTERM
+            self.procs[name] = subprocess.Popen(
+                self.commands()[name], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT if out else None,
+                start_new_session=True, preexec_fn=die_with_parent(death))
+        finally:
+            if out is not None:
+                out.close()
+        self._started[name] = time.monotonic()
+
+    def _stop(self, chosen: list[str], grace_s: float) -> None:
         for name in chosen:
+            self._due.pop(name, None)
             _signal(self.procs[name], signal.SIGTERM)
         deadline = time.monotonic() + grace_s
         for name in chosen:
@@ -75,10 +156,15 @@ class Stack:
                 _signal(proc, signal.SIGKILL)
                 proc.wait(5)
 
+    def _port(self, name: str) -> int | None:
+        if name == "broker":
+            return self.settings.broker_port
+        return getattr(self.settings, f"{name}_port") if name in HTTP_SERVICES else None
+
     def wait_healthy(self, timeout_s: float = 60, abort: threading.Event | None = None) -> dict:
-        """Block until the gateway's `/healthz` reports every service healthy (or `abort` is set)."""
+        """Block until the gateway's `/readyz` reports every part of the system ready (or `abort` is set)."""
         http = urllib3.PoolManager()
-        url = f"http://{self.settings.host}:{self.settings.gateway_port}/healthz"
+        url = f"http://{self.settings.host}:{self.settings.gateway_port}/readyz"
         deadline = time.monotonic() + timeout_s
         while True:
             try:
@@ -97,3 +183,10 @@ class Stack:
 def _signal(proc: subprocess.Popen, sig: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, sig)
+
+
+def _in_group(pid: int, pgid: int) -> bool:
+    try:
+        return os.getpgid(pid) == pgid
+    except ProcessLookupError:
+        return True  # gone already: it was one of the group just killed
