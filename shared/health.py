@@ -91,11 +91,16 @@ class Probe:
 
 
 def schema_report(conn, schema: str) -> dict[str, Any]:
-    """What one schema says of the processes that work in it: their heartbeats, parked events, applied positions."""
-    positions = {}
+    """What one schema says of the processes that work in it: heartbeats, parked events, applied positions, and
+    the events held behind a gap (how many, and for how long the oldest has waited)."""
+    positions, held = {}, {"events": 0, "oldest_s": 0.0}
     if conn.execute("SELECT to_regclass(%s)", [f"{schema}.producer_positions"]).fetchone()[0] is not None:
         positions = dict(conn.execute(sql.SQL("SELECT producer, position FROM {}.producer_positions")
                                       .format(sql.Identifier(schema))).fetchall())
+        count, oldest = conn.execute(sql.SQL(
+            "SELECT count(*), coalesce(extract(epoch FROM now() - min(held_at))::float, 0) FROM {}.held_events"
+        ).format(sql.Identifier(schema))).fetchone()
+        held = {"events": count, "oldest_s": round(oldest, 1)}
     beats = [{"process": b["process"], "pid": b["pid"], "host": b["host"], "age_s": round(b["age_s"], 2),
               "stalled_s": round(b["stalled_s"], 2), "details": b["details"]} for b in heartbeat.beats(conn, schema)]
-    return {"processes": beats, "parked": parking.open_count(conn, schema), "applied": positions}
+    return {"processes": beats, "parked": parking.open_count(conn, schema), "applied": positions, "held": held}

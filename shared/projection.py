@@ -32,6 +32,8 @@ CREATE TABLE IF NOT EXISTS {schema}.held_events (
     envelope  jsonb NOT NULL,
     PRIMARY KEY (stream_id, version)
 );
+-- When an event started waiting behind a gap: a gap that stays open is what health reports.
+ALTER TABLE {schema}.held_events ADD COLUMN IF NOT EXISTS held_at timestamptz NOT NULL DEFAULT now();
 CREATE TABLE IF NOT EXISTS {schema}.producer_positions (
     producer text PRIMARY KEY,
     position bigint NOT NULL
@@ -105,11 +107,13 @@ class Projection:
             [ids],
         ).fetchall())
         blocked = parking.open_positions(conn, self.schema, ids) - {releasing}
-        for stream_id, version, env in conn.execute(
-            sql.SQL("DELETE FROM {}.held_events WHERE stream_id = ANY(%s) RETURNING stream_id, version, envelope")
-            .format(self._t), [ids],
+        held_since = {}
+        for stream_id, version, env, held_at in conn.execute(
+            sql.SQL("DELETE FROM {}.held_events WHERE stream_id = ANY(%s) RETURNING stream_id, version, envelope,"
+                    " held_at").format(self._t), [ids],
         ):
             by_stream[stream_id].setdefault(version, env)
+            held_since[(stream_id, version)] = held_at
         applied, checkpoints, held, positions = 0, [], [], {}
         with conn.pipeline() if not careful else contextlib.nullcontext():
             for stream_id, pending in by_stream.items():
@@ -122,7 +126,7 @@ class Projection:
                     positions[env["producer"]] = max(positions.get(env["producer"], 0), env["position"])
                 if current != start:
                     checkpoints.append((stream_id, current))
-                held += [(stream_id, v, Jsonb(e)) for v, e in pending.items()
+                held += [(stream_id, v, Jsonb(e), held_since.get((stream_id, v))) for v, e in pending.items()
                          if v > current and (stream_id, v) not in blocked]
             self._save(conn, checkpoints, held, positions)
         return applied
@@ -156,8 +160,8 @@ class Projection:
                     " ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version").format(self._t), checkpoints)
             if held:
                 cur.executemany(sql.SQL(
-                    "INSERT INTO {}.held_events (stream_id, version, envelope) VALUES (%s, %s, %s)"
-                    " ON CONFLICT DO NOTHING").format(self._t), held)
+                    "INSERT INTO {}.held_events (stream_id, version, envelope, held_at)"
+                    " VALUES (%s, %s, %s, coalesce(%s, now())) ON CONFLICT DO NOTHING").format(self._t), held)
             if positions:
                 cur.executemany(sql.SQL(
                     "INSERT INTO {}.producer_positions (producer, position) VALUES (%s, %s) ON CONFLICT (producer)"

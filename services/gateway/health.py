@@ -86,6 +86,7 @@ class SystemHealth:
         beats = {b["process"]: b for b in report.get("processes", [])}
         parked = report.get("parked", {})
         applied = report.get("applied", {})
+        held = report.get("held") or {"events": 0, "oldest_s": 0.0}
         for name in dict.fromkeys([*expected, *beats]):
             part = parts.setdefault(name, {})
             beat = beats.get(name)
@@ -109,6 +110,11 @@ class SystemHealth:
                 part |= {"ok": False, "problem": f"cannot reach a dependency ({details.get('last_error')})"}
             elif part.get("parked"):
                 part |= {"ok": False, "problem": f"{part['parked']} parked event(s) wait for an operator"}
+            elif topics and held["events"] and held["oldest_s"] > self.settings.lag_grace_s:
+                part |= {"ok": False, "problem": f"{held['events']} event(s) wait behind a missing one, the oldest"
+                                                 f" for {held['oldest_s']:.0f}s"}
+            if topics:
+                part["held"] = held["events"]
 
     def _grace(self, name: str, part: dict[str, Any]) -> None:
         behind = max([part.get("backlog", 0), *part.get("lag", {}).values()])

@@ -1,8 +1,11 @@
+import time
+
 import pytest
 from psycopg import sql
 
 from shared import parking
 from shared.contract import unpublished
+from shared.health import schema_report
 from shared.projection import Projection
 
 
@@ -145,3 +148,17 @@ def test_an_event_outside_the_contract_is_parked_not_ignored(pool, schema):
         parked = {r["stream_id"]: r["error"] for r in parking.listing(conn, schema)}
         assert p.stream_version(conn, "s") == 1
     assert set(parked) == {"u", "v"} and "NoSuchEvent" in parked["u"] and "99" in parked["v"]
+
+
+def test_an_event_held_behind_a_gap_keeps_the_moment_it_began_to_wait_while_later_ones_arrive(projection):
+    projection.apply([env("s", 1, 1), env("s", 3, 3)])
+    with projection.pool.connection() as conn:
+        first = schema_report(conn, projection.schema)["held"]
+    time.sleep(1.2)
+
+    projection.apply([env("s", 4, 4)])
+
+    with projection.pool.connection() as conn:
+        later = schema_report(conn, projection.schema)["held"]
+    assert first["events"] == 1 and later["events"] == 2
+    assert later["oldest_s"] >= 1.0
