@@ -25,7 +25,7 @@ def die_with_parent(sig: int = signal.SIGTERM) -> Callable[[], None]:
         if _libc.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0) != 0:
             os._exit(126)
         if os.getppid() != parent:  # the parent died between fork and prctl: nobody will send the signal
-            os.kill(os.getpid(), sig)
+            os._exit(1)  # not a signal: the parent's Python handlers are still installed in this fork
 
     return preexec
 
