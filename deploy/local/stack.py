@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 class Stack:
     """Starts every process of the system and stops each one by its PID (and its process group).
 
-    Every child gets SIGTERM (the memory-only broker SIGKILL) when this process dies, however it dies.
+    Every child is signalled when this process dies, however it dies (see `_spawn`).
     With `embedded_broker`, the stack runs the Tansu broker on `settings.broker_port` too, writing to `broker_log`.
     """
 
@@ -133,8 +133,11 @@ class Stack:
             path = self.log_dir / f"{name}.log" if self.log_dir else None
         out = open(path, "ab") if path else None  # noqa: SIM115 - the child writes to it
         try:
-            # The broker is memory only: SIGKILL loses nothing. The others get to finish what they are doing.
-            death = signal.SIGKILL if name == "broker" else signal.SIGTERM
+            # When this process dies, its dependencies (broker, database) go at the same moment, and a relay or
+            # consumer shutting down politely may wait on them for long: those get SIGKILL, which they are built
+            # to survive (nothing acknowledged is lost; the fault tests kill each kind so). A gunicorn master gets
+            # SIGTERM: it lets its workers finish their requests and kills them itself after its graceful timeout.
+            death = signal.SIGTERM if name in HTTP_SERVICES else signal.SIGKILL
             self.procs[name] = subprocess.Popen(
                 self.commands()[name], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT if out else None,
                 start_new_session=True, preexec_fn=die_with_parent(death))
