@@ -339,27 +339,39 @@ def converge(system: System, load: LoadReport, since: float, record_property=Non
 
 
 def assert_converged(c: Convergence) -> None:
-    assert not c.invisible, f"{len(c.invisible)} acknowledged commands never became visible, e.g. " \
-                            f"{[(a.kind, a.ids) for a in c.invisible[:5]]}"
-    assert not c.log, f"the log did not converge: {c.log}"
-    assert not c.replay, f"read models differ from a fresh replay: {c.replay}"
+    """Every check held; otherwise one message naming all that did not."""
+    failed = []
+    if c.invisible:
+        failed.append(f"{len(c.invisible)} acknowledged commands never became visible, e.g. "
+                      f"{[(a.kind, a.ids) for a in c.invisible[:5]]}")
+    if c.log:
+        failed.append(f"the log did not converge: {c.log}")
+    if c.replay:
+        failed.append(f"read models differ from a fresh replay: {c.replay}")
+    assert not failed, "; ".join(failed)
 
 
 # --- health ------------------------------------------------------------------------------------------------
 
 
-def interpret_health(readyz_status: int | None, status_body: Any) -> tuple[bool, set[str]]:
-    """(ready?, names of the parts not ok) from one `/readyz` status code and one `/api/v1/status` body.
+def interpret_health(readyz_status: int | None, *bodies: Any) -> tuple[bool, set[str]]:
+    """(ready?, names of the parts not ok) from one `/readyz` status code and the bodies of `/readyz` and
+    `/api/v1/status`.
 
-    The only place that assumes the shape: `GET /readyz` is 200 when ready, 503 when degraded;
-    `GET /api/v1/status` is {"status": "ok"|"degraded", "parts": {name: {"ok": bool, ...}}} (a list of
-    {"name": ..., "ok": ...} is accepted as well). No answer at all counts as not ready.
+    The only place that assumes the shape: `GET /readyz` is 200 when ready, 503 when degraded; both
+    answer {"status": "ok"|"degraded", "parts": {name: {"ok": bool, ...}}} (a list of {"name": ..., "ok": ...}
+    is accepted as well). No answer at all counts as not ready.
     """
-    parts = status_body.get("parts", status_body.get("components", {})) if isinstance(status_body, dict) else {}
-    if isinstance(parts, list):
-        parts = {p.get("name", "?"): p for p in parts if isinstance(p, dict)}
-    bad = {name for name, p in parts.items() if isinstance(p, dict) and p.get("ok") is False}
-    status_ok = isinstance(status_body, dict) and status_body.get("status") in ("ok", "ready")
+    bad: set[str] = set()
+    status_ok = False
+    for body in bodies:
+        if not isinstance(body, dict):
+            continue
+        parts = body.get("parts", body.get("components", {}))
+        if isinstance(parts, list):
+            parts = {p.get("name", "?"): p for p in parts if isinstance(p, dict)}
+        bad |= {name for name, p in parts.items() if isinstance(p, dict) and p.get("ok") is False}
+        status_ok = status_ok or body.get("status") in ("ok", "ready")
     return readyz_status == 200 and status_ok and not bad, bad
 
 
@@ -377,7 +389,6 @@ class HealthWatch:
 
     def __init__(self, system: System, every_s: float = 0.4, timeout_s: float = 2.0) -> None:
         self.base, self.every_s, self.timeout_s = system.url, every_s, timeout_s
-        self.token = system.admin.token
         self.samples: list[Sample] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="health-watch")
@@ -391,17 +402,21 @@ class HealthWatch:
         self._thread.join(self.timeout_s * 2 + 2)
 
     def sample(self, http: urllib3.PoolManager) -> Sample:
+        """One look at both, anonymously (health must not depend on signing in, which needs the database)."""
         t0 = time.monotonic()
-        readyz: int | str | None = None
-        body = None
-        with contextlib.suppress(urllib3.exceptions.HTTPError):
-            readyz = http.request("GET", self.base + "/readyz", timeout=self.timeout_s).status
-        with contextlib.suppress(urllib3.exceptions.HTTPError, ValueError):
-            r = http.request("GET", self.base + "/api/v1/status", timeout=self.timeout_s,
-                             headers={"Authorization": f"Bearer {self.token}"})
-            body = json.loads(r.data) if r.data else None
-        ready, bad = interpret_health(readyz if isinstance(readyz, int) else None, body)
-        return Sample(t0, ready, bad, readyz, time.monotonic() - t0)
+        readyz: int | None = None
+        bodies: list[Any] = []
+        latencies = []
+        for path in ("/readyz", "/api/v1/status"):
+            t = time.monotonic()
+            with contextlib.suppress(urllib3.exceptions.HTTPError, ValueError):
+                r = http.request("GET", self.base + path, timeout=self.timeout_s)
+                if path == "/readyz":
+                    readyz = r.status
+                bodies.append(json.loads(r.data) if r.data else None)
+                latencies.append(time.monotonic() - t)  # only answers count: a refused connection is not slow
+        ready, bad = interpret_health(readyz, *bodies)
+        return Sample(t0, ready, bad, readyz, max(latencies, default=0.0))
 
     def _run(self) -> None:
         http = urllib3.PoolManager(retries=False, maxsize=2)

@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+from services.gateway.webhooks.dispatcher import GROUP as DISPATCHER
+
 from .harness import HealthWatch, Load, assert_converged, assert_health_told_the_truth, converge, report
 
 # (process, the part health should name while it is down; None: the gateway itself, so no answer at all)
@@ -17,7 +19,7 @@ KINDS = [
     ("pledge-relay", "pledge-relay"),
     ("projector", "projector"),
     ("pilots-subscriptions", "pilots-subscriptions"),
-    ("webhook-dispatcher", "webhook-dispatcher"),
+    ("webhook-dispatcher", DISPATCHER),
     ("knowledge", "knowledge"),  # a domain service's gunicorn master
     ("gateway", None),  # the gateway's gunicorn master
 ]
