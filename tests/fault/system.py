@@ -2,7 +2,8 @@
 
 Faults stop this system's database or broker, so it never shares them with the session-wide stack the
 end-to-end tests use (whose database server must never be stopped). Everything it starts is stopped by
-PID at the end, also when the test fails.
+PID at the end, also when the test fails. Its stack runs under `Stack.supervise`, which restarts a crashed
+child as `make run` does.
 """
 
 from __future__ import annotations
@@ -10,16 +11,19 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import psutil
 import psycopg
+import urllib3
 
 from deploy.local.embedded import free_port, start_postgres
-from deploy.local.stack import Stack
+from deploy.local.stack import HTTP_SERVICES, Stack
 from shared.config import Settings
 
 from ..conftest import Broker, first_admin, gateway_url
@@ -130,22 +134,23 @@ class System:
         proc.wait(10)
         return proc.pid
 
-    def restart(self, name: str, timeout_s: float = 15) -> None:
-        """Start a killed process again once whatever it left behind in its process group is gone.
+    def wait_restarted(self, name: str, old_pid: int, timeout_s: float = 30) -> float | None:
+        """Wait until `Stack.supervise` has a new process of that name running (and listening, for HTTP ones).
 
-        TODO(Stack.supervise): the supervisor being added to deploy/local/stack.py will restart a crashed
-        child by itself; then the fault tests only kill, and wait for `Stack.supervise` to bring it back.
+        Returns when it was back (time.monotonic()), or None if it was not within `timeout_s`.
         """
-        proc = self.stack.procs[name]
         deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline and _group_alive(proc.pid):
-            time.sleep(0.1)  # a gunicorn master's orphaned workers notice and exit within a second or two
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        self.stack.start(name)
+        while time.monotonic() < deadline:
+            proc = self.stack.procs.get(name)
+            if proc is not None and proc.pid != old_pid and proc.poll() is None:
+                port = getattr(self.settings, f"{name}_port", None) if name in HTTP_SERVICES else None
+                if port is None or _listening(port):
+                    return time.monotonic()
+            time.sleep(0.1)
+        return None
 
-    def revive(self, timeout_s: float = 60) -> list[str]:
-        """Between tests: the database running, every process of the stack running, the gateway healthy."""
+    def revive(self, timeout_s: float = 60) -> None:
+        """Between tests: the database and broker running, every process up (the supervisor restarts them)."""
         if self.postgres.pid is None:
             self.postgres.start()
         else:
@@ -154,21 +159,23 @@ class System:
             self.broker.proc = None
         if self.broker.proc is None:
             self.broker.start()
-        dead = [n for n, p in self.stack.procs.items() if p.poll() is not None]
-        for name in dead:
-            self.restart(name)
-        self.stack.wait_healthy(timeout_s)
-        return dead
+        deadline = time.monotonic() + timeout_s
+        http = urllib3.PoolManager(retries=False)
+        while time.monotonic() < deadline:
+            if all(p.poll() is None for p in self.stack.procs.values()):
+                with contextlib.suppress(urllib3.exceptions.HTTPError):
+                    if http.request("GET", self.url + "/healthz", timeout=2).status == 200:
+                        return
+            time.sleep(0.3)
+        raise TimeoutError(f"the system is not back after {timeout_s}s")
 
 
-def _group_alive(pgid: int) -> bool:
+def _listening(port: int) -> bool:
     try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
         return False
-    except PermissionError:
-        return True
-    return True
 
 
 @contextlib.contextmanager
@@ -181,7 +188,8 @@ def own_system(base: Settings, workdir: Path, name: str):
     os.chmod(root, 0o755)
     postgres = Postgres(root / "pgdata")
     broker = Broker(free_port(), root / "broker.log")
-    stack = None
+    stack = supervisor = None
+    stop_supervising = threading.Event()
     try:
         broker.start()
         settings = replace(base, database_url=postgres.url, kafka_bootstrap_servers=broker.bootstrap,
@@ -192,11 +200,19 @@ def own_system(base: Settings, workdir: Path, name: str):
         stack = Stack(settings, log_dir=root / "logs")
         system = System(name, settings, postgres, broker, stack)
         stack.start()
+        # Crashed children are restarted by the stack's own supervisor, as under `make run`. The children it
+        # restarts die with this thread (their parent-death signal), so it runs until the system is stopped.
+        supervisor = threading.Thread(target=stack.supervise, args=(stop_supervising,), daemon=True,
+                                      name=f"supervise-{name}")
+        supervisor.start()
         stack.wait_healthy()
         system.admin = first_admin(settings)
-        register_admin(system.url, system.admin)
+        register_admin(system.url, system.admin, settings.database_url)
         yield system
     finally:
+        stop_supervising.set()
+        if supervisor is not None:
+            supervisor.join(5)
         try:
             if stack is not None:
                 stack.stop()

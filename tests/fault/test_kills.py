@@ -1,7 +1,7 @@
-"""Each kind of process killed with SIGKILL under a write load, then started again: nothing acknowledged is lost.
+"""Each kind of process killed with SIGKILL under a write load: the supervisor brings it back, nothing is lost.
 
-One system of this module's own. The killed process stays down until health names it (at most a few
-seconds), as it would while a supervisor backs off, and is then started again.
+One system of this module's own, its stack under `Stack.supervise` (as `make run` runs it). No test
+restarts anything itself.
 """
 
 from __future__ import annotations
@@ -34,21 +34,21 @@ def test_a_process_killed_with_sigkill_under_load_is_back_and_nothing_is_lost(
             time.sleep(2)
             fault_at = time.monotonic()
             pid = system.kill(name)
-            # Down until health says so (bounded): the time a supervisor's backoff would leave it down.
-            seen = watch.wait_degraded(part, fault_at, timeout_s=8)
-            time.sleep(max(fault_at + 3 - time.monotonic(), 0))  # and down for 3 s at least
-            # TODO(Stack.supervise): once deploy/local/stack.py restarts crashed children, stop restarting it
-            # here and wait for the supervisor to bring it back (asserting a new PID).
-            system.restart(name)
-            ended = time.monotonic()
+            back_at = system.wait_restarted(name, pid, timeout_s=30)
+            ended = back_at or time.monotonic()
             report(record_property, "down_s", round(ended - fault_at, 2))
-            report(record_property, "degraded_seen_while_down", seen)
             time.sleep(2)
             acknowledged = load.stop()
         converged = converge(system, acknowledged, ended, record_property)
-        watch.wait_ready(30)
+        watch.wait_ready(20)
+    assert back_at is not None, f"the supervisor did not restart {name} within 30s"
     assert acknowledged.acks, f"the load got nothing acknowledged: {acknowledged.summary()}"
     assert_converged(converged)
-    restarted = system.stack.procs[name]
-    assert restarted.pid != pid and restarted.poll() is None, f"{name} did not stay up after its restart"
-    assert_health_told_the_truth(watch, fault_at, part, record_property)
+    assert system.stack.procs[name].poll() is None, f"{name} did not stay up after its restart"
+    # A process back before it could miss a heartbeat (heartbeat_stale_s) is rightly never reported: then only
+    # the return to ready is required. One down for longer must have been named while it was.
+    if back_at - fault_at > system.settings.heartbeat_stale_s + 2 or name in ("knowledge", "gateway"):
+        assert_health_told_the_truth(watch, fault_at, part, record_property)
+    else:
+        assert any(s.ready for s in watch.samples if s.at > back_at), "health did not say ready after the restart"
+        report(record_property, "health", "back before a heartbeat was missed: only readiness after it checked")
