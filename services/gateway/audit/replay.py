@@ -14,8 +14,9 @@ from shared.db import connect_pool
 
 from ..projector import build_projection
 
-# `feed.seq` numbers events in live delivery order, which a replay cannot reproduce.
-BOOKKEEPING = {"stream_checkpoints", "held_events", "producer_positions", "feed"}
+# `feed.seq` numbers events in live delivery order, which a replay cannot reproduce; parked events and heartbeats
+# are the live consumer's own record of its work, not read models.
+BOOKKEEPING = {"stream_checkpoints", "held_events", "producer_positions", "feed", "parked_events", "heartbeats"}
 
 
 def rebuild(database_url: str, envelopes: Iterable[dict], until: datetime | None = None,
