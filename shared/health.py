@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from psycopg import sql
@@ -88,6 +89,27 @@ class Probe:
                 self._latest, self._at = found, time.monotonic()
             self._first.set()
             time.sleep(max(self.interval_s - (time.monotonic() - started), 0.05))
+
+
+class Bounded:
+    """Runs a blocking call on a worker thread of its own, waiting at most `timeout_s` for it.
+
+    A server that hangs (stopped, not gone) holds a query for ever, and no statement timeout can
+    help, as the server itself must enforce it. While an earlier call still hangs, a new one is
+    refused at once rather than queued behind it.
+    """
+
+    def __init__(self, timeout_s: float) -> None:
+        self.timeout_s = timeout_s
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix="bounded")
+        self._in_flight: Future | None = None
+
+    def __call__(self, call: Callable[[], Any]) -> Any:
+        """The call's result; TimeoutError when it takes longer, or an earlier one has not finished."""
+        if self._in_flight is not None and not self._in_flight.done():
+            raise TimeoutError("an earlier call has not come back")
+        self._in_flight = self._worker.submit(call)
+        return self._in_flight.result(self.timeout_s)
 
 
 def schema_report(conn, schema: str) -> dict[str, Any]:

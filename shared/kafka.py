@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
-from kafka.errors import TopicAlreadyExistsError, UnknownTopicOrPartitionError
+from kafka.errors import KafkaError, TopicAlreadyExistsError, UnknownTopicOrPartitionError
 
 
 def producer(bootstrap: str) -> KafkaProducer:
@@ -82,3 +83,32 @@ def ensure_topic(client: KafkaAdminClient, topic: str, partitions: int) -> str:
             [NewTopic(topic, num_partitions=partitions, replication_factor=1, topic_configs={"retention.ms": "-1"})]
         )
     return topic_id(client, topic) or ""
+
+
+class TopicWatch:
+    """Tells, at most every `every_s`, whether any of `topics` was re-created (its id changed) since last asked."""
+
+    def __init__(self, bootstrap: str, topics: list[str], every_s: float = 2.0) -> None:
+        self.bootstrap, self.topics, self.every_s = bootstrap, topics, every_s
+        self._admin: KafkaAdminClient | None = None
+        self._ids: dict[str, str | None] | None = None
+        self._due = 0.0
+
+    def changed(self) -> bool:
+        if time.monotonic() < self._due:
+            return False
+        self._due = time.monotonic() + self.every_s
+        try:
+            self._admin = self._admin or admin(self.bootstrap)
+            ids = {t: topic_id(self._admin, t) for t in self.topics}
+        except KafkaError:  # the broker is away: the consumer's own errors deal with that
+            self.close()
+            return False
+        before, self._ids = self._ids, ids
+        return before is not None and ids != before
+
+    def close(self) -> None:
+        if self._admin is not None:
+            with contextlib.suppress(Exception):
+                self._admin.close()
+        self._admin = None

@@ -14,7 +14,7 @@ from . import http, idempotency, openapi, parking
 from .config import Settings
 from .db import connect_pool, deadlines
 from .eventstore import ConcurrencyConflict, EventStore
-from .health import Probe, broker_ok, schema_report
+from .health import Bounded, Probe, broker_ok, schema_report
 from .logging import configure
 
 
@@ -46,7 +46,8 @@ def health_blueprint(store: EventStore, settings: Settings) -> Blueprint:
     relay, subscriptions, mail delivery), their parked events and how far they have applied each topic.
     """
     bp = Blueprint("health", __name__)
-    probe = Probe(lambda: readiness(store, settings), settings.heartbeat_s, settings.heartbeat_stale_s)
+    bounded = Bounded(1.5)
+    probe = Probe(lambda: readiness(store, settings, bounded), settings.heartbeat_s, settings.heartbeat_stale_s)
 
     @bp.get("/healthz")
     def healthz():
@@ -60,13 +61,17 @@ def health_blueprint(store: EventStore, settings: Settings) -> Blueprint:
     return bp
 
 
-def readiness(store: EventStore, settings: Settings) -> dict[str, Any]:
+def readiness(store: EventStore, settings: Settings, bounded: Bounded) -> dict[str, Any]:
     """One measurement of this service's readiness (run by the probe, never on a request's thread)."""
     broker = broker_ok(settings.kafka_bootstrap_servers)
-    try:
+
+    def measured() -> dict[str, Any]:
         with store.pool.connection(timeout=1) as conn:
-            body = positions(conn, store.schema) | schema_report(conn, store.schema)
-    except (psycopg.Error, PoolTimeout) as exc:
+            return positions(conn, store.schema) | schema_report(conn, store.schema)
+
+    try:
+        body = bounded(measured)
+    except (psycopg.Error, PoolTimeout, TimeoutError) as exc:
         return {"status": "degraded", "database": False, "broker": broker, "error": type(exc).__name__}
     ok = broker and body["relay_halted_at"] is None
     return {"status": "ok" if ok else "degraded", "database": True, "broker": broker} | body

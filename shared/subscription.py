@@ -54,16 +54,24 @@ def run(consumer, projection: Projection, stop: threading.Event,
 
 
 def follow(connect: Callable[[], Any], projection: Projection, stop: threading.Event,
-           heartbeat: Heartbeat | None = None, close_consumer: bool = True) -> None:
+           heartbeat: Heartbeat | None = None, close_consumer: bool = True,
+           watch: kafka.TopicWatch | None = None) -> None:
     """Consume with a consumer from `connect()` until `stop`, making a new one whenever the broker fails.
 
     Neither a broker nor a database outage ends the loop: the batch in hand is retried until it is
     applied (its offsets are committed only then), a failed consumer is closed and made again with
     capped, jittered backoff, and operators' requests on parked events are carried out on the way.
+    With `watch`, a topic that was re-created (a broker replaced, memory-only, keeps nothing) gets a
+    new consumer too: the old one's positions belong to the lost topic and would skip the new one's
+    first records, which the relays republish from the start.
     """
     consumer, backoff, check_requests = None, Backoff(0.2, 5.0), every(1.0)
     while not stop.is_set():
         try:
+            if consumer is not None and watch is not None and watch.changed():
+                log.warning("a topic was re-created: consuming it again from the start")
+                _close(consumer)
+                consumer = None
             if consumer is None:
                 consumer = connect()
             records = consumer.poll(timeout_ms=200)
@@ -125,7 +133,8 @@ def main(group: str, schema: str, topics: list[str], handlers: Mapping[str, Hand
 
     def lane(name: str, lane_topics: list[str], beat: Heartbeat) -> None:
         follow(lambda: kafka.consumer(settings.kafka_bootstrap_servers, lane_topics, name, **consumer_options),
-               projection, stop, beat)
+               projection, stop, beat, watch=kafka.TopicWatch(settings.kafka_bootstrap_servers, lane_topics,
+                                                              settings.broker_check_s))
 
     threads = [threading.Thread(target=lane, args=(name, ts, beat), name=name)
                for (name, ts), beat in zip(lanes, heartbeats, strict=True)]

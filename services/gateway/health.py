@@ -20,7 +20,7 @@ from flask import Blueprint, jsonify
 from psycopg_pool import PoolTimeout
 
 from shared.config import TOPICS, Settings
-from shared.health import Probe, broker_ok, schema_report
+from shared.health import Bounded, Probe, broker_ok, schema_report
 
 from .projector import GROUP as PROJECTOR
 from .projector import SCHEMA
@@ -45,6 +45,7 @@ class SystemHealth:
     def __init__(self, pool, services: Services, settings: Settings) -> None:
         self.pool, self.services, self.settings = pool, services, settings
         self._lagging_since: dict[str, float] = {}
+        self._bounded = Bounded(1.5)
         self.probe = Probe(self.measure, settings.heartbeat_s, settings.heartbeat_stale_s)
 
     def measure(self) -> dict[str, Any]:
@@ -53,10 +54,11 @@ class SystemHealth:
         parts: dict[str, dict[str, Any]] = {}
         reports: dict[str, dict[str, Any]] = {}
         try:
-            with self.pool.connection(timeout=1) as conn:
-                for schema in (SCHEMA, HOOKS_SCHEMA):
-                    reports[schema] = schema_report(conn, schema)
+            reports |= self._bounded(self._own_reports)
             parts["database"] = {"ok": True}
+        except TimeoutError:
+            parts["database"] = {"ok": False, "problem": f"the gateway's database does not answer within"
+                                                         f" {self._bounded.timeout_s:g}s"}
         except (psycopg.Error, PoolTimeout) as exc:
             parts["database"] = {"ok": False,
                                  "problem": f"the gateway's database cannot be reached ({type(exc).__name__})"}
@@ -81,6 +83,10 @@ class SystemHealth:
         problems = [f"{name}: {part['problem']}" for name, part in parts.items() if not part["ok"]]
         return {"status": "degraded" if problems else "ok", "measured_at": measured_at, "problems": problems,
                 "parts": parts}
+
+    def _own_reports(self) -> dict[str, dict[str, Any]]:
+        with self.pool.connection(timeout=1) as conn:
+            return {schema: schema_report(conn, schema) for schema in (SCHEMA, HOOKS_SCHEMA)}
 
     def _processes(self, parts: dict, expected: list[str], report: dict, heads: dict[str, int]) -> None:
         beats = {b["process"]: b for b in report.get("processes", [])}

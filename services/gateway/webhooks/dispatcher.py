@@ -39,7 +39,8 @@ def main() -> None:
     try:
         subscription.follow(lambda: kafka.consumer(settings.kafka_bootstrap_servers, list(TOPICS.values()), GROUP),
                             Projection(pool, SCHEMA, enqueue.handlers(), consumer=GROUP, contract=unpublished),
-                            stop, beat)
+                            stop, beat, watch=kafka.TopicWatch(settings.kafka_bootstrap_servers, list(TOPICS.values()),
+                                                               settings.broker_check_s))
     finally:
         stop.set()
         sending.join()
