@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -60,6 +61,9 @@ class Projection:
         self.consumer = consumer or schema
         self.contract = contract
         self._t = sql.Identifier(schema)
+        # Advisory locks of the two-key form, first key the schema's: apart from the one-key locks the event
+        # stores and relays take, and from another schema's streams.
+        self._lock_space = _int4(zlib.crc32(f"projection:{schema}".encode()))
 
     def migrate(self, conn: psycopg.Connection) -> None:
         """Create the bookkeeping tables if missing."""
@@ -102,10 +106,20 @@ class Projection:
     def _apply(self, conn: psycopg.Connection, by_stream: dict[str, dict[int, dict]], *, careful: bool,
                releasing: tuple[str, int] | None = None) -> int:
         ids = list(by_stream)
-        versions = dict(conn.execute(
-            sql.SQL("SELECT stream_id, version FROM {}.stream_checkpoints WHERE stream_id = ANY(%s)").format(self._t),
-            [ids],
-        ).fetchall())
+        # Copies of a consumer share its group, and while partitions move between them (a rebalance, a copy
+        # dying mid-batch) two copies can hold the same events at once: both would read a stream's
+        # checkpoint v and both apply v+1. So each transaction first locks the streams it touches, until it
+        # ends; the second copy waits, and its checkpoint read (a statement after the lock, so a snapshot
+        # taken after the first copy committed) sees v+1 and skips it as a duplicate. Keys are taken in
+        # ascending order, so two batches over the same streams never deadlock. Sent in one pipeline with
+        # the read, the lock costs no extra round trip.
+        with conn.pipeline():
+            conn.execute("SELECT pg_advisory_xact_lock(%s, k) FROM unnest(%s::int[]) WITH ORDINALITY AS u(k, i)"
+                         " ORDER BY i", [self._lock_space, _lock_keys(ids)])
+            checkpoints = conn.execute(sql.SQL(
+                "SELECT stream_id, version FROM {}.stream_checkpoints WHERE stream_id = ANY(%s)").format(self._t),
+                [ids])
+        versions = dict(checkpoints.fetchall())
         blocked = parking.open_positions(conn, self.schema, ids) - {releasing}
         held_since = {}
         for stream_id, version, env, held_at in conn.execute(
@@ -185,6 +199,15 @@ def _by_stream(envelopes: list[dict[str, Any]]) -> dict[str, dict[int, dict]]:
     for env in envelopes:
         by_stream[env["stream_id"]][env["version"]] = env
     return by_stream
+
+
+def _int4(n: int) -> int:
+    return n - (1 << 32) if n >= 1 << 31 else n
+
+
+def _lock_keys(stream_ids: Iterable[str]) -> list[int]:
+    """The distinct advisory-lock keys of these streams, ascending (one lock order for every transaction)."""
+    return sorted({_int4(zlib.crc32(s.encode())) for s in stream_ids})
 
 
 def _name(handler: Handler) -> str:
