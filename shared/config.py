@@ -30,7 +30,21 @@ class Settings:
     internal_token: str = ""
     email_salt: str = ""
     log_level: str = "INFO"
+    # The topics `charter topics ensure` makes: production sets replication 3 and min.insync.replicas 2.
     topic_partitions: int = 3
+    topic_replication_factor: int = 1
+    topic_min_insync_replicas: int = 1
+    # How every Kafka client (producer, consumer, admin) connects: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL; TLS
+    # files (CA, certificate, key); SASL mechanism (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512), user, password read from a
+    # file; the client id brokers log and quota by (empty: the library's own).
+    kafka_security_protocol: str = "PLAINTEXT"
+    kafka_ssl_cafile: str = ""
+    kafka_ssl_certfile: str = ""
+    kafka_ssl_keyfile: str = ""
+    kafka_sasl_mechanism: str = ""
+    kafka_sasl_username: str = ""
+    kafka_sasl_password_file: str = ""
+    kafka_client_id: str = ""
     consistency_timeout_s: float = 5.0
     relay_batch_size: int = 2000
     relay_idle_s: float = 0.5

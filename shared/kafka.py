@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError, UnknownTopicOrPartitionError
 
+from .config import Settings
+
 
 def producer(bootstrap: str) -> KafkaProducer:
     """An idempotent producer waiting for every in-sync replica (acks=all)."""
     return KafkaProducer(
+        **process_options(),
         bootstrap_servers=bootstrap,
         enable_idempotence=True,
         acks="all",
@@ -31,6 +36,7 @@ def consumer(bootstrap: str, topics: list[str], group_id: str | None, **extra: A
     Record values are raw bytes; `decode` turns one into its envelope.
     """
     options: dict[str, Any] = dict(
+        **process_options(),
         bootstrap_servers=bootstrap,
         group_id=group_id,
         auto_offset_reset="earliest",
@@ -59,7 +65,32 @@ def decode(value: bytes) -> dict[str, Any]:
 
 def admin(bootstrap: str) -> KafkaAdminClient:
     """An admin client for topic management."""
-    return KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
+    return KafkaAdminClient(**process_options(), bootstrap_servers=bootstrap, request_timeout_ms=5000)
+
+
+def connection_options(settings: Settings) -> dict[str, Any]:
+    """The client options that make a connection as `settings` say: security protocol, TLS files, SASL, client id."""
+    options: dict[str, Any] = {"security_protocol": settings.kafka_security_protocol}
+    for option, value in (("ssl_cafile", settings.kafka_ssl_cafile), ("ssl_certfile", settings.kafka_ssl_certfile),
+                          ("ssl_keyfile", settings.kafka_ssl_keyfile), ("client_id", settings.kafka_client_id)):
+        if value:
+            options[option] = value
+    if settings.kafka_sasl_mechanism:
+        secret = settings.kafka_sasl_password_file
+        password = Path(secret).read_text().strip() if secret else ""
+        options |= {"sasl_mechanism": settings.kafka_sasl_mechanism,
+                    "sasl_plain_username": settings.kafka_sasl_username, "sasl_plain_password": password}
+    return options
+
+
+@functools.cache
+def process_options() -> dict[str, Any]:
+    """This process's connection options, read once from its environment, for every client it makes.
+
+    How a process reaches the brokers (TLS, SASL) is the process's, not any one caller's: resolving it here, once,
+    means no producer, consumer or admin client can be built without it, wherever in the code it is built.
+    """
+    return connection_options(Settings.from_env())
 
 
 def topic_id(client: KafkaAdminClient, topic: str) -> str | None:

@@ -64,13 +64,30 @@ def main() -> int:
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     try:
-        stack.start()
+        if embedded_broker:
+            stack.start("broker")
+        if not _topics_ensured(settings):
+            return 1
+        stack.start(*(name for name in stack.commands() if name != "broker"))
         threading.Thread(target=_announce, args=(stack, stopped, failed), daemon=True).start()
         stack.supervise(stopped)  # here, on the main thread: the children's parent-death signal is tied to it
     finally:
         stack.stop()
         del server  # the embedded PostgreSQL stops when this process exits
     return 1 if failed.is_set() else 0
+
+
+def _topics_ensured(settings: Settings) -> bool:
+    """`charter topics ensure`, before any service starts: False (and why, printed) when a topic differs."""
+    from deploy.topics import ensure_all
+
+    reports = ensure_all(settings)
+    for report in reports:
+        log.info("topic %s: %s", report.topic, report.status, extra={"fields": report.to_dict()})
+    differing = [r.to_dict() for r in reports if r.status == "differs"]
+    if differing:
+        print(f"make run: refused: topics differ from their configuration: {differing}", file=sys.stderr, flush=True)
+    return not differing
 
 
 def _announce(stack: Stack, stopped: threading.Event, failed: threading.Event) -> None:

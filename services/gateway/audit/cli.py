@@ -7,8 +7,10 @@ import contextlib
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from shared.config import DOMAIN_SERVICES, TOPICS, Settings
 
@@ -73,7 +75,8 @@ def cmd_export(args, s: Settings) -> int:
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(*more_areas: Callable[[Any], None]) -> argparse.ArgumentParser:
+    """The `charter` command line; `more_areas` add areas owned elsewhere (the deployment's `topics`)."""
     p = argparse.ArgumentParser(prog="charter", description="Interactive Charter command line")
     areas = p.add_subparsers(dest="area", required=True)
     audit = areas.add_parser("audit", help="verify, replay or export the log")
@@ -85,6 +88,8 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="the whole log as JSON Lines with its hashes")
     e.add_argument("--out", default="-", help="file to write (default: stdout)")
     parked_cli.add_commands(areas)
+    for add in more_areas:
+        add(areas)
     return p
 
 
@@ -99,7 +104,11 @@ def _timestamp(text: str) -> datetime:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    return run(parser().parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out a parsed `audit` or `parked` command."""
     if args.area == "parked":
         return parked_cli.run(args, settings())
     handler = {"verify": cmd_verify, "replay": cmd_replay, "export": cmd_export}[args.command]

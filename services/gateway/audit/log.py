@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 import urllib3
 from kafka import KafkaConsumer, TopicPartition
 
+from shared import kafka
 from shared.config import Settings
 
 Progress = Callable[[int], None]
@@ -49,8 +50,8 @@ def topic_events(bootstrap: str, topic: str, until_position: int, timeout_s: flo
     them), so reading stops once the store's head position has been seen, or after `timeout_s`
     without it — which then shows up as missing events.
     """
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                             auto_offset_reset="earliest", max_poll_records=5000)
+    consumer = KafkaConsumer(**kafka.process_options(), bootstrap_servers=bootstrap, group_id=None,
+                             enable_auto_commit=False, auto_offset_reset="earliest", max_poll_records=5000)
     try:
         partitions = consumer.partitions_for_topic(topic) or set()
         consumer.assign([TopicPartition(topic, p) for p in partitions])
