@@ -3,6 +3,7 @@ import pytest
 
 from services.gateway.identity.schema import migrate
 from shared.db import connect_pool
+from shared.eventstore import EventStore
 
 
 @pytest.fixture
@@ -13,3 +14,12 @@ def auth_pool(database_url, schema):
     pool = connect_pool(database_url, max_size=4, name="auth-test", search_path=schema)
     yield pool
     pool.close()
+
+
+@pytest.fixture
+def store(pool, schema):
+    """A service's event store in a fresh schema."""
+    s = EventStore(pool, schema)
+    with pool.connection() as conn:
+        s.migrate(conn)
+    return s

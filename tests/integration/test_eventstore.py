@@ -4,18 +4,10 @@ import uuid
 
 import pytest
 
-from shared.eventstore import ConcurrencyConflict, EventStore
+from shared.eventstore import ConcurrencyConflict
 from shared.hashchain import first_broken_link
 
 from .helpers import META, noted
-
-
-@pytest.fixture
-def store(pool, schema):
-    s = EventStore(pool, schema)
-    with pool.connection() as conn:
-        s.migrate(conn)
-    return s
 
 
 def test_appended_events_are_read_back_in_version_order_with_their_envelope(store):

@@ -12,17 +12,9 @@ import pytest
 
 from services.gateway.identity.idempotency import IdempotencyKeys, Seen
 from shared.envelope import IdempotencyClaim
-from shared.eventstore import AlreadyApplied, EventStore
+from shared.eventstore import AlreadyApplied
 
 from .helpers import META, noted
-
-
-@pytest.fixture
-def store(pool, schema):
-    s = EventStore(pool, schema)
-    with pool.connection() as conn:
-        s.migrate(conn)
-    return s
 
 
 def attempt(key: str, request_hash: str = "h1"):

@@ -6,20 +6,11 @@ from collections import defaultdict
 
 import pytest
 
-from shared.eventstore import EventStore
 from shared.hashchain import first_broken_link
 from shared.outbox import Relay
 
 from .helpers import META, noted
 from .topics import read_topic
-
-
-@pytest.fixture
-def store(pool, schema):
-    s = EventStore(pool, schema)
-    with pool.connection() as conn:
-        s.migrate(conn)
-    return s
 
 
 @pytest.fixture
