@@ -26,3 +26,37 @@ logconfig_dict = {
         "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False, "qualname": "gunicorn.access"},
     },
 }
+
+
+# Metrics (prometheus-client's multiprocess mode): every worker writes its counts to files in PROMETHEUS_MULTIPROC_DIR
+# and a scrape of any worker adds them all up. The directory is this master's own (made here unless the environment
+# names one), emptied on start so a restarted service never adds a dead one's counts, and a dead worker's live gauges
+# are dropped. prometheus-client is imported only after the variable is set: the workers fork from this process.
+_made_metrics_dir = None
+
+
+def on_starting(server):
+    global _made_metrics_dir
+    import shutil
+    import tempfile
+
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if path:
+        shutil.rmtree(path, ignore_errors=True)
+        os.makedirs(path, exist_ok=True)
+    else:
+        path = _made_metrics_dir = tempfile.mkdtemp(prefix="charter-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _made_metrics_dir is not None:
+        import shutil
+
+        shutil.rmtree(_made_metrics_dir, ignore_errors=True)

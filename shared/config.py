@@ -111,6 +111,16 @@ class Settings:
     sse_poll_s: float = 0.5
     sse_heartbeat_s: float = 15.0
     sse_max_streams: int = 4
+    # Metrics: HTTP services serve /metrics on their own port; each background process (relay, consumer, webhook
+    # dispatcher, mail) serves its own on the first free port from `metrics_port` (0: none) to
+    # `metrics_port + metrics_port_span - 1`, on `metrics_host` (see shared/metrics.py `serve`).
+    metrics_port: int = 0
+    metrics_port_span: int = 1
+    metrics_host: str = "127.0.0.1"
+    # Where the gateway reaches each domain service (default http://{host}:{port}), e.g. http://pledge:8081.
+    pledge_url: str = ""
+    knowledge_url: str = ""
+    pilots_url: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides) -> Settings:
@@ -123,8 +133,8 @@ class Settings:
         return replace(cls(**values), **overrides)
 
     def service_url(self, service: str) -> str:
-        """Where the gateway reaches a domain service."""
-        return f"http://{self.host}:{getattr(self, f'{service}_port')}"
+        """Where the gateway reaches a domain service: its `{service}_url`, or this host at its port."""
+        return getattr(self, f"{service}_url", "") or f"http://{self.host}:{getattr(self, f'{service}_port')}"
 
     @property
     def service_deadline_s(self) -> float:

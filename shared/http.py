@@ -20,11 +20,12 @@ from psycopg_pool import PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from . import logging as structured
+from . import metrics
 from .envelope import CommandMeta
 
 log = logging.getLogger(__name__)
-# What an orchestrator asks every process, with no credential: liveness and readiness.
-PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
+# What an orchestrator and Prometheus ask every process, with no credential: liveness, readiness and metrics.
+PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 def error(status: int, code: str, message: str, errors: dict[str, Any] | None = None):
@@ -49,7 +50,7 @@ class JSONProvider(DefaultJSONProvider):
 
 def install(app: Flask, domain_errors: tuple[type[Exception], ...] = (), internal_token: str = "",
             retry_after_s: int = 2) -> None:
-    """Give the app request ids, JSON error handlers and one access-log line per request.
+    """Give the app request ids, JSON error handlers, one access-log line and request metrics per request.
 
     With `internal_token`, every request but `/healthz` must carry it: domain services trust
     only the gateway, which authenticates users and forwards their id as `X-Actor`.
@@ -71,10 +72,13 @@ def install(app: Flask, domain_errors: tuple[type[Exception], ...] = (), interna
     @app.after_request
     def _access_log(response):
         response.headers["X-Request-Id"] = g.get("request_id", "")
+        now = time.perf_counter()
+        started = g.get("started", now)
+        metrics.observe_request(response, started, now)
         if request.path not in PUBLIC_PATHS:
             log.info("request", extra={"fields": {
                 "method": request.method, "path": request.path, "status": response.status_code,
-                "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2)}})
+                "ms": round((now - started) * 1000, 2)}})
         return response
 
     @app.errorhandler(ValidationError)

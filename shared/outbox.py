@@ -13,7 +13,7 @@ from kafka.errors import KafkaError
 from psycopg import sql
 from psycopg_pool import PoolTimeout
 
-from . import heartbeat, kafka
+from . import heartbeat, kafka, metrics
 from .backoff import Backoff
 from .config import TOPICS, Settings
 from .eventstore import EventStore
@@ -131,6 +131,7 @@ class Relay:
                 return 0
             self._acked[meta.partition] = meta.offset
         self._save(batch[-1][0], batch[-1][3])
+        metrics.RELAY_PUBLISHED.labels(self.topic).inc(len(batch))
         return len(batch)
 
     def _verified(self, batch: list[tuple[int, str, str]]) -> list[tuple[int, str, str, str]]:
@@ -241,6 +242,7 @@ def main(argv: list[str] = sys.argv) -> None:
                   partitions=settings.topic_partitions, batch_size=settings.relay_batch_size,
                   broker_check_s=settings.broker_check_s)
     beat = Heartbeat(settings.database_url, service, f"{service}-relay", settings.heartbeat_s).start()
+    metrics.serve(settings, metrics.relay_backlog(pool, service, relay.topic))
     log.info("relay started", extra={"fields": {"topic": relay.topic}})
     relay.run(stop, settings.relay_idle_s, beat)
     beat.stop()

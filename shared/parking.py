@@ -16,6 +16,8 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from . import metrics
+
 OPEN = ("parked", "retry", "skip")
 
 DDL = """
@@ -66,6 +68,7 @@ def park(conn: psycopg.Connection, schema: str, consumer: str, env: dict[str, An
         " envelope = excluded.envelope, last_tried_at = now(), status = 'parked'"
     ).format(sql.Identifier(schema)), [consumer, env["stream_id"], env["version"], str(env.get("event_id", "")),
                                        str(env.get("type", "")), Jsonb(env), handler, error[:2000]])
+    metrics.parked(consumer, env)
 
 
 def open_positions(conn: psycopg.Connection, schema: str, stream_ids: list[str]) -> set[tuple[str, int]]:

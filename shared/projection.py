@@ -13,7 +13,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from . import heartbeat, parking
+from . import heartbeat, metrics, parking
 from .eventstore import ConcurrencyConflict
 
 Handler = Callable[[psycopg.Connection, dict[str, Any]], None]
@@ -128,7 +128,7 @@ class Projection:
         ):
             by_stream[stream_id].setdefault(version, env)
             held_since[(stream_id, version)] = held_at
-        applied, checkpoints, held, positions = 0, [], [], {}
+        applied, checkpoints, held, positions, by_producer = 0, [], [], {}, defaultdict(int)
         with conn.pipeline() if not careful else contextlib.nullcontext():
             for stream_id, pending in by_stream.items():
                 start = current = versions.get(stream_id, 0)
@@ -138,11 +138,13 @@ class Projection:
                         break
                     current, applied = current + 1, applied + 1
                     positions[env["producer"]] = max(positions.get(env["producer"], 0), env["position"])
+                    by_producer[env["producer"]] += 1
                 if current != start:
                     checkpoints.append((stream_id, current))
                 held += [(stream_id, v, Jsonb(e), held_since.get((stream_id, v))) for v, e in pending.items()
                          if v > current and (stream_id, v) not in blocked]
             self._save(conn, checkpoints, held, positions)
+        metrics.applied(self.consumer, by_producer)
         return applied
 
     def _handle(self, conn: psycopg.Connection, env: dict[str, Any], careful: bool) -> bool:

@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, jsonify, request
 from psycopg import sql
 from psycopg_pool import PoolTimeout
 
-from . import http, idempotency, openapi, parking
+from . import http, idempotency, metrics, openapi, parking
 from .config import Settings
 from .db import connect_pool, deadlines
 from .eventstore import ConcurrencyConflict, EventStore
@@ -22,7 +22,7 @@ def service_app(
     name: str, settings: Settings, routes: Callable[[EventStore, Settings], Blueprint],
     domain_errors: tuple[type[Exception], ...],
 ) -> Flask:
-    """A domain service: its event store, its command routes, `/healthz`, and the shared HTTP edge."""
+    """A domain service: its event store, its command routes, `/healthz`, `/metrics`, and the shared HTTP edge."""
     configure(name, settings.log_level)
     app = Flask(name)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
@@ -32,7 +32,9 @@ def service_app(
     app.register_blueprint(openapi.blueprint(lambda: openapi.service_spec(name)))
     app.register_blueprint(log_blueprint(store))
     app.register_blueprint(parked_blueprint(store))
+    app.register_blueprint(metrics.blueprint())
     http.install(app, (*domain_errors, ConcurrencyConflict), settings.internal_token, settings.retry_after_s)
+    metrics.count_commands(app)
     idempotency.install_service(app, store, settings.idempotency_ttl_s)
     return app
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from kafka.errors import KafkaError
 
-from . import kafka
+from . import kafka, metrics
 from .backoff import Backoff, every
 from .config import Settings
 from .contract import unpublished
@@ -129,6 +129,7 @@ def main(group: str, schema: str, topics: list[str], handlers: Mapping[str, Hand
     heartbeats = [Heartbeat(settings.database_url, schema, name, settings.heartbeat_s, topics=ts).start()
                   for name, ts in lanes]
     projection = Projection(pool, schema, handlers, consumer=group, contract=unpublished)
+    metrics.serve(settings)
     log.info("subscription started", extra={"fields": {"topics": topics, "per_topic": per_topic}})
 
     def lane(name: str, lane_topics: list[str], beat: Heartbeat) -> None:

@@ -103,15 +103,23 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def settings(database_url, broker):
+    ports = {name: free_port() for name in ("gateway_port", "pledge_port", "knowledge_port", "pilots_port")}
     return Settings.from_env(
         {}, database_url=database_url, kafka_bootstrap_servers=broker.bootstrap, internal_token="e2e-internal",
-        email_salt="e2e-salt", gateway_port=free_port(), pledge_port=free_port(), knowledge_port=free_port(),
-        pilots_port=free_port(), broker_check_s=1.0, dev_mode=True, trusted_proxy_hops=1, signin_ip_max_failures=20,
+        email_salt="e2e-salt", **ports, **metrics_ports(set(ports.values()) | {broker.port}),
+        broker_check_s=1.0, dev_mode=True, trusted_proxy_hops=1, signin_ip_max_failures=20,
         # Webhooks to a loopback receiver, given up quickly; live streams that end (and resume) within a test.
         webhook_allow_private=True, webhook_max_attempts=4, webhook_backoff_base_s=0.2, webhook_backoff_max_s=1.0,
         webhook_timeout_s=3.0, sse_max_duration_s=8.0, sse_poll_s=0.2, sse_heartbeat_s=1.0,
         write_rate_limit=100_000,  # the fuzzer writes fast; tests/integration checks the write limit itself
     )
+
+
+def metrics_ports(taken: set[int], span: int = 16) -> dict[str, int]:
+    """A range of ports for the background processes' metrics (each takes the first free one), clear of `taken`."""
+    while (start := free_port()) + span > 65535 or taken & set(range(start, start + span)):
+        pass
+    return {"metrics_port": start, "metrics_port_span": span}
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ import time
 import psycopg
 from flask import g, jsonify
 
+from shared import metrics
 from shared.http import RequestRefused
 from shared.idempotency import HASH_HEADER, HEADER, REPLAYED, request_hash
 
@@ -44,6 +45,17 @@ class Forwarder:
 
         A repeat arriving while the first is in flight waits up to `wait_s` for its answer, then gets 409.
         """
+        try:
+            reply = self._command(service, method, path, body, content_type, key, extra_headers, wait_s)
+        except RequestRefused as refused:
+            metrics.FORWARDED.labels(service, "unknown", metrics.outcome(refused.status)).inc()
+            raise
+        metrics.FORWARDED.labels(service, reply.headers.get(metrics.COMMAND_HEADER, "unknown"),
+                                 "replayed" if REPLAYED in reply.headers else metrics.outcome(reply.status)).inc()
+        return reply
+
+    def _command(self, service: str, method: str, path: str, body: bytes | None, content_type: str | None,
+                 key: str | None, extra_headers: dict[str, str] | None, wait_s: float) -> Reply:
         headers = self.headers(content_type) | (extra_headers or {})
         if key is None:
             return self.services.command(service, path, body, headers, method=method)

@@ -1,17 +1,18 @@
-"""`GET /metrics`: the system's health as Prometheus gauges, for an operator's dashboard and alerts.
+"""`GET /metrics`: the gateway's own counts (shared/metrics.py) and the system's health as gauges.
 
-The figures are those of `/api/v1/status` (one measurement, taken on the probe's thread), so a
-scrape never waits on a dependency and the dashboard and the status page never disagree.
+The health figures are those of `/api/v1/status` (one measurement, taken on the probe's thread), so
+a scrape never waits on a dependency and the dashboard and the status page never disagree.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import Blueprint, Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from flask import Blueprint
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+from shared import metrics
 
 from .health import SystemHealth
 
@@ -50,13 +51,5 @@ class HealthCollector(Collector):
 
 
 def blueprint(health: SystemHealth) -> Blueprint:
-    """The scrape endpoint."""
-    bp = Blueprint("metrics", __name__)
-    registry = CollectorRegistry()
-    registry.register(HealthCollector(health))
-
-    @bp.get("/metrics")
-    def metrics():
-        return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
-
-    return bp
+    """The scrape endpoint: requests and forwarded commands of every worker, and the health gauges."""
+    return metrics.blueprint(HealthCollector(health))

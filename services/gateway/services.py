@@ -20,7 +20,7 @@ class Reply:
 
 
 # A service's own answers the gateway passes on as they are: its 503 says when to retry.
-PASSED_ON = ("Retry-After", "Idempotent-Replayed")
+PASSED_ON = ("Retry-After", "Idempotent-Replayed", "X-Charter-Command")
 CONNECT_TIMEOUT_S = 1.0
 SAFE = ("GET", "HEAD", "OPTIONS")
 

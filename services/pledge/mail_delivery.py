@@ -18,7 +18,7 @@ import psycopg
 from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from shared import process
+from shared import metrics, process
 from shared.backoff import Backoff, full_jitter_s
 from shared.config import Settings
 from shared.heartbeat import Heartbeat
@@ -83,12 +83,21 @@ def deliver_one(pool: ConnectionPool, settings: Settings, schema: str = SCHEMA) 
             retry_s = full_jitter_s(attempts + 1, settings.mail_backoff_base_s, settings.mail_backoff_max_s)
             conn.execute(sql.SQL(FAILED).format(t=t), {"error": _reason(exc), "retry_s": retry_s,
                                                         "give_up": give_up, "mail_id": mail_id})
+            metrics.MAIL.labels("given_up" if give_up else "retrying").inc()
             log.warning("verification mail given up" if give_up else "verification mail failed, will retry",
                         extra={"fields": fields | {"error": _reason(exc)}})
             return True
         conn.execute(sql.SQL(SENT).format(t=t), [mail_id])
+        metrics.MAIL.labels("sent").inc()
         log.info("verification mail sent", extra={"fields": fields})
         return True
+
+
+def queue_depth(pool: ConnectionPool, schema: str = SCHEMA) -> metrics.Queried:
+    """Verification mail waiting to be sent (due now or retrying later), measured at each scrape."""
+    query = sql.SQL("SELECT count(*) FROM {} WHERE recipient IS NOT NULL AND sent_at IS NULL AND given_up_at IS NULL")
+    return metrics.Queried(pool, "charter_mail_queue_depth", "Verification mail waiting to be sent",
+                           query.format(sql.Identifier(schema, "outgoing_mail")))
 
 
 def _reason(exc: Exception) -> str:
@@ -130,6 +139,7 @@ def main() -> None:
     if pool is None:
         return
     beat = Heartbeat(settings.database_url, SCHEMA, "pledge-mail", settings.heartbeat_s).start()
+    metrics.serve(settings, queue_depth(pool))
     log.info("mail delivery started", extra={"fields": {"relay": f"{settings.smtp_host}:{settings.smtp_port}"}})
     try:
         run(pool, settings, stop, heartbeat=beat)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from shared import kafka, process, subscription
+from shared import kafka, metrics, process, subscription
 from shared.config import TOPICS, Settings
 from shared.contract import unpublished
 from shared.heartbeat import Heartbeat
@@ -35,6 +35,7 @@ def main() -> None:
     beat = Heartbeat(settings.database_url, SCHEMA, GROUP, settings.heartbeat_s, topics=list(TOPICS.values())).start()
     sending = threading.Thread(target=sender.run, args=(pool, settings, stop), name="sender")
     sending.start()
+    metrics.serve(settings, sender.queue_depth(pool))
     log.info("webhook dispatcher started", extra={"fields": {"group": GROUP}})
     try:
         subscription.follow(lambda: kafka.consumer(settings.kafka_bootstrap_servers, list(TOPICS.values()), GROUP),

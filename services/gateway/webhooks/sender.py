@@ -16,9 +16,11 @@ from datetime import UTC, datetime
 
 import psycopg
 import urllib3
+from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from shared import metrics
 from shared.backoff import full_jitter_s
 from shared.config import Settings
 
@@ -114,6 +116,7 @@ def deliver(pool: ConnectionPool, claim: dict, settings: Settings) -> None:
                    claim["previous_secret"])
     failures = claim["attempts"] - claim["round_start"] + 1
     status = "delivered" if outcome.ok else "dead" if failures >= settings.webhook_max_attempts else "pending"
+    metrics.WEBHOOK_DELIVERIES.labels("retrying" if status == "pending" else status).inc()
     retry_s = (full_jitter_s(failures, settings.webhook_backoff_base_s, settings.webhook_backoff_max_s)
                if status == "pending" else 0.0)
     with pool.connection() as conn:
@@ -123,6 +126,12 @@ def deliver(pool: ConnectionPool, claim: dict, settings: Settings) -> None:
                                "code": outcome.code, "error": outcome.error,
                                "ms": round((time.monotonic() - started) * 1000),
                                "retry_ms": round(retry_s * 1000) if status == "pending" else None})
+
+
+def queue_depth(pool: ConnectionPool) -> metrics.Queried:
+    """Deliveries waiting to be sent (due now or retrying later), per subscription state, measured at each scrape."""
+    return metrics.Queried(pool, "charter_webhook_queue_depth", "Webhook deliveries pending (due or waiting to retry)",
+                           sql.SQL("SELECT count(*) FROM gateway_hooks.deliveries WHERE status = 'pending'"))
 
 
 def run(pool: ConnectionPool, settings: Settings, stop: threading.Event, idle_s: float = 0.2) -> None:
