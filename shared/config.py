@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 
 TOPICS = {
     "pledge": "charter.pledge.v1",
@@ -124,10 +125,16 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides) -> Settings:
-        """Read every field from its environment variable, falling back to the default."""
+        """Read every field from its environment variable, falling back to the default.
+
+        A secret may come from a file instead: `INTERNAL_TOKEN_FILE=/run/secrets/internal-token` reads the
+        field from that file (its surrounding white space dropped), as container secrets are mounted.
+        """
         values = {}
         for f in fields(cls):
             raw = environ.get(f.name.upper())
+            if not raw and (path := environ.get(f"{f.name.upper()}_FILE")):
+                raw = Path(path).read_text().strip()
             if raw is not None and raw != "":
                 values[f.name] = _parse(type(getattr(cls, f.name)), raw)
         return replace(cls(**values), **overrides)

@@ -19,3 +19,11 @@ def test_boolean_settings_are_read_by_their_spelling():
     assert Settings.from_env({"DEV_MODE": "False"}).dev_mode is False
     assert Settings.from_env({"DEV_MODE": "true"}).dev_mode is True
     assert Settings.from_env({}).dev_mode is False
+
+
+def test_a_secret_setting_is_read_from_the_file_its_FILE_variable_names(tmp_path):
+    (tmp_path / "token").write_text("s3cret\n")
+
+    settings = Settings.from_env({"INTERNAL_TOKEN_FILE": str(tmp_path / "token")})
+
+    assert settings.internal_token == "s3cret"
