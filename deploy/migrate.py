@@ -17,9 +17,14 @@ from shared.config import DOMAIN_SERVICES, Settings
 from shared.eventstore import EventStore
 from shared.projection import Projection
 
+from . import roles
 
-def migrate(database_url: str, gateway_schema: str = GATEWAY) -> None:
-    """Each domain service's event store and relay checkpoint, and the gateway's read models."""
+
+def migrate(database_url: str, gateway_schema: str = GATEWAY, passwords_dir: str = "") -> None:
+    """Each domain service's event store and relay checkpoint, the gateway's read models, and the roles.
+
+    Run as the database's owner: it creates every role and hands each schema to its own (deploy/roles.py).
+    """
     with psycopg.connect(database_url, autocommit=True) as conn:
         # Processes may migrate at the same moment (tests, restarts): one at a time.
         conn.execute("SELECT pg_advisory_lock(7242001)")
@@ -32,15 +37,22 @@ def migrate(database_url: str, gateway_schema: str = GATEWAY) -> None:
         for schema in ("pilots", "knowledge"):
             Projection(None, schema, {}).migrate(conn)
         pilots_views.migrate(conn)
-        Projection(None, gateway_schema, {}).migrate(conn)
-        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(gateway_schema)))
-        conn.execute(projections.ddl())
+        read_models(conn, gateway_schema)
         # Accounts live beside the read models, never in a schema rebuilt from the log; an older deployment's
         # watch lists move from the read models (`kb_watches`) into the accounts' own state here.
         gateway_auth.migrate(conn, read_models=gateway_schema)
         gateway_hooks.migrate(conn)  # webhook subscriptions and deliveries: the gateway's own state, too
+        roles.apply(conn, passwords_dir)
         conn.execute("SELECT pg_advisory_unlock(7242001)")
 
 
+def read_models(conn: psycopg.Connection, schema: str) -> None:
+    """The gateway's read models and their consumer's bookkeeping in `schema` (a live, replayed or as-of one)."""
+    Projection(None, schema, {}).migrate(conn)
+    conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+    conn.execute(projections.ddl())
+
+
 if __name__ == "__main__":
-    migrate(Settings.from_env().database_url)
+    _settings = Settings.from_env()
+    migrate(_settings.database_url, passwords_dir=_settings.database_role_passwords_dir)

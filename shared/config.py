@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 TOPICS = {
     "pledge": "charter.pledge.v1",
@@ -13,13 +14,28 @@ TOPICS = {
     "pilots": "charter.pilots.v1",
 }
 DOMAIN_SERVICES = tuple(TOPICS)
+# The PostgreSQL role each kind of process connects as; deploy/roles.py says what each may do.
+DATABASE_ROLES = {kind: f"charter_{kind}" for kind in (*DOMAIN_SERVICES, "gateway", "projector", "webhooks", "auditor")}
 
 
 @dataclass(frozen=True)
 class Settings:
     """Configuration shared by all processes; each field maps to the upper-cased environment variable."""
 
+    # `database_url` is this process's connection (the owner's, for migrations). Each kind of process connects with
+    # its `{kind}_database_url` when set (a production deployment gives each its own, the password in a `passfile`),
+    # else with `database_roles` as its role on `database_url`'s server (`make run`: trust on the embedded socket).
     database_url: str = ""
+    database_roles: bool = False
+    pledge_database_url: str = ""
+    knowledge_database_url: str = ""
+    pilots_database_url: str = ""
+    gateway_database_url: str = ""
+    projector_database_url: str = ""
+    webhooks_database_url: str = ""
+    auditor_database_url: str = ""
+    # A directory with a file per role (`charter_pledge`, ...) holding its password: migrations set them from it.
+    database_role_passwords_dir: str = ""
     kafka_bootstrap_servers: str = ""
     data_dir: str = ".data"
     host: str = "127.0.0.1"
@@ -139,6 +155,12 @@ class Settings:
                 values[f.name] = _parse(type(getattr(cls, f.name)), raw)
         return replace(cls(**values), **overrides)
 
+    def database_url_of(self, kind: str) -> str:
+        """The URL a process of `kind` (a key of DATABASE_ROLES) connects with."""
+        if explicit := getattr(self, f"{kind}_database_url"):
+            return explicit
+        return as_user(self.database_url, DATABASE_ROLES[kind]) if self.database_roles else self.database_url
+
     def service_url(self, service: str) -> str:
         """Where the gateway reaches a domain service: its `{service}_url`, or this host at its port."""
         return getattr(self, f"{service}_url", "") or f"http://{self.host}:{getattr(self, f'{service}_port')}"
@@ -156,6 +178,16 @@ class Settings:
     def to_env(self) -> dict[str, str]:
         """The environment that makes a child process read these same settings."""
         return {f.name.upper(): str(getattr(self, f.name)) for f in fields(self)}
+
+
+def as_user(database_url: str, user: str) -> str:
+    """The same connection URL (or `key=value` string) with another user name and no password."""
+    if "://" not in database_url:
+        return f"{database_url} user={user}"
+    parts = urlsplit(database_url)
+    host = parts.netloc.rpartition("@")[2]
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k not in ("user", "password")])
+    return urlunsplit(parts._replace(netloc=f"{quote(user)}@{host}", query=query))
 
 
 def _parse(kind: type, raw: str):

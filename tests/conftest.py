@@ -106,6 +106,7 @@ def settings(database_url, broker):
     ports = {name: free_port() for name in ("gateway_port", "pledge_port", "knowledge_port", "pilots_port")}
     return Settings.from_env(
         {}, database_url=database_url, kafka_bootstrap_servers=broker.bootstrap, internal_token="e2e-internal",
+        database_roles=not os.environ.get("DATABASE_URL"),  # each process as its own role on the embedded server
         email_salt="e2e-salt", **ports, **metrics_ports(set(ports.values()) | {broker.port}),
         broker_check_s=1.0, dev_mode=True, trusted_proxy_hops=1, signin_ip_max_failures=20,
         # Webhooks to a loopback receiver, given up quickly; live streams that end (and resume) within a test.

@@ -46,7 +46,7 @@ def main() -> int:
     if not settings.database_url:
         watch_postgres(data / "pg")  # first, so the server never outlives this process unwatched
         server, url = start_postgres(data / "pg")
-        settings = replace(settings, database_url=url)
+        settings = replace(settings, database_url=url, database_roles=True)  # each process as its own role
     if embedded_broker:
         settings = replace(settings, kafka_bootstrap_servers=f"127.0.0.1:{settings.broker_port}")
     settings = replace(settings,
@@ -57,7 +57,7 @@ def main() -> int:
                        dev_mode=settings.dev_mode or "DEV_MODE" not in os.environ)  # on locally unless said off
     from deploy.migrate import migrate  # here: it imports every service, and a refused run should be quick
 
-    migrate(settings.database_url)
+    migrate(settings.database_url, passwords_dir=settings.database_role_passwords_dir)
     _record(settings, data / "run.env")
     stack = Stack(settings, embedded_broker=embedded_broker, broker_log=data / "logs" / "broker.log")
     stopped, failed = threading.Event(), threading.Event()

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import urllib3
 
-from shared.config import DOMAIN_SERVICES, Settings
+from shared.config import DATABASE_ROLES, DOMAIN_SERVICES, Settings
 
-from .embedded import broker_command, wait_for_port
+from .embedded import broker_command, free_port, wait_for_port
 from .ports import describe, listener_of
 from .supervise import Backoff, die_with_parent
 
@@ -32,6 +32,10 @@ class Stack:
 
     Every child is signalled when this process dies, however it dies (see `_spawn`).
     With `embedded_broker`, the stack runs the Tansu broker on `settings.broker_port` too, writing to `broker_log`.
+    With `copies` ({"pledge-relay": 2}), a process runs as that many copies, the second named "pledge-relay#2";
+    an HTTP copy listens where `ports` says (by copy name), by default the first on its Settings port, the
+    others each on a free port: whatever shares the load between them (a proxy on the Settings port, in front
+    of copies all in `ports`) is not the stack's.
     """
 
     settings: Settings
@@ -39,6 +43,8 @@ class Stack:
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     embedded_broker: bool = False
     broker_log: Path | None = None
+    copies: dict[str, int] = field(default_factory=dict)
+    ports: dict[str, int] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     _started: dict[str, float] = field(default_factory=dict, repr=False)
     _backoff: dict[str, Backoff] = field(default_factory=dict, repr=False)
@@ -48,12 +54,8 @@ class Stack:
         """The command line of every process, by name (the broker first, when the stack runs it)."""
         py = sys.executable
         cmds = {"broker": broker_command(self.settings.broker_port)} if self.embedded_broker else {}
-        cmds |= {
-            name: [py, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py"),
-                   "-b", f"{self.settings.host}:{getattr(self.settings, f'{name}_port')}",
-                   f"services.{name}.wsgi:app"]
-            for name in HTTP_SERVICES
-        }
+        cmds |= {name: [py, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py"),
+                        "-b", f"{self.settings.host}:{{port}}", f"services.{name}.wsgi:app"] for name in HTTP_SERVICES}
         cmds |= {f"{s}-relay": [py, "-m", "shared.outbox", s] for s in DOMAIN_SERVICES}
         cmds["projector"] = [py, "-m", "services.gateway.projector"]
         # Services that learn from each other's events, each under its own consumer group.
@@ -62,7 +64,9 @@ class Stack:
         cmds["webhook-dispatcher"] = [py, "-m", "services.gateway.webhooks.dispatcher"]
         if self.settings.smtp_host:
             cmds["pledge-mail"] = [py, "-m", "services.pledge.mail_delivery"]
-        return cmds
+        copies = {f"{name}#{n}": cmd for name, cmd in cmds.items() for n in range(2, self.copies.get(name, 1) + 1)}
+        return {name: [arg.replace("{port}", str(self.port(name))) for arg in cmd]
+                for name, cmd in (cmds | copies).items()}
 
     def start(self, *names: str) -> None:
         """Start the named processes (all of them by default) and wait until the broker and HTTP ones listen.
@@ -76,9 +80,9 @@ class Stack:
                 self._spawn(name)
                 if name == "broker":  # the relays and consumers want it from their first moment
                     wait_for_port(self.settings.broker_port, self.procs[name])
-            for name in HTTP_SERVICES:
-                if name in self.procs and (not names or name in names):
-                    wait_for_port(self._port(name), self.procs[name], timeout_s=30)
+            for name in list(self.procs):
+                if base_name(name) in HTTP_SERVICES and (not names or name in names):
+                    wait_for_port(self.port(name), self.procs[name], timeout_s=30)
 
     def stop(self, *names: str, grace_s: float = 10) -> None:
         """Stop the named processes (all by default): SIGTERM to each group, SIGKILL to any left after `grace_s`.
@@ -117,7 +121,7 @@ class Stack:
         _signal(proc, signal.SIGKILL)
         delay = self._backoff.setdefault(name, Backoff()).after_exit(now - self._started.get(name, now))
         fields = {"child": name, "pid": proc.pid, "exit_code": proc.returncode, "restart_in_s": delay}
-        port = self._port(name)
+        port = self.port(name)
         holder = listener_of(port) if port else None
         if holder is not None and not _in_group(holder.pid, proc.pid):  # someone else took its port
             fields |= {"port": port, "port_holder": describe(holder)}
@@ -126,7 +130,8 @@ class Stack:
         return delay
 
     def _spawn(self, name: str) -> None:
-        env = os.environ | self.settings.to_env() | {"PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+        env = (os.environ | self.settings.to_env() | database_env(self.settings, name)
+               | {"PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"})
         if name == "broker":
             path = self.log_dir / "broker.log" if self.log_dir else self.broker_log
         else:
@@ -137,7 +142,7 @@ class Stack:
             # consumer shutting down politely may wait on them for long: those get SIGKILL, which they are built
             # to survive (nothing acknowledged is lost; the fault tests kill each kind so). A gunicorn master gets
             # SIGTERM: it lets its workers finish their requests and kills them itself after its graceful timeout.
-            death = signal.SIGTERM if name in HTTP_SERVICES else signal.SIGKILL
+            death = signal.SIGTERM if base_name(name) in HTTP_SERVICES else signal.SIGKILL
             self.procs[name] = subprocess.Popen(
                 self.commands()[name], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT if out else None,
                 start_new_session=True, preexec_fn=die_with_parent(death))
@@ -159,10 +164,15 @@ class Stack:
                 _signal(proc, signal.SIGKILL)
                 proc.wait(5)
 
-    def _port(self, name: str) -> int | None:
+    def port(self, name: str) -> int | None:
+        """Where the named process (an HTTP copy, or the broker) listens; None for one that does not."""
         if name == "broker":
             return self.settings.broker_port
-        return getattr(self.settings, f"{name}_port") if name in HTTP_SERVICES else None
+        if base_name(name) not in HTTP_SERVICES:
+            return None
+        if name not in self.ports:
+            self.ports[name] = getattr(self.settings, f"{name}_port") if "#" not in name else free_port()
+        return self.ports[name]
 
     def wait_healthy(self, timeout_s: float = 60, abort: threading.Event | None = None) -> dict:
         """Block until the gateway's `/readyz` reports every part of the system ready (or `abort` is set)."""
@@ -181,6 +191,26 @@ class Stack:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the stack is not healthy after {timeout_s}s")
             time.sleep(0.2)
+
+
+def database_env(settings: Settings, process: str) -> dict[str, str]:
+    """The environment that makes `process` connect to the database as its own role, knowing no other's URL."""
+    kind = database_kind(process)
+    if kind is None:
+        return {}
+    return {"DATABASE_URL": settings.database_url_of(kind), "DATABASE_ROLES": "False"} | {
+        f"{other.upper()}_DATABASE_URL": "" for other in DATABASE_ROLES}
+
+
+def database_kind(process: str) -> str | None:
+    """Which role (a key of DATABASE_ROLES) a process of the stack connects as; None for the broker."""
+    first = process.split("-")[0]
+    return {"webhook": "webhooks"}.get(first, first) if first != "broker" else None
+
+
+def base_name(name: str) -> str:
+    """The process a copy is of: "pledge-relay" for "pledge-relay#2"."""
+    return name.split("#", 1)[0]
 
 
 def _signal(proc: subprocess.Popen, sig: int) -> None:

@@ -9,7 +9,7 @@ from datetime import datetime
 import psycopg
 from psycopg import sql
 
-from deploy.migrate import migrate
+from deploy.migrate import read_models
 from shared.db import connect_pool
 
 from ..projector import build_projection
@@ -27,7 +27,8 @@ def rebuild(database_url: str, envelopes: Iterable[dict], until: datetime | None
     streams see them as the live projector normally does.
     """
     schema = schema or f"replay_{uuid.uuid4().hex[:10]}"
-    migrate(database_url, gateway_schema=schema)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        read_models(conn, schema)
     chosen = [e for e in envelopes if until is None or _at(e) <= until]
     chosen.sort(key=lambda e: (e["occurred_at"], e["producer"], e["position"]))
     pool = connect_pool(database_url, max_size=1, name="replay", search_path=schema)
