@@ -7,6 +7,7 @@ import logging
 import sys
 import threading
 import time
+import zlib
 
 import psycopg
 from kafka.errors import KafkaError
@@ -42,6 +43,11 @@ def migrate(conn, schema: str) -> None:
     heartbeat.migrate(conn, schema)
 
 
+def lease_key(schema: str) -> int:
+    """The advisory-lock key of a store's relay lease: above 2**32, so never any EventStore's append lock key."""
+    return (1 << 32) | zlib.crc32(f"relay:{schema}".encode())
+
+
 class BrokenChain(Exception):
     """The store's hash chain does not verify at `position`: nothing from there on may be published."""
 
@@ -56,6 +62,8 @@ class Relay:
     It never skips because the store makes positions visible only in commit order (see
     EventStore.append), so "everything after my checkpoint" is always complete. The checkpoint
     moves only after the broker acknowledged (acks=all) every event up to it.
+
+    Any number of copies may run: one holds the store's lease and publishes, the others stand by (see `_holds`).
 
     It never publishes a broken chain: each event must sit at the next position, link to the hash
     of the one before (the last one published, or the store's) and hash to what it says. At the
@@ -77,6 +85,8 @@ class Relay:
         self._last_hash = GENESIS
         self.position = 0
         self.halted: BrokenChain | None = None
+        self.lease_key = lease_key(store.schema)
+        self._leased = False
 
     def start(self) -> None:
         """Connect, and republish from the beginning if the topic is not the one we last published to."""
@@ -179,20 +189,29 @@ class Relay:
                 [self.topic, position, self._topic_id],
             )
 
-    def run(self, stop: threading.Event, idle_s: float = 0.5, heartbeat: Heartbeat | None = None) -> None:
+    def run(self, stop: threading.Event, idle_s: float = 0.5, heartbeat: Heartbeat | None = None,
+            standby_poll_s: float = 1.0) -> None:
         """Relay until `stop` is set, reconnecting with backoff whenever the broker or the database fails.
 
-        When idle it sleeps on the store's NOTIFY channel (woken by each commit), at most `idle_s`.
+        Only the copy holding the store's lease publishes (see `lease_key`); another copy stands by, asking
+        for the lease every `standby_poll_s`. When idle it sleeps on the store's NOTIFY channel (woken by
+        each commit), at most `idle_s`.
         """
-        backoff, listener = Backoff(0.2, 5.0), None
+        backoff, lease = Backoff(0.2, 5.0), None
         while not stop.is_set():
             try:
-                if listener is None:
-                    listener = self._listen()
+                if lease is None:
+                    lease = self._listen()
+                if not self._holds(lease):
+                    self.close()  # the next holder starts afresh from the checkpoint row
+                    if heartbeat is not None:
+                        heartbeat.progress(state="standby", last_error=None)
+                    stop.wait(standby_poll_s)
+                    continue
                 if self._producer is None:
                     self.start()
                 if self.run_once() == 0:
-                    for _ in listener.notifies(timeout=idle_s, stop_after=1):
+                    for _ in lease.notifies(timeout=idle_s, stop_after=1):
                         pass
                 backoff.reset()
                 if heartbeat is not None:
@@ -205,13 +224,34 @@ class Relay:
                 if heartbeat is not None:
                     heartbeat.progress(state="retrying", last_error=type(exc).__name__)
                 self.close()
-                if listener is not None:
-                    listener.close()
-                    listener = None
+                if lease is not None:
+                    lease.close()  # gives the lease up: the server releases a session's locks with it
+                    lease = None
+                self._leased = False
                 stop.wait(delay)
-        if listener is not None:
-            listener.close()
+        if lease is not None:
+            lease.close()
         self.close()
+
+    def _holds(self, lease: psycopg.Connection) -> bool:
+        """Whether this copy holds the store's lease, taking it when it is free.
+
+        The lease is a session-level advisory lock on `lease` (the connection that also LISTENs): the
+        server holds it while that session lives and releases it the moment the session ends, however
+        the holder died (SIGKILL, a cut connection, a lost host once TCP gives up), so a standby asking
+        each second takes over within about a second of the server noticing. Two relays publishing one
+        store at once would put every event on the topic twice and race each other's checkpoint; the
+        store's positions and hash chain stay correct either way, but consumers and auditors would see
+        the duplicates. Asking again while holding it costs one round trip per batch and proves the
+        session, and so the lease, is still there before the batch goes out.
+        """
+        if self._leased:
+            lease.execute("SELECT 1")
+            return True
+        self._leased = lease.execute("SELECT pg_try_advisory_lock(%s)", [self.lease_key]).fetchone()[0]
+        if self._leased:
+            log.info("lease taken: this copy publishes", extra={"fields": {"topic": self.topic}})
+        return self._leased
 
     def _listen(self) -> psycopg.Connection:
         listener = psycopg.connect(self.store.pool.conninfo, autocommit=True, connect_timeout=2)
