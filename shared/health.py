@@ -123,6 +123,7 @@ def schema_report(conn, schema: str) -> dict[str, Any]:
             "SELECT count(*), coalesce(extract(epoch FROM now() - min(held_at))::float, 0) FROM {}.held_events"
         ).format(sql.Identifier(schema))).fetchone()
         held = {"events": count, "oldest_s": round(oldest, 1)}
-    beats = [{"process": b["process"], "pid": b["pid"], "host": b["host"], "age_s": round(b["age_s"], 2),
+    beats = [{"process": b["process"], "instance": b["instance"], "pid": b["pid"], "host": b["host"],
+              "age_s": round(b["age_s"], 2),
               "stalled_s": round(b["stalled_s"], 2), "details": b["details"]} for b in heartbeat.beats(conn, schema)]
     return {"processes": beats, "parked": parking.open_count(conn, schema), "applied": positions, "held": held}

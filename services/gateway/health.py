@@ -89,31 +89,39 @@ class SystemHealth:
             return {schema: schema_report(conn, schema) for schema in (SCHEMA, HOOKS_SCHEMA)}
 
     def _processes(self, parts: dict, expected: list[str], report: dict, heads: dict[str, int]) -> None:
-        beats = {b["process"]: b for b in report.get("processes", [])}
+        copies: dict[str, list[dict]] = {}
+        for beat in report.get("processes", []):
+            copies.setdefault(beat["process"], []).append(beat)
         parked = report.get("parked", {})
         applied = report.get("applied", {})
         held = report.get("held") or {"events": 0, "oldest_s": 0.0}
-        for name in dict.fromkeys([*expected, *beats]):
+        for name in dict.fromkeys([*expected, *copies]):
             part = parts.setdefault(name, {})
-            beat = beats.get(name)
-            if beat is None:
+            if not copies.get(name):
                 part |= {"ok": False, "problem": "has never reported"}
                 continue
+            fresh = [b for b in copies[name] if b["age_s"] <= self.settings.heartbeat_stale_s]
+            # A process runs as one copy or several: it is well while any copy reports and none is stuck. The
+            # rows of dead copies are left out (their writers' successors delete them after a minute).
+            beats = fresh or [min(copies[name], key=lambda b: b["age_s"])]
+            beat = next((b for b in beats if b["details"].get("state") in ("publishing", "halted")), beats[0])
             details = beat["details"]
-            part |= {"pid": beat["pid"], "heartbeat_age_s": beat["age_s"],
-                     "state": details.get("state")}
+            part |= {"pid": beat["pid"], "heartbeat_age_s": min(b["age_s"] for b in beats),
+                     "state": details.get("state"), "copies": len(fresh)}
             consumer = name.split(".", 1)[0]
             topics = details.get("topics") or []
             if topics:
                 part["lag"] = {PRODUCER_OF[t]: max(heads[PRODUCER_OF[t]] - applied.get(PRODUCER_OF[t], 0), 0)
                                for t in topics if PRODUCER_OF.get(t) in heads}
                 part["parked"] = parked.get(consumer, 0)
-            if beat["age_s"] > self.settings.heartbeat_stale_s:
+            stalled = max(b["stalled_s"] for b in beats)
+            retrying = next((b["details"] for b in beats if b["details"].get("state") == "retrying"), None)
+            if not fresh:
                 part |= {"ok": False, "problem": f"has not reported for {beat['age_s']:.0f}s"}
-            elif beat["stalled_s"] > self.settings.heartbeat_stale_s:
-                part |= {"ok": False, "problem": f"its loop has not moved for {beat['stalled_s']:.0f}s"}
-            elif details.get("state") == "retrying":
-                part |= {"ok": False, "problem": f"cannot reach a dependency ({details.get('last_error')})"}
+            elif stalled > self.settings.heartbeat_stale_s:
+                part |= {"ok": False, "problem": f"its loop has not moved for {stalled:.0f}s"}
+            elif retrying is not None:
+                part |= {"ok": False, "problem": f"cannot reach a dependency ({retrying.get('last_error')})"}
             elif part.get("parked"):
                 part |= {"ok": False, "problem": f"{part['parked']} parked event(s) wait for an operator"}
             elif topics and held["events"] and held["oldest_s"] > self.settings.lag_grace_s:
