@@ -101,6 +101,9 @@ class Projection:
                     self._apply(conn, {stream_id: {version: envelope}}, careful=True, releasing=(stream_id, version))
                     if self.stream_version(conn, stream_id) >= version:
                         parking.resolve(conn, self.schema, parked_id, "retried")
+                # One transaction per request: holding one stream's lock while waiting for the next could deadlock
+                # with a copy applying a batch (which takes its locks all at once, in order).
+                conn.commit()
         return len(requests)
 
     def _apply(self, conn: psycopg.Connection, by_stream: dict[str, dict[int, dict]], *, careful: bool,

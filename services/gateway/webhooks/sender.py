@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 
 # The head of each (subscription, stream): a later event waits while an earlier one is still pending
 # (being tried or waiting to retry); once that one is delivered or dead-lettered, the next may go.
+# Copies of the dispatcher claim at once, and a lease must go to one of them only. `heads` reads the table as it
+# was when the statement began; a copy that committed its lease since then is waited out by FOR UPDATE, which
+# then re-checks only this level's conditions against the row as it is now. So the conditions that make a row
+# claimable (pending, not leased) stand again in `due`, or a second copy would lease the row just leased.
 # Claims take turns across subscriptions, and no subscription holds more than its share of the
 # sending threads, so one slow or dead receiver cannot hold up everyone else's deliveries.
 CLAIM = """
@@ -48,6 +52,7 @@ WITH heads AS (
     SELECT d.delivery_id FROM gateway_hooks.deliveries d JOIN heads h USING (delivery_id)
     LEFT JOIN busy b ON b.subscription_id = h.subscription_id
     WHERE h.turn + coalesce(b.n, 0) <= %(share)s
+      AND d.status = 'pending' AND (d.leased_until IS NULL OR d.leased_until < now())
     ORDER BY h.turn, h.next_attempt_at, h.delivery_id LIMIT %(limit)s
     FOR UPDATE OF d SKIP LOCKED
 )
