@@ -206,7 +206,7 @@ def test_an_expired_verification_token_is_refused(web, adopted, quick_pledge, se
     reply = urllib3.request("POST", f"{quick_pledge}/charters/{adopted.charter_id}/signatures", json={
         "version": 1, "organisation_name": "Slow Council", "organisation_type": "council", "signatory_name": "Sol",
         "signatory_role": "director", "email": f"sol-{uuid.uuid4().hex[:6]}@example.org"},
-        headers={"X-Internal-Token": settings.internal_token, "X-Actor": "sol"})
+        headers={"X-Internal-Token": settings.internal_token, "X-Actor": "sol"}, timeout=15, retries=False)
     assert reply.status == 201, reply.json()
     time.sleep(1.2)
     before = web.store_head("pledge")
