@@ -130,7 +130,7 @@ class Stack:
         return delay
 
     def _spawn(self, name: str) -> None:
-        env = (os.environ | self.settings.to_env() | database_env(self.settings, name)
+        env = (os.environ | self.settings.to_env() | database_env(self.settings, base_name(name))
                | {"PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"})
         if name == "broker":
             path = self.log_dir / "broker.log" if self.log_dir else self.broker_log

@@ -28,6 +28,7 @@ from shared.config import Settings
 
 from ..conftest import Broker, first_admin, gateway_url
 from ..e2e.clients import Account, WebClient, register_admin
+from .proxy import RoundRobinProxy
 
 
 class Postgres:
@@ -143,7 +144,7 @@ class System:
         while time.monotonic() < deadline:
             proc = self.stack.procs.get(name)
             if proc is not None and proc.pid != old_pid and proc.poll() is None:
-                port = getattr(self.settings, f"{name}_port", None) if name in HTTP_SERVICES else None
+                port = self.stack.port(name)
                 if port is None or _listening(port):
                     return time.monotonic()
             time.sleep(0.1)
@@ -178,9 +179,23 @@ def _listening(port: int) -> bool:
         return False
 
 
+def copies_behind_proxies(settings: Settings, copies: int, stack: contextlib.ExitStack) -> dict:
+    """Ports for `copies` copies of each HTTP service, with a round-robin proxy on each Settings port in front."""
+    ports = {}
+    for service in HTTP_SERVICES:
+        names = [service, *(f"{service}#{n}" for n in range(2, copies + 1))]
+        ports |= {name: free_port() for name in names}
+        stack.enter_context(RoundRobinProxy(getattr(settings, f"{service}_port"), [ports[n] for n in names]))
+    return ports
+
+
 @contextlib.contextmanager
-def own_system(base: Settings, workdir: Path, name: str):
-    """Start a whole system of its own under `workdir/name`, yield it, and stop all of it at the end."""
+def own_system(base: Settings, workdir: Path, name: str, copies: int = 1):
+    """Start a whole system of its own under `workdir/name`, yield it, and stop all of it at the end.
+
+    With `copies`, every process runs as that many copies, the HTTP ones behind the test's round-robin proxies
+    (on the Settings ports, so the gateway reaches the services' copies through them too).
+    """
     from deploy.migrate import migrate  # here, so the unit tests never import the services
 
     root = workdir / name
@@ -190,6 +205,7 @@ def own_system(base: Settings, workdir: Path, name: str):
     broker = Broker(free_port(), root / "broker.log")
     stack = supervisor = None
     stop_supervising = threading.Event()
+    proxies = contextlib.ExitStack()
     try:
         broker.start()
         settings = replace(base, database_url=postgres.url, kafka_bootstrap_servers=broker.bootstrap,
@@ -197,7 +213,9 @@ def own_system(base: Settings, workdir: Path, name: str):
                            knowledge_port=free_port(), pilots_port=free_port())
         migrate(settings.database_url)
         (root / "logs").mkdir(exist_ok=True)
-        stack = Stack(settings, log_dir=root / "logs")
+        ports = copies_behind_proxies(settings, copies, proxies) if copies > 1 else {}
+        stack = Stack(settings, log_dir=root / "logs", ports=ports,
+                      copies=dict.fromkeys(Stack(settings).commands(), copies))
         system = System(name, settings, postgres, broker, stack)
         stack.start()
         # Crashed children are restarted by the stack's own supervisor, as under `make run`. The children it
@@ -218,6 +236,7 @@ def own_system(base: Settings, workdir: Path, name: str):
                 stack.stop()
         finally:
             try:
+                proxies.close()
                 broker.kill()
             finally:
                 postgres.close()
