@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+import psycopg
 from psycopg_pool import ConnectionPool
 
 from .config import Settings
+
+Row = TypeVar("Row")
+
+DictCursor = psycopg.Cursor[dict[str, Any]]
+"""A cursor made with `row_factory=dict_row`: what the read side passes around."""
 
 
 def connect_pool(
@@ -36,3 +42,11 @@ def deadlines(settings: Settings) -> dict[str, Any]:
     """The `connect_pool` options of a process that answers HTTP requests: fail fast, never hang."""
     return {"lock_timeout_ms": settings.db_lock_timeout_ms, "statement_timeout_ms": settings.db_statement_timeout_ms,
             "connect_timeout_s": settings.db_connect_timeout_s, "wait_s": settings.db_pool_timeout_s}
+
+
+def one(cursor: psycopg.Cursor[Row]) -> Row:
+    """The one row of a query that always returns one (an aggregate, `to_regclass`, an upsert's RETURNING)."""
+    row = cursor.fetchone()
+    if row is None:
+        raise LookupError("the query returned no row")
+    return row

@@ -14,7 +14,8 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
-from .envelope import CommandMeta, new_envelope
+from .db import one
+from .envelope import CommandMeta, IdempotencyClaim, new_envelope
 from .events import Event, EventRegistry, replay
 from .hashchain import GENESIS, chain_hash
 
@@ -164,11 +165,12 @@ class EventStore:
                 [stream_id],
             )
         position, prev_hash = head.fetchone()
-        actual = current.fetchone()[0]
+        actual = one(current)[0]
         if actual != expected_version:
             raise ConcurrencyConflict(stream_id, expected_version, actual)
         if meta.idempotency is not None:
-            self._claim(conn, meta, stream_id, expected_version + len(events), position + len(events))
+            self._claim(conn, meta.actor, meta.idempotency, stream_id, expected_version + len(events),
+                        position + len(events))
         now = self._clock()
         rows = []
         for offset, event in enumerate(events, start=1):
@@ -193,15 +195,15 @@ class EventStore:
             cur.execute(sql.SQL("NOTIFY {}").format(sql.Identifier(self.channel)))
         return AppendResult(stream_id, expected_version + len(rows), position + len(rows))
 
-    def _claim(self, conn, meta: CommandMeta, stream_id: str, version: int, position: int) -> None:
+    def _claim(self, conn: psycopg.Connection, actor: str, claim: IdempotencyClaim, stream_id: str, version: int,
+               position: int) -> None:
         # Recorded in the append's own transaction: after a timeout the first attempt may have committed,
         # and then its key is there for the retry to find; if it rolled back, so did the key. The key's
         # row lock makes a concurrent second attempt wait for the first to commit, then refuse.
-        claim = meta.idempotency
-        owner = conn.execute(sql.SQL(CLAIM).format(self._t), [
-            meta.actor, claim.key, claim.request_hash, claim.attempt, stream_id, version, position]).fetchone()[0]
+        owner = one(conn.execute(sql.SQL(CLAIM).format(self._t), [
+            actor, claim.key, claim.request_hash, claim.attempt, stream_id, version, position]))[0]
         if owner != claim.attempt:
-            raise AlreadyApplied(meta.actor, claim.key)
+            raise AlreadyApplied(actor, claim.key)
 
     def read_stream(self, stream_id: str) -> list[dict[str, Any]]:
         """Every envelope of one stream, in version order."""
@@ -232,10 +234,12 @@ class EventStore:
     def head_position(self) -> int:
         """The position of the last committed event (0 for an empty store)."""
         with self.pool.connection() as conn:
-            return conn.execute(sql.SQL("SELECT position FROM {}.head").format(self._t)).fetchone()[0]
+            return one(conn.execute(sql.SQL("SELECT position FROM {}.head").format(self._t)))[0]
 
-    def load(self, registry: EventRegistry, evolve: Callable[[S, Event], S], stream_id: str) -> tuple[S, int]:
+    def load(self, registry: EventRegistry, evolve: Callable[[S | None, Event], S | None],
+             stream_id: str) -> tuple[S | None, int]:
         """An aggregate's state rebuilt from its stream, and the stream's version (0 if new)."""
         envelopes = self.read_stream(stream_id)
         events = (registry.from_data(e["type"], e["data"]) for e in envelopes)
-        return replay(evolve, events, None), len(envelopes)
+        initial: S | None = None  # a new stream: no state yet
+        return replay(evolve, events, initial), len(envelopes)

@@ -20,6 +20,7 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from . import heartbeat, parking
+from .db import one
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ def schema_report(conn, schema: str) -> dict[str, Any]:
     """What one schema says of the processes that work in it: heartbeats, parked events, applied positions, and
     the events held behind a gap (how many, and for how long the oldest has waited)."""
     positions, held = {}, {"events": 0, "oldest_s": 0.0}
-    if conn.execute("SELECT to_regclass(%s)", [f"{schema}.producer_positions"]).fetchone()[0] is not None:
+    if one(conn.execute("SELECT to_regclass(%s)", [f"{schema}.producer_positions"]))[0] is not None:
         positions = dict(conn.execute(sql.SQL("SELECT producer, position FROM {}.producer_positions")
                                       .format(sql.Identifier(schema))).fetchall())
         count, oldest = conn.execute(sql.SQL(

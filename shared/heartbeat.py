@@ -21,6 +21,8 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from .db import one
+
 log = logging.getLogger(__name__)
 
 DDL = """
@@ -131,7 +133,7 @@ def beats(conn: psycopg.Connection, schema: str) -> list[dict[str, Any]]:
 
     A process running as several copies has a row per copy (`instance`), freshest first.
     """
-    if conn.execute("SELECT to_regclass(%s)", [f"{schema}.heartbeats"]).fetchone()[0] is None:
+    if one(conn.execute("SELECT to_regclass(%s)", [f"{schema}.heartbeats"]))[0] is None:
         return []
     with conn.cursor(row_factory=dict_row) as cur:
         return cur.execute(sql.SQL(

@@ -29,6 +29,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from psycopg import sql
+from psycopg.abc import QueryNoTemplate
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from .config import TOPICS, Settings
@@ -116,7 +117,7 @@ class Queried(Collector):
     the gauge is left out of that scrape (and `charter_part_up` at the gateway says why).
     """
 
-    def __init__(self, pool: ConnectionPool, name: str, documentation: str, query: sql.Composable,
+    def __init__(self, pool: ConnectionPool, name: str, documentation: str, query: QueryNoTemplate,
                  labels: Iterable[str] = (), params: Iterable[Any] = ()) -> None:
         self.pool, self.name, self.documentation = pool, name, documentation
         self.query, self.labels, self.params = query, list(labels), list(params)

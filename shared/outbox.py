@@ -17,6 +17,7 @@ from psycopg_pool import PoolTimeout
 from . import heartbeat, kafka, metrics
 from .backoff import Backoff
 from .config import TOPICS, Settings
+from .db import one
 from .eventstore import EventStore
 from .hashchain import GENESIS, chain_hash
 from .heartbeat import Heartbeat
@@ -77,8 +78,8 @@ class Relay:
         self.store, self.bootstrap, self.topic = store, bootstrap, topic
         self.partitions, self.batch_size, self.broker_check_s = partitions, batch_size, broker_check_s
         self._t = sql.Identifier(store.schema)
-        self._producer = None
-        self._admin = None
+        self._producer: kafka.KafkaProducer | None = None
+        self._admin: kafka.KafkaAdminClient | None = None
         self._topic_id = ""
         self._next_check = 0.0
         self._acked: dict[int, int] = {}
@@ -129,6 +130,8 @@ class Relay:
         batch = self._verified(self.store.read_all_text(self.position, self.batch_size))
         if not batch:
             return 0
+        if self._producer is None:
+            raise RuntimeError("the relay publishes only after start()")
         futures = [self._producer.send(self.topic, key=stream_id.encode(), value=text.encode())
                    for _, stream_id, text, _ in batch]
         self._producer.flush()
@@ -248,22 +251,23 @@ class Relay:
         if self._leased:
             lease.execute("SELECT 1")
             return True
-        self._leased = lease.execute("SELECT pg_try_advisory_lock(%s)", [self.lease_key]).fetchone()[0]
+        self._leased = one(lease.execute("SELECT pg_try_advisory_lock(%s)", [self.lease_key]))[0]
         if self._leased:
             log.info("lease taken: this copy publishes", extra={"fields": {"topic": self.topic}})
         return self._leased
 
     def _listen(self) -> psycopg.Connection:
-        listener = psycopg.connect(self.store.pool.conninfo, autocommit=True, connect_timeout=2)
+        conninfo = self.store.pool.conninfo  # a pool may be given a function that makes it
+        listener = psycopg.connect(conninfo() if callable(conninfo) else conninfo, autocommit=True, connect_timeout=2)
         listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.store.channel)))
         return listener
 
     def close(self) -> None:
         """Close the broker clients (they are re-created on the next start)."""
-        for client in (self._producer, self._admin):
+        for client, options in ((self._producer, {"timeout": 1}), (self._admin, {})):
             if client is not None:
                 try:
-                    client.close(timeout=1) if client is self._producer else client.close()
+                    client.close(**options)
                 except Exception:  # noqa: BLE001 - closing a client to a dead broker may fail; we are discarding it
                     log.debug("error closing client", exc_info=True)
         self._producer = self._admin = None

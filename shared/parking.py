@@ -17,6 +17,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from . import metrics
+from .db import one
 
 OPEN = ("parked", "retry", "skip")
 
@@ -130,4 +131,4 @@ def open_count(conn: psycopg.Connection, schema: str) -> dict[str, int]:
 
 
 def _exists(conn: psycopg.Connection, schema: str) -> bool:
-    return conn.execute("SELECT to_regclass(%s)", [f"{schema}.parked_events"]).fetchone()[0] is not None
+    return one(conn.execute("SELECT to_regclass(%s)", [f"{schema}.parked_events"]))[0] is not None

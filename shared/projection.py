@@ -122,16 +122,20 @@ class Projection:
             checkpoints = conn.execute(sql.SQL(
                 "SELECT stream_id, version FROM {}.stream_checkpoints WHERE stream_id = ANY(%s)").format(self._t),
                 [ids])
-        versions = dict(checkpoints.fetchall())
+        versions: dict[str, int] = dict(checkpoints.fetchall())
         blocked = parking.open_positions(conn, self.schema, ids) - {releasing}
-        held_since = {}
+        held_since: dict[tuple[str, int], Any] = {}
         for stream_id, version, env, held_at in conn.execute(
             sql.SQL("DELETE FROM {}.held_events WHERE stream_id = ANY(%s) RETURNING stream_id, version, envelope,"
                     " held_at").format(self._t), [ids],
         ):
             by_stream[stream_id].setdefault(version, env)
             held_since[(stream_id, version)] = held_at
-        applied, checkpoints, held, positions, by_producer = 0, [], [], {}, defaultdict(int)
+        applied = 0
+        advanced: list[tuple[str, int]] = []  # streams whose checkpoint moves, and to which version
+        held: list[tuple[str, int, Jsonb, Any]] = []
+        positions: dict[str, int] = {}
+        by_producer: defaultdict[str, int] = defaultdict(int)
         with conn.pipeline() if not careful else contextlib.nullcontext():
             for stream_id, pending in by_stream.items():
                 start = current = versions.get(stream_id, 0)
@@ -143,10 +147,10 @@ class Projection:
                     positions[env["producer"]] = max(positions.get(env["producer"], 0), env["position"])
                     by_producer[env["producer"]] += 1
                 if current != start:
-                    checkpoints.append((stream_id, current))
+                    advanced.append((stream_id, current))
                 held += [(stream_id, v, Jsonb(e), held_since.get((stream_id, v))) for v, e in pending.items()
                          if v > current and (stream_id, v) not in blocked]
-            self._save(conn, checkpoints, held, positions)
+            self._save(conn, advanced, held, positions)
         metrics.applied(self.consumer, by_producer)
         return applied
 

@@ -12,7 +12,7 @@ from psycopg_pool import PoolTimeout
 
 from . import http, idempotency, metrics, openapi, parking
 from .config import Settings
-from .db import connect_pool, deadlines
+from .db import connect_pool, deadlines, one
 from .eventstore import ConcurrencyConflict, EventStore
 from .health import Bounded, Probe, broker_ok, schema_report
 from .logging import configure
@@ -122,9 +122,9 @@ def parked_blueprint(store: EventStore) -> Blueprint:
 
 def positions(conn: psycopg.Connection, schema: str) -> dict[str, Any]:
     """The store's head position, how far its relay has published, and where it halted on a broken chain."""
-    row = conn.execute(sql.SQL(
+    row = one(conn.execute(sql.SQL(
         "SELECT h.position, coalesce(max(c.position), 0), min(c.halted_at), min(c.halted_reason)"
         " FROM {s}.head h LEFT JOIN {s}.relay_checkpoint c ON true GROUP BY h.position"
-    ).format(s=sql.Identifier(schema))).fetchone()
+    ).format(s=sql.Identifier(schema))))
     return {"head_position": row[0], "relayed_position": row[1], "relay_halted_at": row[2],
             "relay_halted_reason": row[3]}
