@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import psycopg
-from psycopg import sql
 
 from services.gateway import projections
 from services.gateway.identity import schema as gateway_auth
@@ -48,9 +47,7 @@ def migrate(database_url: str, gateway_schema: str = GATEWAY, passwords_dir: str
 
 def read_models(conn: psycopg.Connection, schema: str) -> None:
     """The gateway's read models and their consumer's bookkeeping in `schema` (a live, replayed or as-of one)."""
-    Projection(None, schema, {}).migrate(conn)
-    conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
-    conn.execute(projections.ddl())
+    projections.migrate(conn, schema)
 
 
 if __name__ == "__main__":

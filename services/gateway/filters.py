@@ -10,13 +10,13 @@ canonically: Unicode NFKC, case-folded, whitespace collapsed, as the pledge cano
 from __future__ import annotations
 
 import functools
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from shared.config import TOPICS
+from shared.contract.organisations import canonical_organisation
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "events"
 NAMING_FIELDS = ("organisation", "organisation_name", "organisation_id")
@@ -35,9 +35,7 @@ def all_types() -> frozenset[str]:
     return frozenset().union(*event_types().values())
 
 
-def canonical(name: str) -> str:
-    """An organisation's name as filters compare it."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+canonical = canonical_organisation  # an organisation's name as filters compare it
 
 
 def organisations_named(data: Mapping[str, Any]) -> list[str]:

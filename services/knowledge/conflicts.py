@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
 from typing import Any
 
 from .domain.diff import diff_revisions
@@ -35,8 +34,7 @@ def what_changed(item: Item, stale: StaleRevision) -> dict[str, list[dict[str, s
         fields = diff_revisions(item, stale.based_on, stale.latest)
     except NotFound:
         return None  # the editor's revision has been hidden since: its text is not shown back
-    return {name: [asdict(c) for c in changes] for name, changes in fields.items()
-            if any(c.op != "equal" for c in changes)}
+    return {name: changes for name, changes in fields.items() if any(c["op"] != "equal" for c in changes)}
 
 
 def conflict_body(exc: EditConflict) -> dict[str, Any]:

@@ -11,10 +11,10 @@ organisation across versions; the canonical name can, and a pilot lead can type 
 
 from __future__ import annotations
 
-import unicodedata
-
 import psycopg
 from psycopg_pool import ConnectionPool
+
+from shared.contract.organisations import canonical_organisation
 
 from .domain.known_barriers import KnownBarrier, KnownBarriers, KnownSolution
 from .domain.signatories import Signatories, Signatory
@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS pilots.known_revisions (
 
 def organisation_id(name: str) -> str:
     """The organisation's id: its canonical name, exactly as the pledge canonicalises it."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    return canonical_organisation(name)
 
 
 def migrate(conn: psycopg.Connection) -> None:

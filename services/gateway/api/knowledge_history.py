@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from flask import Blueprint, jsonify, request
 from psycopg.rows import dict_row
 
-from services.knowledge.domain.barriers import BarrierContent
-from services.knowledge.domain.diff import diff_words
-from services.knowledge.domain.solutions import SolutionContent
 from shared.http import RequestRefused
 from shared.projection import Projection
+from shared.textdiff import diff_words
 
 from ..consistency import wait_for_request_token
+from ..projections.knowledge import text_fields
 from .knowledge_reads import KINDS, carried, page_view, require_any_role, require_page
 from .paging import page, page_args
 
 PAGE_PATH = "/<any(barriers, solutions):kinds>/<uuid:item_id>"
-CONTENT = {"barrier": BarrierContent, "solution": SolutionContent}
 REVISIONS = ("SELECT number AS revision, change, author, summary, at, restored_from, hidden{content}"
              " FROM kb_revisions WHERE item_id = %s")
 FLAG_FIELDS = "flag_id, revision, reason, flagged_by, at, status, dismissed_by, dismissed_at, dismissal_reason"
@@ -81,8 +77,8 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             require_page(cur, kind, str(item_id))
             old, new = (visible_revision(cur, kind, str(item_id), n, f) for n, f in ((older, "from"), (newer, "to")))
-        old_text, new_text = (CONTENT[kind](**r["content"]).text_fields() for r in (old, new))
-        fields = {name: [asdict(c) for c in diff_words(old_text[name], text)] for name, text in new_text.items()}
+        old_text, new_text = (text_fields(kind, r["content"]) for r in (old, new))
+        fields = {name: diff_words(old_text[name], text) for name, text in new_text.items()}
         changed = [name for name, chunks in fields.items() if any(c["op"] != "equal" for c in chunks)]
         return jsonify({"from": older, "to": newer, "changed": changed, "fields": fields})
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 from psycopg import Cursor
 
-from services.knowledge.domain.barriers import CATEGORIES
+from shared.contract.vocabulary import CATEGORIES
 from shared.http import RequestRefused
 
 from ..auth import current_roles

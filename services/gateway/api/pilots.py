@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from psycopg.rows import dict_row
 
-from services.pledge.domain.signatures import canonical_organisation
+from shared.contract.organisations import canonical_organisation
 from shared.http import RequestRefused, error
 from shared.projection import Projection
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from psycopg.rows import dict_row
 
-from services.pledge.domain.provenance import credits
-from services.pledge.domain.textdiff import diff_words
 from shared.http import RequestRefused, error
 from shared.projection import Projection
+from shared.textdiff import diff_words
 
 from ..consistency import wait_for_request_token
 from . import pledge_reads as reads
+from .credits import credits
 from .paging import page, page_args
 
 DRAFT_TEXT = "SELECT draft_id, title, text FROM drafts WHERE draft_id = %s"

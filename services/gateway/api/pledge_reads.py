@@ -8,8 +8,9 @@ from typing import Any
 from flask import request
 from psycopg import Cursor
 
-from services.pledge.domain.drafts import Draft
 from shared.http import RequestRefused
+
+from .credits import Draft
 
 Row = dict[str, Any]
 MAX_TREE_DEPTH = 64
@@ -147,6 +148,5 @@ def draft_detail(cur: Cursor, draft_id: str) -> Row:
 
 
 def as_draft(row: Row) -> Draft:
-    """A read-model row as the domain's Draft, for the domain's provenance and diff functions."""
-    return Draft(row["draft_id"], row["charter_id"], row["round_number"], row["title"], row["text"],
-                 row["change_summary"], tuple(row["parents"]), row["author"])
+    """A read-model row as crediting reads a draft."""
+    return Draft(row["draft_id"], row["text"], tuple(row["parents"]), row["author"])

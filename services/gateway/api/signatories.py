@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from psycopg.rows import dict_row
 
-from services.pledge.domain.signatures import ORGANISATION_TYPES
+from shared.contract.vocabulary import ORGANISATION_TYPES
 from shared.http import RequestRefused
 from shared.projection import Projection
 

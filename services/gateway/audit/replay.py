@@ -9,9 +9,9 @@ from datetime import datetime
 import psycopg
 from psycopg import sql
 
-from deploy.migrate import read_models
 from shared.db import connect_pool
 
+from ..projections import migrate as read_models
 from ..projector import build_projection
 
 # `feed.seq` numbers events in live delivery order, which a replay cannot reproduce; parked events and heartbeats

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from shared.contract.vocabulary import ADMIN, ROLES
+
 PARTICIPANT = "participant"
-ADMIN = "admin"
 # What each role may do is decided by the services; the gateway only knows who holds which.
-GRANTABLE = ("steward", "moderator", "pilot_lead", "auditor", ADMIN)
+GRANTABLE = ROLES
+__all__ = ["ADMIN", "ALL", "GRANTABLE", "PARTICIPANT"]
 ALL = (PARTICIPANT, *GRANTABLE)
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from shared.projection import Handler
+import psycopg
+from psycopg import sql
+
+from shared.projection import Handler, Projection
 
 from . import (
     charters,
@@ -45,3 +48,10 @@ def _all(hs: list[Handler]) -> Handler:
 def ddl() -> str:
     """The SQL that creates every read model's tables (idempotent)."""
     return "\n".join(module.DDL for module in MODULES)
+
+
+def migrate(conn: psycopg.Connection, schema: str) -> None:
+    """The read models and their consumer's bookkeeping in `schema` (a live, replayed or as-of one)."""
+    Projection(None, schema, {}).migrate(conn)
+    conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+    conn.execute(ddl())

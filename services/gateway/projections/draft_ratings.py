@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.pledge.domain.ranking import PRIOR_MEAN, PRIOR_WEIGHT
+from shared.contract.vocabulary import PRIOR_MEAN, PRIOR_WEIGHT
 
 DDL = """
 CREATE TABLE IF NOT EXISTS draft_standings (

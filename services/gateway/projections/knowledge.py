@@ -14,6 +14,14 @@ CONTENT = {
     "barrier": ("title", "description", "category", "tags"),
     "solution": ("title", "body", "steps", "barrier_ids", "organisations", "tags"),
 }
+# How a list field reads as one text in word diffs: steps and organisations a line each, ids and tags spaced.
+LIST_JOINERS = {"steps": "\n", "organisations": "\n", "barrier_ids": " ", "tags": " "}
+
+
+def text_fields(kind: str, content: Mapping[str, Any]) -> dict[str, str]:
+    """Each content field of one revision of a `kind` page as plain text, for word diffs."""
+    return {name: LIST_JOINERS[name].join(content[name]) if name in LIST_JOINERS else content[name]
+            for name in CONTENT[kind]}
 
 DDL = """
 CREATE TABLE IF NOT EXISTS kb_pages (

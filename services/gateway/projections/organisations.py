@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.pledge.domain.signatures import canonical_organisation
+from shared.contract.organisations import canonical_organisation
 
 DDL = """
 CREATE TABLE IF NOT EXISTS organisation_signatures (

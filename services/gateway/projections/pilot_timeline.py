@@ -6,7 +6,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from services.pilots.domain import EVENTS
+from shared.contract.vocabulary import PILOT_EVENTS
 
 from .pilots import from_pilots
 
@@ -31,4 +31,4 @@ def on_pilot_event(conn, env: dict[str, Any]) -> None:
     )
 
 
-HANDLERS = from_pilots({cls.type_name(): on_pilot_event for cls in EVENTS})
+HANDLERS = from_pilots(dict.fromkeys(PILOT_EVENTS, on_pilot_event))

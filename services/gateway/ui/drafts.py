@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, abort, request
 
-from services.pledge.domain.textdiff import diff_words
+from shared.textdiff import diff_words
 
 from ..api import pledge_reads, queries
 from ..auth import current_principal

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint
 from psycopg import Cursor
 
-from services.pledge.domain.signatures import ORGANISATION_TYPES
+from shared.contract.vocabulary import ORGANISATION_TYPES
 
 from ..api import pilot_reads, pledge_reads, queries, signatories
 from ..api.knowledge_reads import PAGE, filter_clauses, page_view

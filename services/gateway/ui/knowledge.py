@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from flask import Blueprint, abort, request
 
-from services.knowledge.domain.barriers import CATEGORIES
-from services.knowledge.domain.diff import diff_words
+from shared.contract.vocabulary import CATEGORIES
+from shared.textdiff import diff_words
 
 from ..api.knowledge import SEARCH, SOLUTIONS_OF
-from ..api.knowledge_history import CONTENT, REVISIONS, public, revision_number
+from ..api.knowledge_history import REVISIONS, public, revision_number
 from ..api.knowledge_reads import KINDS, PAGE, carried, filter_clauses, filters, page_view, require_page
 from ..api.paging import page_args
+from ..projections.knowledge import text_fields
 from .knowledge_state import reader_state
 from .web import Form, Ui, page
 
@@ -100,7 +99,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
                 [str(item_id), [older, newer]])}
         if older not in found or newer not in found:
             abort(404, "One of these revisions does not exist or is hidden.")
-        old_text, new_text = (CONTENT[kind](**found[n]["content"]).text_fields() for n in (older, newer))
-        fields = {name: [asdict(c) for c in diff_words(old_text[name], text)] for name, text in new_text.items()}
+        old_text, new_text = (text_fields(kind, found[n]["content"]) for n in (older, newer))
+        fields = {name: diff_words(old_text[name], text) for name, text in new_text.items()}
         return page("knowledge/diff.html", kinds=kinds, item=page_view(row), item_id=str(item_id), older=found[older],
                     newer=found[newer], fields=fields)

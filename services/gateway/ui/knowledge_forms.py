@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from services.knowledge.domain.barriers import CATEGORIES
+from shared.contract.vocabulary import CATEGORIES
 from shared.http import RequestRefused
 
 from ..api import watching

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
+from shared.contract.vocabulary import MODERATOR
+
 from ..api.knowledge_history import DECISIONS
 from .knowledge import PAGE_PATH, knowledge_page
 from .stewardship import end_of_day
 from .web import Form, Ui, done, form_values, page, require_role
 
-MODERATOR = "moderator"
 OPEN_FLAGS = ("SELECT f.flag_id, f.item_id, f.kind, f.revision, f.reason, f.flagged_by, f.at, p.title FROM kb_flags f"
               " JOIN kb_pages p USING (item_id) WHERE f.status = 'open' ORDER BY f.at, f.flag_id LIMIT 100")
 HIDDEN = ("SELECT item_id, kind, title, updated_at FROM kb_pages WHERE hidden ORDER BY updated_at DESC, item_id"

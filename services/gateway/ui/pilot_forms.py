@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, request
 
-from services.pilots.domain.state import COMPLETION_SCALE
+from shared.contract.vocabulary import COMPLETION_SCALE
 
 from .pilots import pilot_page
 from .web import Form, Ui, done, form_values, optional, require_account

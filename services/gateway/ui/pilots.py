@@ -7,8 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, request
 from psycopg import Cursor
 
-from services.pilots.domain.barriers import NEXT_STATUSES
-from services.pilots.domain.state import PILOT_LEAD
+from shared.contract.vocabulary import NEXT_STATUSES, PILOT_LEAD
 
 from ..api import organisation_reads, pilot_reads
 from ..api.knowledge import SOLUTIONS_OF

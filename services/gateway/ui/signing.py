@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, g, request
 
-from services.pledge.domain.signatures import ORGANISATION_TYPES
+from shared.contract.vocabulary import ORGANISATION_TYPES
 
 from ..api import signatories
 from ..api.paging import page_args

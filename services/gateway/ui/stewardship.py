@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
+from shared.contract.vocabulary import STEWARD
+
 from ..api import pilot_reads, pledge_reads, queries
 from .web import Form, Ui, done, form_values, page, require_role
-
-STEWARD = "steward"
 
 
 def end_of_day(day: str) -> str | None:

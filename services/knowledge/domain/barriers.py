@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from shared.contract.vocabulary import CATEGORIES
 from shared.events import Event
 
 from . import evidence
@@ -15,15 +16,6 @@ from .revisions import accepts_edit, edit_summary
 
 STREAM_TYPE = BARRIER
 
-CATEGORIES = (
-    "culture_and_leadership",
-    "it_policy_and_tools",
-    "consent_and_moderation_policy",
-    "legal_and_data_protection",
-    "skills",
-    "procurement",
-    "other",
-)
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
+from shared.contract.vocabulary import MODERATOR
+
 from .errors import Invalid, NotFound, NotPermitted
 
 BARRIER = "barrier"
 SOLUTION = "solution"
-MODERATOR = "moderator"
 
 
 class Content(Protocol):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+from shared.contract.vocabulary import NEXT_STATUSES
 from shared.events import Event
 
 from .errors import Conflict, IllegalTransition, Invalid, NotFound
@@ -12,11 +13,6 @@ from .known_barriers import KnownBarriers, require_targetable
 from .state import BarrierStatus, BarrierWork, Pilot, Status, require_member, require_pilot, require_status
 
 STREAM_TYPE = "pilot"
-
-NEXT_STATUSES = {
-    BarrierStatus.ENCOUNTERED: (BarrierStatus.IN_PROGRESS,),
-    BarrierStatus.IN_PROGRESS: (BarrierStatus.REMOVED, BarrierStatus.NOT_REMOVED),
-}
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
+
+from shared.contract.vocabulary import COMPLETION_SCALE, PILOT_LEAD, STEWARD, BarrierStatus, PilotStatus
 
 from .errors import Forbidden, IllegalTransition, NotFound
 from .signatories import Signatories
@@ -12,31 +13,8 @@ from .signatories import Signatories
 STREAM_TYPE = "pilot"
 
 
-class Status(StrEnum):
-    """Where a pilot is in its lifecycle."""
-
-    PROPOSED = "proposed"
-    APPROVED = "approved"
-    ACTIVE = "active"
-    COMPLETED = "completed"
-    STOPPED = "stopped"
-
-
-class BarrierStatus(StrEnum):
-    """Where a targeted barrier stands in one pilot."""
-
-    ENCOUNTERED = "encountered"
-    IN_PROGRESS = "in_progress"
-    REMOVED = "removed"
-    NOT_REMOVED = "not_removed"
-
-
-# The Open Government Partnership's completion scale, lowest first.
-COMPLETION_SCALE = ("not_started", "limited", "substantial", "complete")
-
-STEWARD = "steward"
-# Granted by an admin to people who run pilots; within a pilot, only its own leads act on it.
-PILOT_LEAD = "pilot_lead"
+Status = PilotStatus  # the domain's short name for the published lifecycle
+__all__ = ["COMPLETION_SCALE", "PILOT_LEAD", "STEWARD", "BarrierStatus", "Status"]
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from shared.contract.vocabulary import STEWARD
 from shared.events import Event
 
 from .errors import Forbidden, Invalid, NotFound, PledgeError, RoundClosedError
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from .drafts import Draft
 
 STREAM_TYPE = "charter"
-STEWARD_ROLE = "steward"
+STEWARD_ROLE = STEWARD
 
 
 @dataclass(frozen=True)

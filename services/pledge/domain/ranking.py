@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from shared.contract.vocabulary import PRIOR_MEAN, PRIOR_WEIGHT
+
 from .drafts import Draft
 
 # Why a Bayesian average and not a Wilson lower bound: Wilson bounds a proportion of yes/no votes,
@@ -15,8 +17,6 @@ from .drafts import Draft
 # The prior is fixed rather than the charter's running mean so that a draft's score depends on its own
 # ratings only: the leaderboard does not reshuffle when other drafts are rated, and a projection can
 # update one row per rating event.
-PRIOR_MEAN = 3.0
-PRIOR_WEIGHT = 5
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from shared.contract.organisations import canonical_organisation
+from shared.contract.vocabulary import ORGANISATION_TYPES
 from shared.events import Event
 
 from .abuse import email_hash, token_hash, token_matches
@@ -16,7 +17,6 @@ from .charters import Charter
 from .errors import Forbidden, Invalid, NotFound, PledgeError, optional_text, require_text
 
 STREAM_TYPE = "signature"
-ORGANISATION_TYPES = ("council", "department", "agency", "other")
 TOKEN_TTL = timedelta(hours=48)
 MAX_NAME_CHARS = 200
 MAX_STATEMENT_CHARS = 2_000
@@ -94,11 +94,6 @@ class Signature:
     def counts(self) -> bool:
         """Only a verified, unwithdrawn signature counts."""
         return self.status == "verified"
-
-
-def canonical_organisation(name: str) -> str:
-    """The organisation's name as compared for uniqueness: NFKC, case-folded, single-spaced."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def signature_stream_id(charter_id: str, version: int, organisation_name: str) -> str:

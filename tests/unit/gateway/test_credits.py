@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from services.pledge.domain.drafts import Draft
-from services.pledge.domain.provenance import credits, lineage
+from services.gateway.api.credits import Draft, credits, lineage
 
-from .builders import a_charter, a_draft
+
+def a_charter() -> None:
+    """Drafts here are read-model rows; the charter they belong to does not matter to credits."""
+
+
+def a_draft(_charter: None, draft_id: str, author: str, text: str, parents: tuple[Draft, ...] = ()) -> Draft:
+    """A draft as the drafts read model holds it."""
+    return Draft(draft_id, text, tuple(p.draft_id for p in parents), author)
 
 
 def three_generations() -> tuple[Draft, dict[str, Draft]]:

@@ -1,9 +1,11 @@
-"""Word-by-word comparison of two texts."""
+"""The one word diff: how two texts differ, word by word (drafts, knowledge pages, edit conflicts)."""
 
 from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+
+Segment = dict[str, str]  # {"op": "equal" | "delete" | "insert", "text": ...}
 
 # Words, runs of whitespace and single punctuation marks: "openly." and "openly" share the word.
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
@@ -26,10 +28,10 @@ def matcher(old: list[str], new: list[str]) -> SequenceMatcher:
     return SequenceMatcher(is_space, old, new, autojunk=False)
 
 
-def diff_words(old: str, new: str) -> list[dict[str, str]]:
+def diff_words(old: str, new: str) -> list[Segment]:
     """Segments {"op": "equal" | "delete" | "insert", "text"} that turn `old` into `new`."""
     a, b = tokens(old), tokens(new)
-    segments: list[dict[str, str]] = []
+    segments: list[Segment] = []
     for tag, i1, i2, j1, j2 in matcher(a, b).get_opcodes():
         if tag == "equal":
             _append(segments, "equal", a[i1:i2])
@@ -39,7 +41,7 @@ def diff_words(old: str, new: str) -> list[dict[str, str]]:
     return segments
 
 
-def _append(segments: list[dict[str, str]], op: str, words: list[str]) -> None:
+def _append(segments: list[Segment], op: str, words: list[str]) -> None:
     if not words:
         return
     if segments and segments[-1]["op"] == op:

@@ -1,11 +1,22 @@
-"""Credits: who wrote which words of a draft, traced through its remix lineage."""
+"""Credits: who wrote which words of a draft, traced through its remix lineage in the drafts read model."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from .drafts import Draft
-from .textdiff import is_space, matcher, tokens
+from shared.textdiff import is_space, matcher, tokens
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What crediting needs of a draft, read from the drafts read model."""
+
+    draft_id: str
+    text: str
+    parents: tuple[str, ...]
+    author: str
+
 
 Origin = tuple[str, str, str]  # (token, draft_id, author) of the draft a token first appeared in
 Lookup = Callable[[str], Draft | None]

@@ -6,7 +6,7 @@ import functools
 import re
 from pathlib import Path
 
-EVENT_SCHEMAS = Path(__file__).resolve().parent / "schemas" / "events"
+EVENT_SCHEMAS = Path(__file__).resolve().parents[1] / "schemas" / "events"
 _SCHEMA_FILE = re.compile(r"^(?P<type>\w+)\.v(?P<version>\d+)\.json$")
 
 

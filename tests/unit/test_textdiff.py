@@ -1,11 +1,11 @@
-"""Word-by-word comparison of two drafts."""
+"""Word-by-word comparison of two texts."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.pledge.domain.textdiff import diff_words, tokens
+from shared.textdiff import diff_words, tokens
 
 
 def test_a_changed_word_is_deleted_and_inserted_between_equal_runs():
@@ -55,3 +55,11 @@ def test_the_segments_rebuild_both_texts(old, new):
 @given(st.text())
 def test_tokens_join_back_into_the_text(text):
     assert "".join(tokens(text)) == text
+
+
+@given(st.text(), st.text())
+def test_any_two_texts_are_rebuilt_from_their_segments(old, new):
+    segments = diff_words(old, new)
+
+    assert "".join(s["text"] for s in segments if s["op"] != "insert") == old
+    assert "".join(s["text"] for s in segments if s["op"] != "delete") == new
