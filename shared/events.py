@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import reduce
 from typing import Any, TypeVar
 
+from .upcasting import upcast_data
+
 S = TypeVar("S")
 
 
@@ -54,10 +56,34 @@ class EventRegistry:
     def __iter__(self):
         return iter(self._by_name.values())
 
-    def from_data(self, type_name: str, data: Mapping[str, Any]) -> Event:
+    def from_data(self, type_name: str, data: Mapping[str, Any], schema_version: int | None = None, *,
+                  producer: str | None = None) -> Event:
+        """The event of `data` written at `schema_version` (None: at its class's version, as `to_data` gives it).
+
+        Older data is raised through the upcasters (shared/upcasting.py) to the class's version; a version
+        newer than the class knows, a missing upcaster or a field the class lacks is refused, never dropped.
+        """
         cls = self._by_name[type_name]
+        current = cls.SCHEMA_VERSION
+        if schema_version is not None and schema_version != current:
+            if schema_version > current:
+                raise UnknownSchemaVersion(f"{type_name} v{schema_version} is newer than this code's v{current}")
+            schema_version, data = upcast_data(type_name, schema_version, data, producer=producer, to=current)
+            if schema_version != current:
+                raise UnknownSchemaVersion(f"no upcaster takes {type_name} from v{schema_version} towards v{current}")
         names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: _frozen(v) for k, v in data.items() if k in names})
+        if unknown := set(data) - names:
+            raise UnknownSchemaVersion(f"{type_name} v{current} has no field {', '.join(sorted(unknown))}")
+        return cls(**{k: _frozen(v) for k, v in data.items()})
+
+    def from_envelope(self, envelope: Mapping[str, Any]) -> Event:
+        """The event a stored envelope holds, whichever version wrote it."""
+        return self.from_data(envelope["type"], envelope["data"], envelope.get("schema_version", 1),
+                              producer=envelope.get("producer"))
+
+
+class UnknownSchemaVersion(ValueError):
+    """Stored event data this code cannot read as its event class: a newer version, or fields it does not know."""
 
 
 def replay(evolve: Callable[[S, Event], S], events: Iterable[Event], initial: S) -> S:

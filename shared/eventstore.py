@@ -240,6 +240,6 @@ class EventStore:
              stream_id: str) -> tuple[S | None, int]:
         """An aggregate's state rebuilt from its stream, and the stream's version (0 if new)."""
         envelopes = self.read_stream(stream_id)
-        events = (registry.from_data(e["type"], e["data"]) for e in envelopes)
+        events = (registry.from_envelope(e) for e in envelopes)  # upcast to the code's versions
         initial: S | None = None  # a new stream: no state yet
         return replay(evolve, events, initial), len(envelopes)

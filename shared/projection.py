@@ -15,6 +15,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from . import heartbeat, metrics, parking
 from .eventstore import ConcurrencyConflict
+from .upcasting import upcast
 
 Handler = Callable[[psycopg.Connection, dict[str, Any]], None]
 # Worth retrying the same batch, never a reason to park: the database went away, a deadline passed, the pool ran
@@ -162,12 +163,13 @@ class Projection:
         handler = self.handlers.get(env["type"])
         if handler is None:
             return True
+        newest = upcast(env)  # handlers read every event at its newest version; parking keeps it as stored
         if not careful:
-            handler(conn, env)
+            handler(conn, newest)
             return True
         try:
             with conn.transaction():
-                handler(conn, env)
+                handler(conn, newest)
         except TRANSIENT:
             raise
         except Exception as exc:  # noqa: BLE001 - whatever a handler raises on bad data, it must not stop the rest

@@ -29,7 +29,7 @@ def load_page(store: EventStore, kind: str, item_id: str) -> tuple[Item, int]:
     envelopes = store.read_stream(item_id)
     if not envelopes or envelopes[0]["stream_type"] != kind:
         raise NotFound(f"there is no {kind} {item_id}", field=f"{kind}_id")
-    events = (EVENTS.from_data(e["type"], e["data"]) for e in envelopes)
+    events = (EVENTS.from_envelope(e) for e in envelopes)
     return replay(EVOLVE[kind], events, None), len(envelopes)
 
 

@@ -35,10 +35,10 @@ SCHEMA = "knowledge"
 def load_barrier(conn: psycopg.Connection, barrier_id: str) -> tuple[Item | None, int]:
     """The barrier and its stream's version, read on the caller's connection (inside its transaction)."""
     rows = conn.execute(
-        sql.SQL("SELECT type, envelope -> 'data' FROM {}.events WHERE stream_id = %s ORDER BY version")
+        sql.SQL("SELECT envelope FROM {}.events WHERE stream_id = %s ORDER BY version")
         .format(sql.Identifier(SCHEMA)), [barrier_id],
     ).fetchall()
-    return replay(barriers.evolve, (EVENTS.from_data(t, d) for t, d in rows), None), len(rows)
+    return replay(barriers.evolve, (EVENTS.from_envelope(e) for (e,) in rows), None), len(rows)
 
 
 def record_evidence(store: EventStore, conn: psycopg.Connection, env: dict[str, Any]) -> None:
