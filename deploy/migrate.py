@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import psycopg
 
-from services.gateway import projections
+from services.gateway import readmodels as projections
+from services.gateway.delivery.webhooks import schema as gateway_hooks
 from services.gateway.identity import schema as gateway_auth
 from services.gateway.projector import SCHEMA as GATEWAY
-from services.gateway.webhooks import schema as gateway_hooks
 from services.knowledge import photostore
 from services.pilots import views as pilots_views
 from services.pledge import migrations as pledge

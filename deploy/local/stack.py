@@ -61,7 +61,7 @@ class Stack:
         # Services that learn from each other's events, each under its own consumer group.
         cmds["pilots-subscriptions"] = [py, "-m", "services.pilots.subscriptions"]
         cmds["knowledge-subscriptions"] = [py, "-m", "services.knowledge.subscriptions"]
-        cmds["webhook-dispatcher"] = [py, "-m", "services.gateway.webhooks.dispatcher"]
+        cmds["webhook-dispatcher"] = [py, "-m", "services.gateway.delivery.webhooks.dispatcher"]
         if self.settings.smtp_host:
             cmds["pledge-mail"] = [py, "-m", "services.pledge.mail_delivery"]
         copies = {f"{name}#{n}": cmd for name, cmd in cmds.items() for n in range(2, self.copies.get(name, 1) + 1)}

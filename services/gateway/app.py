@@ -9,7 +9,6 @@ from shared.config import Settings
 from shared.db import connect_pool, deadlines
 from shared.logging import configure
 
-from . import auth, etags, metrics
 from .api import (
     admin,
     commands,
@@ -28,18 +27,20 @@ from .api import (
 )
 from .api import identity as identity_api
 from .api import parked as parked_api
-from .apidocs.build import ApiDocument
-from .asof import ReadPool
+from .api.apidocs.build import ApiDocument
 from .audit import api as audit_api
-from .forwarding import Forwarder
-from .health import SystemHealth, health_blueprint
+from .delivery.sse import blueprint as sse_blueprint
+from .delivery.webhooks import api as webhooks_api
+from .edge import auth, etags
+from .edge.forwarding import Forwarder
+from .edge.services import Services
 from .identity.store import build as build_identity
-from .operations import ParkedEvents
+from .ops import metrics
+from .ops.health import SystemHealth, health_blueprint
+from .ops.operations import ParkedEvents
 from .projector import SCHEMA, build_projection
-from .services import Services
-from .sse import blueprint as sse_blueprint
-from .ui import blueprint as web_pages
-from .webhooks import api as webhooks_api
+from .readmodels.asof import ReadPool
+from .web import blueprint as web_pages
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -6,7 +6,7 @@ from shared import subscription
 from shared.config import TOPICS
 from shared.projection import Projection
 
-from . import projections
+from . import readmodels as projections
 
 GROUP = "gateway-projector"
 SCHEMA = "gateway"

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from services.gateway.webhooks.signing import verify
+from services.gateway.delivery.webhooks.signing import verify
 from shared.hashchain import chain_hash
 
 from .council import Receiver, eventually

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from services.gateway.webhooks.dispatcher import GROUP as DISPATCHER
+from services.gateway.delivery.webhooks.dispatcher import GROUP as DISPATCHER
 
 from .harness import HealthWatch, Load, assert_converged, assert_health_told_the_truth, converge, report
 

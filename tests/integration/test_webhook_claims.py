@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from services.gateway.webhooks import schema, sender
+from services.gateway.delivery.webhooks import schema, sender
 from shared.db import connect_pool
 
 

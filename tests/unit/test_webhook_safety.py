@@ -4,9 +4,9 @@ import ipaddress
 
 import pytest
 
-from services.gateway.filters import EventFilter, canonical, organisations_named
-from services.gateway.webhooks import egress
-from services.gateway.webhooks.signing import sign, verify
+from services.gateway.delivery.filters import EventFilter, canonical, organisations_named
+from services.gateway.delivery.webhooks import egress
+from services.gateway.delivery.webhooks.signing import sign, verify
 
 ALWAYS_REFUSED = ["169.254.169.254", "169.254.10.20", "fe80::1", "fd00:ec2::254", "::ffff:169.254.169.254",
                   "64:ff9b::a9fe:a9fe", "0.0.0.0", "224.0.0.1"]

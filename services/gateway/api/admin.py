@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify
 from shared.http import error, validated
 from shared.openapi import documented
 
-from ..auth import require_role
+from ..edge.auth import require_role
 from ..identity import granting, roles
 from ..identity.store import Identity
 from . import identity_schemas as s

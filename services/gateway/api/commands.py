@@ -7,7 +7,7 @@ from flask import Blueprint, request
 from shared.http import RequestRefused, error
 from shared.idempotency import header_key
 
-from ..forwarding import Forwarder, forwarded
+from ..edge.forwarding import Forwarder, forwarded
 
 # The first path segment names the resource, and the resource its owning service.
 OWNERS = {"charters": "pledge", "drafts": "pledge", "signatures": "pledge",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify
 
-from ..services import Services
+from ..edge.services import Services
 
 
 def blueprint(services: Services) -> Blueprint:

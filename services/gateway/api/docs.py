@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from ..apidocs.build import ApiDocument
-from ..apidocs.page import render
+from .apidocs.build import ApiDocument
+from .apidocs.page import render
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 

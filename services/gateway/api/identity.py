@@ -8,8 +8,8 @@ from shared.config import Settings
 from shared.http import RequestRefused, error, validated
 from shared.openapi import documented
 
-from ..auth import Principal, Refused, client_ip, current_principal, require_principal
-from ..cookies import end_session, set_session_cookie, start_session
+from ..edge.auth import Principal, Refused, client_ip, current_principal, require_principal
+from ..edge.cookies import end_session, set_session_cookie, start_session
 from ..identity.accounts import EmailTaken
 from ..identity.signin import TooManyAttempts, WrongCredentials, sign_in
 from ..identity.store import Identity

@@ -8,7 +8,7 @@ from psycopg.rows import dict_row
 from shared.http import RequestRefused
 from shared.projection import Projection
 
-from ..consistency import wait_for_request_token
+from ..edge.consistency import wait_for_request_token
 from .knowledge_reads import PAGE, carried, filter_clauses, filters, page_view, require_page
 from .paging import page, page_args
 

@@ -18,8 +18,8 @@ from shared.http import RequestRefused
 from shared.openapi import documented
 from shared.projection import Projection
 
-from ..auth import require_principal
-from ..consistency import wait_for_request_token
+from ..edge.auth import require_principal
+from ..edge.consistency import wait_for_request_token
 from ..identity.feed_keys import FeedKeys
 from ..identity.watchlists import WATCHED_PAGES
 from . import atom

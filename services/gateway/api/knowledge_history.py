@@ -9,8 +9,8 @@ from shared.http import RequestRefused
 from shared.projection import Projection
 from shared.textdiff import diff_words
 
-from ..consistency import wait_for_request_token
-from ..projections.knowledge import text_fields
+from ..edge.consistency import wait_for_request_token
+from ..readmodels.knowledge import text_fields
 from .knowledge_reads import KINDS, carried, page_view, require_any_role, require_page
 from .paging import page, page_args
 

@@ -10,7 +10,7 @@ from psycopg import Cursor
 from shared.contract.vocabulary import CATEGORIES
 from shared.http import RequestRefused
 
-from ..auth import current_roles
+from ..edge.auth import current_roles
 
 Row = dict[str, Any]
 KINDS = {"barriers": "barrier", "solutions": "solution"}

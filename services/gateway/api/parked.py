@@ -9,9 +9,9 @@ from shared import parking
 from shared.http import error, validated
 from shared.openapi import documented
 
-from ..auth import require_role
+from ..edge.auth import require_role
 from ..identity import roles
-from ..operations import STORES, ParkedEvents
+from ..ops.operations import STORES, ParkedEvents
 
 
 class ParkedQuery(Schema):

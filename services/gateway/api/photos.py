@@ -13,8 +13,8 @@ from shared.config import Settings
 from shared.http import RequestRefused
 from shared.idempotency import header_key
 
-from ..auth import current_roles
-from ..forwarding import Forwarder, forwarded
+from ..edge.auth import current_roles
+from ..edge.forwarding import Forwarder, forwarded
 
 # Room for a multipart form's boundaries and alt text around an image of the maximum size.
 FORM_OVERHEAD = 64 * 1024

@@ -12,7 +12,7 @@ from shared.http import RequestRefused
 from shared.idempotency import header_key
 from shared.openapi import documented
 
-from ..forwarding import Forwarder, forwarded
+from ..edge.forwarding import Forwarder, forwarded
 
 CSV_BODY = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
 

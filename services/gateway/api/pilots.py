@@ -9,7 +9,7 @@ from shared.contract.organisations import canonical_organisation
 from shared.http import RequestRefused, error
 from shared.projection import Projection
 
-from ..consistency import wait_for_request_token
+from ..edge.consistency import wait_for_request_token
 from . import organisation_reads, pilot_reads
 from .organisation_reads import STATUSES
 from .paging import page, page_args

@@ -9,7 +9,7 @@ from shared.http import RequestRefused, error
 from shared.projection import Projection
 from shared.textdiff import diff_words
 
-from ..consistency import wait_for_request_token
+from ..edge.consistency import wait_for_request_token
 from . import pledge_reads as reads
 from .credits import credits
 from .paging import page, page_args

@@ -8,7 +8,7 @@ from psycopg.rows import dict_row
 from shared.http import error
 from shared.projection import Projection
 
-from ..consistency import wait_for_request_token
+from ..edge.consistency import wait_for_request_token
 from . import pledge_reads
 from .paging import page, page_args
 

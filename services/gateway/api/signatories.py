@@ -12,7 +12,7 @@ from shared.contract.vocabulary import ORGANISATION_TYPES
 from shared.http import RequestRefused
 from shared.projection import Projection
 
-from ..consistency import wait_for_request_token
+from ..edge.consistency import wait_for_request_token
 from . import pledge_reads as reads
 from .paging import page, page_args
 

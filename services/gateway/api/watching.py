@@ -19,8 +19,8 @@ from shared.http import RequestRefused, validated
 from shared.openapi import documented
 from shared.projection import Projection
 
-from ..auth import require_principal
-from ..consistency import wait_for_request_token
+from ..edge.auth import require_principal
+from ..edge.consistency import wait_for_request_token
 from ..identity.watchlists import Watchlists, WatchRefused
 from .knowledge_reads import KINDS
 

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 from shared.config import DOMAIN_SERVICES, TOPICS, Settings
 from shared.http import error
 
-from ..auth import current_roles
+from ..edge.auth import current_roles
 from .log import stored_events, stream_events, topic_events
 from .verify import verify
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from shared.config import DOMAIN_SERVICES, TOPICS, Settings
 
-from .. import parked_cli
+from ..ops import parked_cli
 from ..projector import SCHEMA
 from . import replay as replaying
 from .log import stored_events, topic_events

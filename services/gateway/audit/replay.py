@@ -11,8 +11,8 @@ from psycopg import sql
 
 from shared.db import connect_pool
 
-from ..projections import migrate as read_models
 from ..projector import build_projection
+from ..readmodels import migrate as read_models
 
 # `feed.seq` numbers events in live delivery order, which a replay cannot reproduce; parked events and heartbeats
 # are the live consumer's own record of its work, not read models.

@@ -1,5 +1,5 @@
-from services.gateway.apidocs.page import render
-from services.gateway.etags import etag_of
+from services.gateway.api.apidocs.page import render
+from services.gateway.edge.etags import etag_of
 
 XSS = '<script>alert("x")</script>'
 

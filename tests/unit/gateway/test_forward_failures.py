@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from services.gateway.services import Services
+from services.gateway.edge.services import Services
 from shared.config import Settings
 from shared.http import RequestRefused
 

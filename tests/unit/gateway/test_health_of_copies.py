@@ -1,6 +1,6 @@
 """Health of a process running as several copies: well while one copy reports and none is stuck."""
 
-from services.gateway.health import SystemHealth
+from services.gateway.ops.health import SystemHealth
 from shared.config import Settings
 
 SETTINGS = Settings.from_env({})

@@ -2,7 +2,7 @@ from flask import Blueprint, Flask
 from marshmallow import Schema, fields, validate
 from openapi_spec_validator import validate as validate_openapi
 
-from services.gateway.apidocs.merge import merge, service_part
+from services.gateway.api.apidocs.merge import merge, service_part
 from shared.http import validated
 from shared.openapi import add_routes, all_refs, new_spec, openapi_path
 

@@ -1,8 +1,8 @@
 import pytest
 from flask import Flask
 
-from services.gateway import csrf
-from services.gateway.auth import client_ip
+from services.gateway.edge import csrf
+from services.gateway.edge.auth import client_ip
 from shared.config import Settings
 from shared.http import RequestRefused, storable
 

@@ -4,12 +4,12 @@ from datetime import date
 
 from markupsafe import escape
 
-from services.gateway.ui import humanise, paragraphs
-from services.gateway.ui.charts import line_chart
-from services.gateway.ui.drafts import passage
-from services.gateway.ui.knowledge_forms import as_lists, as_text
-from services.gateway.ui.pilots import number
-from services.gateway.ui.web import safe_next
+from services.gateway.web import humanise, paragraphs
+from services.gateway.web.charts import line_chart
+from services.gateway.web.drafts import passage
+from services.gateway.web.knowledge_forms import as_lists, as_text
+from services.gateway.web.pilots import number
+from services.gateway.web.web import safe_next
 
 TEXT = "We will open our services. We will open our data."
 

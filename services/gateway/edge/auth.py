@@ -14,9 +14,9 @@ from shared.config import Settings
 from shared.envelope import rfc3339
 from shared.http import RequestRefused, error
 
+from ..identity import roles as role_names
+from ..identity.store import Identity
 from . import csrf
-from .identity import roles as role_names
-from .identity.store import Identity
 
 SESSION_COOKIE = "charter_session"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -13,8 +13,8 @@ from werkzeug.wrappers import Response
 from shared.http import RequestRefused
 
 from ..api.identity_schemas import SignUpBody
-from ..auth import client_ip, current_principal
-from ..cookies import end_session, set_session_cookie, start_session
+from ..edge.auth import client_ip, current_principal
+from ..edge.cookies import end_session, set_session_cookie, start_session
 from ..identity.accounts import EmailTaken
 from ..identity.credentials import new_secret, same
 from ..identity.signin import TooManyAttempts, WrongCredentials, sign_in

@@ -13,9 +13,9 @@ from typing import Any
 
 from shared import parking
 
-from .projector import SCHEMA
-from .services import Services
-from .webhooks.schema import SCHEMA as HOOKS_SCHEMA
+from ..delivery.webhooks.schema import SCHEMA as HOOKS_SCHEMA
+from ..edge.services import Services
+from ..projector import SCHEMA
 
 # Where parked events live: the gateway's own schemas by name, and the services that have consumers.
 OWN = {"gateway": SCHEMA, "webhooks": HOOKS_SCHEMA}

@@ -12,7 +12,7 @@ from werkzeug.routing import Rule
 
 from shared.openapi import UNSAFE, add_routes, new_spec
 
-from ..auth import CREDENTIAL_ENDPOINTS, SESSION_COOKIE
+from ...edge.auth import CREDENTIAL_ENDPOINTS, SESSION_COOKIE
 from .merge import PREFIX, merge, service_part
 
 NOT_DOCUMENTED = {"commands.forward", "apidocs.openapi_json", "apidocs.docs_page"}

@@ -10,7 +10,7 @@ from flask import Blueprint, request
 from shared import parking
 
 from ..identity import roles
-from ..operations import STORES
+from ..ops.operations import STORES
 from .web import Form, Ui, done, page, require_role
 
 BACK = "/admin/system"

@@ -20,11 +20,11 @@ from shared.config import Settings
 from shared.http import RequestRefused
 
 from ..api.commands import OWNERS
-from ..auth import Principal, current_principal
-from ..consistency import token_for
-from ..forwarding import Forwarder
+from ..edge.auth import Principal, current_principal
+from ..edge.consistency import token_for
+from ..edge.forwarding import Forwarder
+from ..edge.services import Services
 from ..identity.store import Identity
-from ..services import Services
 
 NOTICE_COOKIE = "charter_notice"
 FORM_KEY = "idempotency_key"  # the hidden field of every POST form (macros.html, `csrf()`)

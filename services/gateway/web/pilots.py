@@ -14,7 +14,7 @@ from ..api.knowledge import SOLUTIONS_OF
 from ..api.organisation_reads import STATUSES
 from ..api.paging import page_args
 from ..api.pilots import status_arg
-from ..auth import current_principal
+from ..edge.auth import current_principal
 from .web import Form, Ui, done, form_values, page, require_account, require_role
 
 PROPOSAL = ("organisation_id", "title", "aims", "sponsor_name", "sponsor_role", "start_date", "planned_end_date")

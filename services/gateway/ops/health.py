@@ -22,11 +22,11 @@ from psycopg_pool import PoolTimeout
 from shared.config import TOPICS, Settings
 from shared.health import Bounded, Probe, broker_ok, schema_report
 
-from .projector import GROUP as PROJECTOR
-from .projector import SCHEMA
-from .services import Services
-from .webhooks.dispatcher import GROUP as DISPATCHER
-from .webhooks.schema import SCHEMA as HOOKS_SCHEMA
+from ..delivery.webhooks.dispatcher import GROUP as DISPATCHER
+from ..delivery.webhooks.schema import SCHEMA as HOOKS_SCHEMA
+from ..edge.services import Services
+from ..projector import GROUP as PROJECTOR
+from ..projector import SCHEMA
 
 PRODUCER_OF = {topic: producer for producer, topic in TOPICS.items()}
 # The processes that must be reporting, where each reports. Others (mail delivery) show when they do.

@@ -1,4 +1,4 @@
-"""The webhook dispatcher: `python -m services.gateway.webhooks.dispatcher`.
+"""The webhook dispatcher: `python -m services.gateway.delivery.webhooks.dispatcher`.
 
 One process, two loops: the intake consumes every topic in its own consumer group and queues a
 delivery per matching subscription (enqueue.py); the sender sends what is due (sender.py). They

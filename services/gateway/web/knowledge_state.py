@@ -8,7 +8,7 @@ from typing import Any
 
 from psycopg import Cursor
 
-from ..auth import current_principal
+from ..edge.auth import current_principal
 from ..identity.watchlists import WATCHED_PAGES
 from .web import has_role
 

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, request
 from shared.textdiff import diff_words
 
 from ..api import pledge_reads, queries
-from ..auth import current_principal
+from ..edge.auth import current_principal
 from .web import Form, Ui, done, page, require_account
 
 

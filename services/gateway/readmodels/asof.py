@@ -14,8 +14,8 @@ from psycopg_pool import ConnectionPool
 from shared.config import DOMAIN_SERVICES, Settings
 from shared.http import RequestRefused
 
-from .audit import replay
-from .audit.log import stored_events
+from ..audit import replay
+from ..audit.log import stored_events
 
 
 def parse_as_of(text: str) -> datetime:

@@ -11,7 +11,7 @@ from flask import g, request
 
 from shared.http import RequestRefused
 
-from .identity.credentials import same
+from ..identity.credentials import same
 
 HEADER = "X-CSRF-Token"
 FIELD = "csrf_token"

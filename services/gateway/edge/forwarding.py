@@ -14,9 +14,9 @@ from shared import metrics
 from shared.http import RequestRefused
 from shared.idempotency import HASH_HEADER, HEADER, REPLAYED, request_hash
 
+from ..identity.idempotency import IdempotencyKeys, Seen
 from .auth import client_ip, current_actor, current_roles
 from .consistency import token_for
-from .identity.idempotency import IdempotencyKeys, Seen
 from .services import Reply, Services
 
 log = logging.getLogger(__name__)

@@ -12,10 +12,10 @@ from shared.config import Settings
 from shared.http import RequestRefused
 from shared.projection import Projection
 
-from ..auth import current_principal
-from ..consistency import wait_for_request_token
+from ..edge.auth import current_principal
+from ..edge.consistency import wait_for_request_token
+from ..edge.services import Services
 from ..identity.store import Identity
-from ..services import Services
 from . import (
     account,
     accounts,

@@ -9,11 +9,11 @@ from psycopg import sql
 
 from shared.projection import Handler, Projection
 
+from ..delivery import feed
 from . import (
     charters,
     draft_comments,
     draft_ratings,
-    feed,
     knowledge,
     knowledge_community,
     knowledge_moderation,

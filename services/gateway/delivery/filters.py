@@ -12,13 +12,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from shared.config import TOPICS
+from shared.contract import EVENT_SCHEMAS
 from shared.contract.organisations import canonical_organisation
 
-SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "events"
+SCHEMAS = EVENT_SCHEMAS
 NAMING_FIELDS = ("organisation", "organisation_name", "organisation_id")
 NAMING_LISTS = ("organisations",)
 

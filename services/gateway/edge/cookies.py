@@ -6,8 +6,8 @@ from flask import Response, request
 
 from shared.config import Settings
 
+from ..identity.store import Identity
 from .auth import SESSION_COOKIE, Principal
-from .identity.store import Identity
 
 
 def start_session(identity: Identity, account_id: str) -> tuple[str, Principal]:

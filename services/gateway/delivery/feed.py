@@ -13,7 +13,7 @@ from psycopg.types.json import Jsonb
 
 from shared.config import TOPICS
 
-from ..filters import all_types, organisations_named
+from .filters import all_types, organisations_named
 
 DDL = """
 CREATE TABLE IF NOT EXISTS feed (
@@ -30,7 +30,7 @@ CREATE INDEX IF NOT EXISTS feed_by_stream ON feed (stream_id, version);
 CREATE INDEX IF NOT EXISTS feed_by_organisation ON feed USING gin (organisations);
 """
 
-# A stream's later events follow the organisations its first event named (see services/gateway/filters.py).
+# A stream's later events follow the organisations its first event named (see services/gateway/delivery/filters.py).
 # A bigserial is drawn when a row is inserted, not when it commits: were two projector transactions to
 # insert at once, the one holding the lower seq could commit second, and a stream reader that had already
 # moved past the higher seq would never see it. The advisory lock, taken by the insert itself and held to

@@ -11,7 +11,7 @@ from ..api.knowledge import SEARCH, SOLUTIONS_OF
 from ..api.knowledge_history import REVISIONS, public, revision_number
 from ..api.knowledge_reads import KINDS, PAGE, carried, filter_clauses, filters, page_view, require_page
 from ..api.paging import page_args
-from ..projections.knowledge import text_fields
+from ..readmodels.knowledge import text_fields
 from .knowledge_state import reader_state
 from .web import Form, Ui, page
 
