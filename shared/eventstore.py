@@ -116,9 +116,9 @@ class AppendResult:
 class EventStore:
     """Append-only, hash-chained events of one service, in one PostgreSQL schema."""
 
-    def __init__(self, pool: ConnectionPool, schema: str, clock: Callable[[], datetime] | None = None,
+    def __init__(self, pool: ConnectionPool | None, schema: str, clock: Callable[[], datetime] | None = None,
                  producer: str | None = None) -> None:
-        self.pool = pool
+        self._pool = pool  # None: a store that only migrates, or appends on connections it is given
         self.schema = schema
         # A service's store is named for it; only a benchmark's scratch store writes as another producer.
         self.producer = producer or schema
@@ -126,6 +126,12 @@ class EventStore:
         self._t = sql.Identifier(schema)
         self._lock_key = zlib.crc32(f"eventstore:{schema}".encode())
         self.channel = f"{schema}_appended"
+
+    @property
+    def pool(self) -> ConnectionPool:
+        if self._pool is None:
+            raise RuntimeError(f"the {self.schema} store was made without a pool: pass it a connection")
+        return self._pool
 
     def migrate(self, conn: psycopg.Connection) -> None:
         """Create the schema and tables if they do not exist."""

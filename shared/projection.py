@@ -56,15 +56,21 @@ class Projection:
     stops there, its later events are held behind it, and every other stream flows on.
     """
 
-    def __init__(self, pool: ConnectionPool, schema: str, handlers: Mapping[str, Handler], *,
+    def __init__(self, pool: ConnectionPool | None, schema: str, handlers: Mapping[str, Handler], *,
                  consumer: str = "", contract: Callable[[dict], str | None] | None = None) -> None:
-        self.pool, self.schema, self.handlers = pool, schema, handlers
+        self._pool, self.schema, self.handlers = pool, schema, handlers  # no pool: one that only migrates
         self.consumer = consumer or schema
         self.contract = contract
         self._t = sql.Identifier(schema)
         # Advisory locks of the two-key form, first key the schema's: apart from the one-key locks the event
         # stores and relays take, and from another schema's streams.
         self._lock_space = _int4(zlib.crc32(f"projection:{schema}".encode()))
+
+    @property
+    def pool(self) -> ConnectionPool:
+        if self._pool is None:
+            raise RuntimeError(f"the {self.schema} projection was made without a pool: it can only migrate")
+        return self._pool
 
     def migrate(self, conn: psycopg.Connection) -> None:
         """Create the bookkeeping tables if missing."""

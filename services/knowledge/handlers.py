@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Protocol, runtime_checkable
 
 from shared.envelope import CommandMeta
 from shared.events import Event, replay
@@ -13,10 +14,17 @@ from . import photostore
 from .conflicts import explaining_stale_edits
 from .domain import EVENTS, EVOLVE, barriers, solutions
 from .domain.errors import Conflict, NotFound
-from .domain.model import BARRIER, SOLUTION, Item
+from .domain.model import BARRIER, SOLUTION, Item, require_item
 from .domain.photos import AttachPhoto, decide_attach_photo, find_photo
 
 Decide = Callable[..., list[Event]]
+
+
+@runtime_checkable
+class NewRevision(Protocol):
+    """An event that makes a page's next revision (an edit, a restore, a revert)."""
+
+    revision: int
 
 
 def now() -> datetime:
@@ -30,12 +38,16 @@ def load_page(store: EventStore, kind: str, item_id: str) -> tuple[Item, int]:
     if not envelopes or envelopes[0]["stream_type"] != kind:
         raise NotFound(f"there is no {kind} {item_id}", field=f"{kind}_id")
     events = (EVENTS.from_envelope(e) for e in envelopes)
-    return replay(EVOLVE[kind], events, None), len(envelopes)
+    return require_item(replay(EVOLVE[kind], events, None)), len(envelopes)
 
 
 def revision_after(item: Item, events: list[Event]) -> int:
     """The page's current revision once `events` are applied."""
-    return events[0].revision if events else item.current.number
+    if not events:
+        return item.current.number
+    if not isinstance(events[0], NewRevision):
+        raise TypeError(f"{events[0].type_name()} makes no revision")
+    return events[0].revision
 
 
 def propose_barrier(store: EventStore, barrier_id: str, command: barriers.ProposeBarrier,
@@ -58,7 +70,9 @@ def revise_page(store: EventStore, kind: str, item_id: str, decide: Decide, comm
     """Edit, restore or revert: a new revision, or a 409 showing what changed since the editor's one."""
     item, version = load_page(store, kind, item_id)
     if isinstance(command, solutions.EditSolution):
-        require_barriers(store, set(command.barrier_ids) - set(item.current.content.barrier_ids))
+        content = item.current.content
+        addressed = set(content.barrier_ids) if isinstance(content, solutions.SolutionContent) else set()
+        require_barriers(store, set(command.barrier_ids) - addressed)
     with explaining_stale_edits(item):
         events = decide(item, command, now=now())
     return store.append(kind, item_id, version, events, meta), revision_after(item, events)

@@ -9,6 +9,8 @@ from datetime import datetime
 import psycopg
 from psycopg import sql
 
+from shared.db import one
+
 from .domain.abuse import RateLimits, check_rate_limit
 
 DDL = """
@@ -38,13 +40,13 @@ class SigningGuard:
         # The address is keyed-hashed like the e-mail: the table never holds who connected from where.
         ip_hash = hmac.new(self.salt.encode(), client_ip.encode(), hashlib.sha256).hexdigest()
         since = now - self.limits.window
-        by_email, by_ip = conn.execute(
+        by_email, by_ip = one(conn.execute(
             sql.SQL(
                 "SELECT count(*) FILTER (WHERE email_hash = %s), count(*) FILTER (WHERE ip_hash = %s)"
                 " FROM {} WHERE attempted_at > %s AND (email_hash = %s OR ip_hash = %s)"
             ).format(self._table),
             [email_hash, ip_hash, since, email_hash, ip_hash],
-        ).fetchone()
+        ))
         check_rate_limit(by_email, by_ip, self.limits)
         conn.execute(sql.SQL("DELETE FROM {} WHERE attempted_at <= %s").format(self._table), [since])
         conn.execute(

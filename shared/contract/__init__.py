@@ -23,7 +23,7 @@ def published_types() -> dict[tuple[str, str], int]:
 
 def unpublished(envelope: dict) -> str | None:
     """Why an envelope is outside the contract (an unknown type or a newer schema version), or None."""
-    newest = published_types().get((envelope.get("producer"), envelope.get("type")))
+    newest = published_types().get((str(envelope.get("producer")), str(envelope.get("type"))))
     if newest is None:
         return f"unknown event type {envelope.get('type')!r} from producer {envelope.get('producer')!r}"
     if not isinstance(envelope.get("schema_version"), int) or envelope["schema_version"] > newest:

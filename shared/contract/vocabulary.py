@@ -42,7 +42,7 @@ class BarrierStatus(StrEnum):
 
 
 # The statuses a pilot's work on a barrier may move to from each status.
-NEXT_STATUSES = {
+NEXT_STATUSES: dict[str, tuple[BarrierStatus, ...]] = {  # a barrier's state holds its status as text
     BarrierStatus.ENCOUNTERED: (BarrierStatus.IN_PROGRESS,),
     BarrierStatus.IN_PROGRESS: (BarrierStatus.REMOVED, BarrierStatus.NOT_REMOVED),
 }

@@ -11,7 +11,7 @@ from shared.events import Event
 from . import evidence
 from .errors import AlreadyExists, Invalid
 from .items import evolve_page, new_item
-from .model import BARRIER, Item, add_revision, clean_tags, iso, require_item, require_text
+from .model import BARRIER, Evolver, Item, add_revision, clean_tags, iso, require_item, require_text
 from .revisions import accepts_edit, edit_summary
 
 STREAM_TYPE = BARRIER
@@ -142,7 +142,7 @@ def _on_edited(item: Item, event: BarrierEdited) -> Item:
     return add_revision(item, _content_of(event), event.author, event.summary, event.edited_at)
 
 
-EVOLVERS = {BarrierEdited: _on_edited, **evidence.EVOLVERS}
+EVOLVERS: dict[type[Event], Evolver] = {BarrierEdited: _on_edited, **evidence.EVOLVERS}
 
 
 def evolve(state: Item | None, event: Event) -> Item:

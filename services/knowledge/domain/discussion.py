@@ -11,6 +11,7 @@ from .errors import AlreadyExists, Conflict, NotFound
 from .model import (
     Comment,
     Decision,
+    Evolver,
     Item,
     iso,
     record_decision,
@@ -97,4 +98,4 @@ def _on_hidden(item: Item, event: CommentHidden) -> Item:
     return record_decision(replace(item, comments=comments), decision)
 
 
-EVOLVERS = {CommentPosted: _on_posted, CommentHidden: _on_hidden}
+EVOLVERS: dict[type[Event], Evolver] = {CommentPosted: _on_posted, CommentHidden: _on_hidden}

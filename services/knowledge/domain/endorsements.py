@@ -8,7 +8,7 @@ from datetime import datetime
 from shared.events import Event
 
 from .errors import Conflict, NotFound, NotPermitted
-from .model import BARRIER, Endorsement, Item, iso, require_item, require_text
+from .model import BARRIER, Endorsement, Evolver, Item, iso, require_item, require_text
 
 
 @dataclass(frozen=True)
@@ -95,4 +95,6 @@ def _on_withdrawn(item: Item, event: EndorsementWithdrawn) -> Item:
     return replace(item, endorsements=kept)
 
 
-EVOLVERS = {BarrierEndorsed: _on_endorsed, SolutionEndorsed: _on_endorsed, EndorsementWithdrawn: _on_withdrawn}
+EVOLVERS: dict[type[Event], Evolver] = {
+    BarrierEndorsed: _on_endorsed, SolutionEndorsed: _on_endorsed, EndorsementWithdrawn: _on_withdrawn,
+}

@@ -8,7 +8,7 @@ from datetime import datetime
 from shared.events import Event
 
 from .errors import Invalid
-from .model import BARRIER, Evidence, Item, iso, require_item, require_text
+from .model import BARRIER, Evidence, Evolver, Item, iso, require_item, require_text
 
 
 @dataclass(frozen=True)
@@ -106,4 +106,6 @@ def _on_withdrawn(item: Item, event: BarrierRemovalEvidenceWithdrawn) -> Item:
     return replace(item, evidence=tuple(e for e in item.evidence if e.pilot_id != event.pilot_id))
 
 
-EVOLVERS = {BarrierRemovalEvidenced: _on_evidenced, BarrierRemovalEvidenceWithdrawn: _on_withdrawn}
+EVOLVERS: dict[type[Event], Evolver] = {
+    BarrierRemovalEvidenced: _on_evidenced, BarrierRemovalEvidenceWithdrawn: _on_withdrawn,
+}

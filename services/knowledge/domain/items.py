@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
 from shared.events import Event
 
 from . import discussion, endorsements, moderation, photos, protection, revisions
-from .model import Content, Item, Revision, require_item
-
-Evolver = Callable[[Item, Any], Item]
+from .model import Content, Evolver, Item, Revision, require_item
 
 SHARED_EVOLVERS: Mapping[type[Event], Evolver] = {
     **revisions.EVOLVERS,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from shared.contract.vocabulary import MODERATOR
 
@@ -193,3 +193,7 @@ def add_revision(
 def record_decision(item: Item, decision: Decision) -> Item:
     """The page with one more public moderation decision."""
     return replace(item, decisions=(*item.decisions, decision))
+
+
+# How one kind of event changes a page: the second argument is that event.
+Evolver = Callable[[Item, Any], Item]

@@ -8,7 +8,7 @@ from datetime import datetime
 from shared.events import Event
 
 from .errors import Conflict, NotFound
-from .model import Decision, Flag, Item, iso, record_decision, require_item, require_moderator, require_reason
+from .model import Decision, Evolver, Flag, Item, iso, record_decision, require_item, require_moderator, require_reason
 
 OPEN, ACTIONED, DISMISSED = "open", "actioned", "dismissed"
 
@@ -192,7 +192,7 @@ def _revision_visibility(item: Item, number: int, *, hidden: bool, decision: Dec
     return record_decision(replace(item, revisions=tuple(revisions)), decision)
 
 
-EVOLVERS = {
+EVOLVERS: dict[type[Event], Evolver] = {
     ItemFlagged: _on_flagged,
     FlagDismissed: _on_flag_dismissed,
     ItemHidden: _on_item_hidden,

@@ -9,7 +9,18 @@ from shared.events import Event
 
 from .errors import AlreadyExists, NotFound, NotPermitted
 from .images import CleanImage
-from .model import MODERATOR, Decision, Item, Photo, iso, record_decision, require_item, require_reason, require_text
+from .model import (
+    MODERATOR,
+    Decision,
+    Evolver,
+    Item,
+    Photo,
+    iso,
+    record_decision,
+    require_item,
+    require_reason,
+    require_text,
+)
 from .protection import require_editable
 
 
@@ -94,4 +105,4 @@ def _on_removed(item: Item, event: PhotoRemoved) -> Item:
     return record_decision(item, Decision(event.type_name(), event.removed_by, event.reason, event.removed_at))
 
 
-EVOLVERS = {PhotoAttached: _on_attached, PhotoRemoved: _on_removed}
+EVOLVERS: dict[type[Event], Evolver] = {PhotoAttached: _on_attached, PhotoRemoved: _on_removed}

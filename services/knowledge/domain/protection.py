@@ -11,6 +11,7 @@ from .errors import Conflict, Invalid, PageIsProtected
 from .model import (
     MODERATOR,
     Decision,
+    Evolver,
     Item,
     Protection,
     iso,
@@ -100,4 +101,4 @@ def _on_unprotected(item: Item, event: PageUnprotected) -> Item:
     return record_decision(replace(item, protection=None), decision)
 
 
-EVOLVERS = {PageProtected: _on_protected, PageUnprotected: _on_unprotected}
+EVOLVERS: dict[type[Event], Evolver] = {PageProtected: _on_protected, PageUnprotected: _on_unprotected}

@@ -11,6 +11,7 @@ from .errors import Conflict, StaleRevision
 from .model import (
     Content,
     Decision,
+    Evolver,
     Item,
     add_revision,
     iso,
@@ -159,4 +160,4 @@ def _on_reverted(item: Item, event: EditsReverted) -> Item:
     return record_decision(reverted, decision)
 
 
-EVOLVERS = {RevisionRestored: _on_restored, EditsReverted: _on_reverted}
+EVOLVERS: dict[type[Event], Evolver] = {RevisionRestored: _on_restored, EditsReverted: _on_reverted}

@@ -9,7 +9,7 @@ from shared.events import Event
 
 from .errors import AlreadyExists, Invalid
 from .items import evolve_page, new_item
-from .model import SOLUTION, Item, add_revision, clean_list, clean_tags, iso, require_item, require_text
+from .model import SOLUTION, Evolver, Item, add_revision, clean_list, clean_tags, iso, require_item, require_text
 from .revisions import accepts_edit, edit_summary
 
 STREAM_TYPE = SOLUTION
@@ -154,7 +154,7 @@ def _on_edited(item: Item, event: SolutionEdited) -> Item:
     return add_revision(item, _content_of(event), event.author, event.summary, event.edited_at)
 
 
-EVOLVERS = {SolutionEdited: _on_edited}
+EVOLVERS: dict[type[Event], Evolver] = {SolutionEdited: _on_edited}
 
 
 def evolve(state: Item | None, event: Event) -> Item:

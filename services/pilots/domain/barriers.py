@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from shared.contract.vocabulary import NEXT_STATUSES
 from shared.events import Event
@@ -105,7 +106,7 @@ def _notes(notes: tuple[str, ...], note: str) -> tuple[str, ...]:
     return notes + (note,) if note else notes
 
 
-def _update(pilot: Pilot, barrier_id: str, note: str, **changes: object) -> Pilot:
+def _update(pilot: Pilot, barrier_id: str, note: str, **changes: Any) -> Pilot:
     barriers = tuple(
         replace(b, notes=_notes(b.notes, note), **changes) if b.barrier_id == barrier_id else b for b in pilot.barriers
     )

@@ -71,12 +71,13 @@ def parse_metrics(text: str, today: date) -> tuple[MetricRow, ...]:
         if reported_on is not None and reported_on > today:
             problems.append(CsvError(line, "reported_on", f"{reported_on} is in the future"))
         metric, unit = cells["metric"], cells["unit"]
-        for column, value in (("metric", metric), ("unit", unit)):
-            if not value:
+        for column, text in (("metric", metric), ("unit", unit)):
+            if not text:
                 problems.append(CsvError(line, column, f"the {column} is missing"))
-        if reported_on is not None and (reported_on, metric) in seen:
-            problems.append(CsvError(line, "metric", f"{metric} is reported twice on {reported_on}"))
-        seen.add((reported_on, metric))
+        if reported_on is not None:
+            if (reported_on, metric) in seen:
+                problems.append(CsvError(line, "metric", f"{metric} is reported twice on {reported_on}"))
+            seen.add((reported_on, metric))
         value = _number(line, cells["value"], problems)
         return MetricRow(line, reported_on or today, metric, value, unit)
 

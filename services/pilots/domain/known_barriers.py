@@ -87,8 +87,8 @@ def observe(view: KnownBarriers, seen: KnowledgeSeen) -> KnownBarriers:
             new = replace(old, hidden=seen.hidden)
             return replace(view, barriers=MappingProxyType({**view.barriers, seen.barrier_id: new}))
         case SolutionSeen():
-            new = KnownSolution(seen.solution_id, seen.barrier_id, seen.title)
-            return replace(view, solutions=MappingProxyType({**view.solutions, seen.solution_id: new}))
+            solution = KnownSolution(seen.solution_id, seen.barrier_id, seen.title)
+            return replace(view, solutions=MappingProxyType({**view.solutions, seen.solution_id: solution}))
     return view
 
 

@@ -75,8 +75,10 @@ def evolve(pilot: Pilot, event: Event) -> Pilot:
             added = Milestone(event.milestone_id, event.title, date.fromisoformat(event.due_date))
             return replace(pilot, milestones=pilot.milestones + (added,))
         case MilestoneDone():
-            done = date.fromisoformat(event.done_date)
-            return _upsert(pilot, replace(pilot.milestone(event.milestone_id), done_date=done))
+            milestone = pilot.milestone(event.milestone_id)
+            if milestone is None:
+                raise ValueError(f"milestone {event.milestone_id} is done but was never added")
+            return _upsert(pilot, replace(milestone, done_date=date.fromisoformat(event.done_date)))
         case MilestonesImported():
             for row in event.milestones:
                 pilot = _upsert(pilot, _from_row(row))

@@ -74,6 +74,8 @@ def evolve(pilot: Pilot, event: Event) -> Pilot:
             )
             return replace(pilot, outcome=outcome)
         case OutcomeVerified():
+            if pilot.outcome is None:
+                raise ValueError("an outcome is verified before one was recorded")
             verified_on = date.fromisoformat(event.verified_on)
             outcome = replace(pilot.outcome, verified_by=event.verified_by, verified_on=verified_on)
             return replace(pilot, outcome=outcome)

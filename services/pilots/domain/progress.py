@@ -70,7 +70,8 @@ def evolve(pilot: Pilot, event: Event) -> Pilot:
 
 def _imported(pilot: Pilot, event: ProgressImported) -> Pilot:
     """A reading replaces the one already held for its metric and day; the rest join a report per day."""
-    reports, fresh = list(pilot.reports), {}
+    reports = list(pilot.reports)
+    fresh: dict[date, list[Metric]] = {}
     for row in event.readings:
         day, metric = date.fromisoformat(row["reported_on"]), Metric(row["metric"], row["value"], row["unit"])
         at = next((i for i, r in enumerate(reports) if _holds(r, day, metric.name)), None)

@@ -117,9 +117,11 @@ class Charter:
 
 def evolve(state: Charter | None, event: Event) -> Charter | None:
     """Apply one charter event to the state."""
+    if isinstance(event, CharterCreated):
+        return Charter(event.charter_id, event.title, event.purpose, event.steward)
+    if state is None:
+        raise ValueError(f"a charter stream starts with CharterCreated, not {event.type_name()}")
     match event:
-        case CharterCreated():
-            return Charter(event.charter_id, event.title, event.purpose, event.steward)
         case RoundOpened():
             return replace(state, round_number=event.round_number, round_open=True, round_closes_at=event.closes_at)
         case RoundClosed():

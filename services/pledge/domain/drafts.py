@@ -102,9 +102,11 @@ class Draft:
 
 def evolve(state: Draft | None, event: Event) -> Draft | None:
     """Apply one draft event to the state."""
+    if isinstance(event, DraftProposed):
+        return Draft(**event.to_data() | {"parents": event.parents})
+    if state is None:
+        raise ValueError(f"a draft stream starts with DraftProposed, not {event.type_name()}")
     match event:
-        case DraftProposed():
-            return Draft(**event.to_data() | {"parents": event.parents})
         case DraftRated():
             return replace(state, ratings=state.ratings | {event.rater: event.stars})
         case RatingRetracted():

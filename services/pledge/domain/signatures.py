@@ -106,9 +106,11 @@ def signature_stream_id(charter_id: str, version: int, organisation_name: str) -
 
 def evolve(state: Signature | None, event: Event) -> Signature | None:
     """Apply one signature event to the state."""
+    if isinstance(event, SignatureRequested):
+        return Signature(event)
+    if state is None:
+        raise ValueError(f"a signature stream starts with SignatureRequested, not {event.type_name()}")
     match event:
-        case SignatureRequested():
-            return Signature(event)
         case SignatureVerified():
             return replace(state, status="verified", verified_at=event.verified_at)
         case SignatureWithdrawn():
@@ -124,7 +126,7 @@ def request_signature(
     email_salt: str,
     now: datetime,
     ttl: timedelta = TOKEN_TTL,
-) -> list[Event]:
+) -> list[SignatureRequested]:
     """Sign the charter's current version; the signature counts once the e-mailed `token` verifies it."""
     _require_current_version(charter, command.version)
     _require_organisation(command)
