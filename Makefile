@@ -45,8 +45,8 @@ test-e2e: $(STAMP) $(CHROMIUM) ## the whole stack as processes, driven as its us
 bench: $(STAMP) ## throughput, latency and memory figures
 	$(PY) -m tests.bench
 
-lint: $(STAMP) ## ruff check
-	$(PY) -m ruff check .
+lint: $(STAMP) ## ruff check and mypy
+	$(PY) -m ruff check . && $(PY) -m mypy
 
 fmt: $(STAMP) ## ruff format and fix
 	$(PY) -m ruff format . && $(PY) -m ruff check --fix .
