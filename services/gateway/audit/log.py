@@ -20,7 +20,8 @@ def stored_events(settings: Settings, service: str, progress: Progress | None = 
     http = urllib3.PoolManager(retries=urllib3.Retry(3, backoff_factor=0.2))
     after = 0
     while True:
-        r = http.request("GET", f"{settings.service_url(service)}/events", fields={"after": after, "limit": 5000},
+        r = http.request("GET", f"{settings.service_url(service)}/events",
+                         fields={"after": str(after), "limit": "5000"},
                          headers={"X-Internal-Token": settings.internal_token}, timeout=30)
         if r.status != 200:
             raise RuntimeError(f"{service} refused to list its events: {r.status} {r.data[:200]!r}")

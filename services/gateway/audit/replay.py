@@ -9,7 +9,7 @@ from datetime import datetime
 import psycopg
 from psycopg import sql
 
-from shared.db import connect_pool
+from shared.db import connect_pool, one
 
 from ..projector import build_projection
 from ..readmodels import migrate as read_models
@@ -52,10 +52,10 @@ def differences(database_url: str, live: str, rebuilt: str) -> dict[str, dict[st
         report = {}
         for table in tables:
             a, b = sql.Identifier(live, table), sql.Identifier(rebuilt, table)
-            only_live = conn.execute(sql.SQL("SELECT count(*) FROM (SELECT * FROM {} EXCEPT ALL SELECT * FROM {}) d")
-                                     .format(a, b)).fetchone()[0]
-            only_rebuilt = conn.execute(sql.SQL("SELECT count(*) FROM (SELECT * FROM {} EXCEPT ALL SELECT * FROM {}) d")
-                                        .format(b, a)).fetchone()[0]
+            only_live = one(conn.execute(
+                sql.SQL("SELECT count(*) FROM (SELECT * FROM {} EXCEPT ALL SELECT * FROM {}) d").format(a, b)))[0]
+            only_rebuilt = one(conn.execute(
+                sql.SQL("SELECT count(*) FROM (SELECT * FROM {} EXCEPT ALL SELECT * FROM {}) d").format(b, a)))[0]
             if only_live or only_rebuilt:
                 report[table] = {"only_live": only_live, "only_rebuilt": only_rebuilt}
         return report

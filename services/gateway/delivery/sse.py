@@ -15,6 +15,7 @@ from flask import Blueprint, Response, request
 from psycopg_pool import ConnectionPool
 
 from shared.config import Settings
+from shared.db import one
 from shared.http import RequestRefused, error
 
 from .filters import EventFilter
@@ -99,11 +100,11 @@ def _read(pool: ConnectionPool, flt: EventFilter, after: int) -> tuple[list[tupl
     # Rows commit in seq order (see the feed's lock), so everything up to the head is already
     # visible: scanning up to it once is enough, even when the filter matches none of it.
     with pool.connection() as conn:
-        head = conn.execute(HEAD).fetchone()[0]
+        head = one(conn.execute(HEAD))[0]
         rows = conn.execute(READ, {"after": after, "head": head, "limit": BATCH} | flt.sql_params()).fetchall()
     return rows, rows[-1][0] if len(rows) == BATCH else max(head, after)
 
 
 def _head(pool: ConnectionPool) -> int:
     with pool.connection() as conn:
-        return conn.execute(HEAD).fetchone()[0]
+        return one(conn.execute(HEAD))[0]

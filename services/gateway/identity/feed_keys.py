@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from psycopg_pool import ConnectionPool
 
+from shared.db import one
+
 from .credentials import new_secret, same
 
 # Compared against when the account has no key, so a miss costs the same as a wrong key.
@@ -29,18 +31,18 @@ class FeedKeys:
         """The account's feed key, created now if it has none yet (of two first requests at once, both get one key)."""
         with self.pool.connection() as conn:
             # The no-op update makes RETURNING give the key already there.
-            return conn.execute(
+            return one(conn.execute(
                 "INSERT INTO watchlist_feed_keys (account_id, feed_key) VALUES (%s, %s) ON CONFLICT (account_id)"
                 " DO UPDATE SET feed_key = watchlist_feed_keys.feed_key RETURNING feed_key",
-                [account_id, new_secret()]).fetchone()[0]
+                [account_id, new_secret()]))[0]
 
     def reset(self, account_id: str) -> str:
         """A new feed key for the account; the old one stops opening the feed."""
         with self.pool.connection() as conn:
-            return conn.execute(
+            return one(conn.execute(
                 "INSERT INTO watchlist_feed_keys (account_id, feed_key) VALUES (%s, %s) ON CONFLICT (account_id)"
                 " DO UPDATE SET feed_key = EXCLUDED.feed_key, created_at = now() RETURNING feed_key",
-                [account_id, new_secret()]).fetchone()[0]
+                [account_id, new_secret()]))[0]
 
     def opens(self, account_id: str, presented: str) -> bool:
         """Whether `presented` is the account's feed key (False for an unknown account or one without a key)."""

@@ -16,6 +16,8 @@ from typing import Any
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
+from shared.db import one
+
 
 @dataclass(frozen=True)
 class Seen:
@@ -49,9 +51,9 @@ class IdempotencyKeys:
                 " RETURNING 1", [account_id, key, request_hash, hold_s, self.ttl_s]).fetchone()
             if claimed:
                 return None
-            held, status, body = conn.execute(
+            held, status, body = one(conn.execute(
                 "SELECT request_hash, status, body FROM idempotency_keys WHERE account_id = %s AND key = %s",
-                [account_id, key]).fetchone()
+                [account_id, key]))
             return Seen(held == request_hash, status, body)
 
     def answer(self, account_id: str, key: str, status: int, body: dict[str, Any]) -> None:

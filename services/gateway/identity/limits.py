@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from psycopg_pool import ConnectionPool
 
+from shared.db import one
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -70,8 +72,8 @@ class WriteLimiter:
     def admit(self, account_id: str) -> int:
         """Count one write; 0 when admitted, else the seconds until the account's window ends."""
         with self.pool.connection() as conn:
-            window, writes, remaining = conn.execute(COUNT_WRITE, {"account": account_id, "w": self.limit.window_s}
-                                                     ).fetchone()
+            window, writes, remaining = one(conn.execute(COUNT_WRITE, {"account": account_id, "w": self.limit.window_s}
+                                                     ))
             if writes == 1:  # the first write of a window sweeps the account's old windows
                 conn.execute("DELETE FROM write_counts WHERE account_id = %s AND window_start < %s",
                              [account_id, window])

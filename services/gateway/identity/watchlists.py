@@ -11,6 +11,8 @@ from datetime import datetime
 
 from psycopg_pool import ConnectionPool
 
+from shared.db import one
+
 from .schema import SCHEMA
 
 MAX_WATCHED = 1000
@@ -37,15 +39,16 @@ class Watchlists:
         with self.pool.connection() as conn, conn.transaction():
             # One change to a person's list at a time, so two watches at once cannot both pass the bound.
             conn.execute("SELECT 1 FROM accounts WHERE account_id = %s FOR NO KEY UPDATE", [account_id])
-            total, already = conn.execute(
+            total, already = one(conn.execute(
                 "SELECT count(*), count(*) FILTER (WHERE item_id = %s) FROM watched_pages WHERE account_id = %s",
-                [item_id, account_id]).fetchone()
+                [item_id, account_id]))
             if already:
                 raise WatchRefused(409, "you already watch this page")
             if total >= MAX_WATCHED:
                 raise WatchRefused(409, f"a watch list holds at most {MAX_WATCHED} pages")
-            return conn.execute("INSERT INTO watched_pages (account_id, item_id) VALUES (%s, %s) RETURNING watched_at",
-                                [account_id, item_id]).fetchone()[0]
+            return one(conn.execute(
+                "INSERT INTO watched_pages (account_id, item_id) VALUES (%s, %s) RETURNING watched_at",
+                [account_id, item_id]))[0]
 
     def unwatch(self, account_id: str, item_id: str) -> None:
         """Take a page off the account's watch list, even one hidden or gone since."""

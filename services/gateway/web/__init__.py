@@ -121,7 +121,7 @@ def blueprint(projection: Projection, services: Services, identity: Identity, se
     bp.add_app_template_filter(person, "person")
     bp.add_app_template_global(humanise, "humanise")
     bp.add_app_template_global(has_role, "has_role")
-    bp.add_app_template_global(PLURALS, "plurals")
+    bp.add_app_template_global(PLURALS, "plurals")  # type: ignore[arg-type]  # a template global may be any value
     bp.add_app_template_global(accounts.form_token, "csrf_token")
     bp.add_app_template_global(new_form_key, "idempotency_key")
     bp.add_app_template_global(line_chart, "line_chart")

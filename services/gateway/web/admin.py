@@ -28,7 +28,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
         account = accounts.get(account_id) if account_id else None
         if account_id and account is None:
             raise RequestRefused(404, "not_found", "No account has this id.")
-        changes = accounts.role_changes(account_id) if account else []
+        changes = accounts.role_changes(account_id) if account_id and account else []
         return page("admin.html", status, account=account, changes=changes, grantable=roles.GRANTABLE,
                     forms=forms, Form=Form)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from itertools import takewhile
 from typing import Any
 
-from psycopg import Cursor
+from shared.db import DictCursor
 
 from ..edge.auth import current_principal
 from ..identity.watchlists import WATCHED_PAGES
@@ -15,7 +15,7 @@ from .web import has_role
 LATEST_REVISIONS = "SELECT number, author, hidden FROM kb_revisions WHERE item_id = %s ORDER BY number DESC LIMIT 500"
 
 
-def watching(cur: Cursor, item_id: str) -> bool:
+def watching(cur: DictCursor, item_id: str) -> bool:
     """Whether the signed-in reader has the page on their watch list."""
     principal = current_principal()
     if principal is None:
@@ -25,7 +25,7 @@ def watching(cur: Cursor, item_id: str) -> bool:
     return found is not None
 
 
-def revertible_run(cur: Cursor, item_id: str) -> dict[str, Any] | None:
+def revertible_run(cur: DictCursor, item_id: str) -> dict[str, Any] | None:
     """The latest run of revisions by one author and the visible revision before it, as the revert command sees
     them; None when there is nothing earlier to go back to."""
     rows = cur.execute(LATEST_REVISIONS, [item_id]).fetchall()
@@ -39,7 +39,7 @@ def revertible_run(cur: Cursor, item_id: str) -> dict[str, Any] | None:
     return {"author": author, "since": since, "revisions": [r["number"] for r in reversed(run)]}
 
 
-def reader_state(cur: Cursor, item_id: str) -> dict[str, Any]:
+def reader_state(cur: DictCursor, item_id: str) -> dict[str, Any]:
     """What the page's forms show this reader: their watch button, and a moderator's revert form."""
     return {"watching": watching(cur, item_id),
             "revert": revertible_run(cur, item_id) if has_role("moderator") else None}

@@ -16,8 +16,8 @@ from ...edge.auth import CREDENTIAL_ENDPOINTS, SESSION_COOKIE
 from .merge import PREFIX, merge, service_part
 
 NOT_DOCUMENTED = {"commands.forward", "apidocs.openapi_json", "apidocs.docs_page"}
-AUTHENTICATED = [{"bearerAuth": []}, {"sessionCookie": []}]
-OPTIONAL = [{}, *AUTHENTICATED]
+AUTHENTICATED: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"sessionCookie": []}]
+OPTIONAL: list[dict[str, list[str]]] = [{}, *AUTHENTICATED]
 DESCRIPTION = (
     "The Interactive Charter's public API. Reads are open to everyone. Writes need an account: send an API token"
     " as `Authorization: Bearer <token>`, or sign in and send the session cookie together with the session's"

@@ -85,7 +85,7 @@ def resolve(url: str, allow_private: bool) -> Target:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise Refused(f"the host {host!r} does not resolve") from None
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     for address in addresses:
         check_address(address, allow_private)
     return Target(scheme, host, port, path, str(addresses[0]))

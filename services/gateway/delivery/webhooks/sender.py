@@ -13,6 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import psycopg
 import urllib3
@@ -96,7 +97,9 @@ def post(url: str, secret: str, event_id: str, body: bytes, settings: Settings,
         target = egress.resolve(url, settings.webhook_allow_private)
     except egress.Refused as exc:
         return Outcome(None, f"refused: {exc}")
-    tls = {"server_hostname": target.host, "assert_hostname": target.host} if target.scheme == "https" else {}
+    tls: dict[str, Any] = {}
+    if target.scheme == "https":
+        tls = {"server_hostname": target.host, "assert_hostname": target.host}
     cls = urllib3.HTTPSConnectionPool if target.scheme == "https" else urllib3.HTTPConnectionPool
     host = f"[{target.host}]" if ":" in target.host else target.host
     signature = signing.sign(secret, body, int(time.time()), previous_secret)

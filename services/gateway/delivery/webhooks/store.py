@@ -11,6 +11,8 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
+from shared.db import one
+
 from ..filters import EventFilter
 from .schema import REGISTRATION_LOCK
 
@@ -36,11 +38,11 @@ def create(pool: ConnectionPool, owner: str, url: str, flt: EventFilter, secret:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", [REGISTRATION_LOCK])
         rows = cur.execute(sql.SQL(START).format(sql.Identifier(gateway_schema))).fetchall()
         start = {r["producer"]: r["position"] for r in rows}
-        return cur.execute(
+        return one(cur.execute(
             "INSERT INTO gateway_hooks.subscriptions (subscription_id, owner, url, secret, topics, types,"
             f" organisation, start_positions) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING {PUBLIC}",
             [subscription_id, owner, url, secret, list(flt.topics), list(flt.types), flt.organisation, Jsonb(start)],
-        ).fetchone()
+        ))
 
 
 def list_for(pool: ConnectionPool, owner: str, limit: int, offset: int) -> tuple[list[dict], int]:
@@ -48,8 +50,8 @@ def list_for(pool: ConnectionPool, owner: str, limit: int, offset: int) -> tuple
     with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
         items = cur.execute(f"SELECT {PUBLIC} FROM gateway_hooks.subscriptions WHERE owner = %s ORDER BY"
                             " created_at, subscription_id LIMIT %s OFFSET %s", [owner, limit, offset]).fetchall()
-        total = cur.execute("SELECT count(*) AS n FROM gateway_hooks.subscriptions WHERE owner = %s",
-                            [owner]).fetchone()["n"]
+        total = one(cur.execute("SELECT count(*) AS n FROM gateway_hooks.subscriptions WHERE owner = %s",
+                            [owner]))["n"]
     return items, total
 
 
@@ -98,7 +100,7 @@ def deliveries(pool: ConnectionPool, subscription_id: str, status: str | None, l
     with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
         items = cur.execute(f"SELECT {DELIVERY} FROM gateway_hooks.deliveries WHERE {where}"
                             " ORDER BY delivery_id DESC LIMIT %s OFFSET %s", [*args, limit, offset]).fetchall()
-        total = cur.execute(f"SELECT count(*) AS n FROM gateway_hooks.deliveries WHERE {where}", args).fetchone()["n"]
+        total = one(cur.execute(f"SELECT count(*) AS n FROM gateway_hooks.deliveries WHERE {where}", args))["n"]
         attempts: dict[int, list[dict]] = {}
         for a in cur.execute(ATTEMPTS, [[d["delivery_id"] for d in items]]):
             attempts.setdefault(a.pop("delivery_id"), []).append(a)
