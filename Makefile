@@ -45,8 +45,9 @@ test-e2e: $(STAMP) $(CHROMIUM) ## the whole stack as processes, driven as its us
 bench: $(STAMP) ## throughput, latency and memory figures
 	$(PY) -m tests.bench
 
-lint: $(STAMP) ## ruff check and mypy
+lint: $(STAMP) ## ruff check, mypy and the import rules (lint-imports)
 	$(PY) -m ruff check . && $(PY) -m mypy
+	$(VENV)/bin/lint-imports
 
 fmt: $(STAMP) ## ruff format and fix
 	$(PY) -m ruff format . && $(PY) -m ruff check --fix .

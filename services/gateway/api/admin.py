@@ -9,10 +9,10 @@ from flask import Blueprint, jsonify
 from shared.http import error, validated
 from shared.openapi import documented
 
+from ..edge import identity_schemas as s
 from ..edge.auth import require_role
 from ..identity import granting, roles
 from ..identity.store import Identity
-from . import identity_schemas as s
 
 
 def blueprint(identity: Identity) -> Blueprint:

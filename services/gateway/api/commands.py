@@ -8,10 +8,7 @@ from shared.http import RequestRefused, error
 from shared.idempotency import header_key
 
 from ..edge.forwarding import Forwarder, forwarded
-
-# The first path segment names the resource, and the resource its owning service.
-OWNERS = {"charters": "pledge", "drafts": "pledge", "signatures": "pledge",
-          "barriers": "knowledge", "solutions": "knowledge", "pilots": "pilots"}
+from ..edge.services import OWNERS
 
 
 def blueprint(forwarder: Forwarder) -> Blueprint:

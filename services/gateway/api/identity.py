@@ -8,12 +8,12 @@ from shared.config import Settings
 from shared.http import RequestRefused, error, validated
 from shared.openapi import documented
 
+from ..edge import identity_schemas as s
 from ..edge.auth import Principal, Refused, client_ip, current_principal, require_principal
 from ..edge.cookies import end_session, set_session_cookie, start_session
 from ..identity.accounts import EmailTaken
 from ..identity.signin import TooManyAttempts, WrongCredentials, sign_in
 from ..identity.store import Identity
-from . import identity_schemas as s
 
 
 def blueprint(identity: Identity, settings: Settings) -> Blueprint:

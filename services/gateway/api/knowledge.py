@@ -9,19 +9,16 @@ from shared.http import RequestRefused
 from shared.projection import Projection
 
 from ..edge.consistency import wait_for_request_token
-from .knowledge_reads import PAGE, carried, filter_clauses, filters, page_view, require_page
-from .paging import page, page_args
-
-SEARCH = (
-    "SELECT p.item_id, p.kind, p.title, p.category, p.tags, p.revision, p.updated_at, left(p.body, 280) AS excerpt,"
-    " ts_rank(p.search, q) AS rank FROM kb_pages p, websearch_to_tsquery('english', %(q)s) q"
-    " WHERE p.search @@ q AND {where} ORDER BY rank DESC, p.updated_at DESC, p.item_id"
-)
-SOLUTIONS_OF = (
-    "SELECT p.item_id AS solution_id, p.title, p.content->'organisations' AS organisations,"
-    " (SELECT count(*) FROM kb_endorsements e WHERE e.item_id = p.item_id) AS endorsement_count"
-    " FROM kb_pages p WHERE p.kind = 'solution' AND %s = ANY(p.barrier_ids) AND NOT p.hidden"
-    " AND p.revision IS NOT NULL ORDER BY endorsement_count DESC, p.updated_at DESC LIMIT 100"
+from ..edge.paging import page, page_args
+from ..readmodels.knowledge_reads import (
+    PAGE,
+    SEARCH,
+    SOLUTIONS_OF,
+    carried,
+    filter_clauses,
+    filters,
+    page_view,
+    require_page,
 )
 
 

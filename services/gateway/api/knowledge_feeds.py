@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
-from psycopg import Cursor
 from psycopg.rows import dict_row
 
 from shared.http import RequestRefused
@@ -20,26 +19,11 @@ from shared.projection import Projection
 
 from ..edge.auth import require_principal
 from ..edge.consistency import wait_for_request_token
+from ..edge.paging import MAX_LIMIT, page
 from ..identity.feed_keys import FeedKeys
-from ..identity.watchlists import WATCHED_PAGES
+from ..readmodels.knowledge_changes import WATCHED, changes, feed_url
+from ..readmodels.knowledge_reads import KINDS, kind_filter
 from . import atom
-from .knowledge_reads import KINDS, kind_filter
-from .paging import MAX_LIMIT, page, page_args
-
-# A watch list is the account's own state (identity/watchlists.py), joined here with the read models.
-CHANGES = (
-    "SELECT r.item_id, p.kind, r.number AS revision, r.change, r.content->>'title' AS title, r.author, r.summary,"
-    " r.at FROM kb_revisions r JOIN kb_pages p USING (item_id) WHERE NOT r.hidden AND NOT p.hidden"
-    " AND (%(kind)s::text IS NULL OR p.kind = %(kind)s::text)"
-    f" AND (%(user)s::text IS NULL OR r.item_id IN (SELECT item_id FROM {WATCHED_PAGES}"
-    " WHERE account_id = %(user)s::text))"
-)
-NEWEST = " ORDER BY r.at DESC, r.item_id, r.number DESC LIMIT %(limit)s OFFSET %(offset)s"
-WATCHED = (
-    f"SELECT w.item_id, p.kind, p.title, w.watched_at, p.updated_at FROM {WATCHED_PAGES} w"
-    " JOIN kb_pages p USING (item_id)"
-    " WHERE w.account_id = %s AND NOT p.hidden AND p.revision IS NOT NULL ORDER BY w.watched_at, w.item_id"
-)
 
 
 class WatchlistFeedQuery(Schema):
@@ -54,30 +38,11 @@ class WatchlistFeedQuery(Schema):
                                                                " includes that write"})
 
 
-def changes(cur: Cursor, user: str | None, kind: str | None = None) -> tuple[list[dict[str, Any]], int, int, int]:
-    """The requested page of revisions, newest first, of the pages `user` watches (all if None), with its total."""
-    limit, offset = page_args()
-    params = {"kind": kind, "user": user, "limit": limit, "offset": offset}
-    rows = cur.execute(CHANGES + NEWEST, params).fetchall()
-    total = cur.execute(f"SELECT count(*) AS n FROM ({CHANGES}) c", params).fetchone()["n"]
-    return [with_url(r) for r in rows], total, limit, offset
-
-
 def require_own(user: str) -> None:
     """401 when anonymous, 403 naming `user` unless the reader is that account."""
     if require_principal().account_id != user:
         raise RequestRefused(403, "forbidden", "a watch list is only shown to its own account",
                              {"user": ["not your account"]})
-
-
-def feed_url(user: str, key: str) -> str:
-    """The address of the watch list's feed, with its key."""
-    return url_for("knowledge_feeds.watchlist_feed", user=user, key=key)
-
-
-def with_url(change: dict[str, Any]) -> dict[str, Any]:
-    """A change with the address of the revision it made."""
-    return change | {"url": f"/api/v1/{change['kind']}s/{change['item_id']}/revisions/{change['revision']}"}
 
 
 def entries(changes: list[dict[str, Any]]) -> list[atom.Entry]:

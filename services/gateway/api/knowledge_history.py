@@ -10,30 +10,22 @@ from shared.projection import Projection
 from shared.textdiff import diff_words
 
 from ..edge.consistency import wait_for_request_token
+from ..edge.paging import page, page_args
 from ..readmodels.knowledge import text_fields
-from .knowledge_reads import KINDS, carried, page_view, require_any_role, require_page
-from .paging import page, page_args
+from ..readmodels.knowledge_reads import (
+    DECISIONS,
+    KINDS,
+    REVISIONS,
+    carried,
+    page_view,
+    public,
+    require_any_role,
+    require_page,
+    revision_number,
+)
 
 PAGE_PATH = "/<any(barriers, solutions):kinds>/<uuid:item_id>"
-REVISIONS = ("SELECT number AS revision, change, author, summary, at, restored_from, hidden{content}"
-             " FROM kb_revisions WHERE item_id = %s")
 FLAG_FIELDS = "flag_id, revision, reason, flagged_by, at, status, dismissed_by, dismissed_at, dismissal_reason"
-DECISIONS = ("SELECT d.item_id, d.kind, CASE WHEN p.hidden THEN NULL ELSE p.title END AS title, d.action,"
-             " d.revision, d.subject, d.moderator, d.reason, d.at FROM kb_decisions d"
-             " LEFT JOIN kb_pages p USING (item_id)")
-
-
-def public(revision: dict) -> dict:
-    """A history entry as the public sees it: a hidden revision keeps its place but not who or why."""
-    return revision | {"author": None, "summary": None} if revision["hidden"] else revision
-
-
-def revision_number(name: str) -> int:
-    """A revision number from the query string, or a 400 naming it."""
-    raw = request.args.get(name, "")
-    if not raw.isdigit() or int(raw) < 1:
-        raise RequestRefused(400, "invalid_query", f"{name} must be a revision number", {name: ["expected 1 or more"]})
-    return int(raw)
 
 
 def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint:

@@ -14,10 +14,8 @@ from shared.http import RequestRefused
 from shared.idempotency import header_key
 
 from ..edge.auth import current_roles
-from ..edge.forwarding import Forwarder, forwarded
+from ..edge.forwarding import FORM_OVERHEAD, Forwarder, forwarded
 
-# Room for a multipart form's boundaries and alt text around an image of the maximum size.
-FORM_OVERHEAD = 64 * 1024
 RELAYED_HEADERS = ("Content-Type", "Cache-Control", "ETag", "X-Content-Type-Options")
 
 

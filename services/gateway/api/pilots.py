@@ -6,22 +6,13 @@ from flask import Blueprint, jsonify, request
 from psycopg.rows import dict_row
 
 from shared.contract.organisations import canonical_organisation
-from shared.http import RequestRefused, error
+from shared.http import error
 from shared.projection import Projection
 
 from ..edge.consistency import wait_for_request_token
-from . import organisation_reads, pilot_reads
-from .organisation_reads import STATUSES
-from .paging import page, page_args
-
-
-def status_arg() -> str | None:
-    """The `status` filter, or a 400 naming it when it is not a pilot status."""
-    status = request.args.get("status")
-    if status is not None and status not in STATUSES:
-        raise RequestRefused(400, "invalid_query", f"status must be one of {', '.join(STATUSES)}",
-                             {"status": ["not a pilot status"]})
-    return status
+from ..edge.paging import page, page_args
+from ..readmodels import organisation_reads, pilot_reads
+from ..readmodels.organisation_reads import status_arg
 
 
 def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint:

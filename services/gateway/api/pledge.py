@@ -10,9 +10,9 @@ from shared.projection import Projection
 from shared.textdiff import diff_words
 
 from ..edge.consistency import wait_for_request_token
-from . import pledge_reads as reads
-from .credits import credits
-from .paging import page, page_args
+from ..edge.paging import page, page_args
+from ..readmodels import pledge_reads as reads
+from ..readmodels.credits import credits
 
 DRAFT_TEXT = "SELECT draft_id, title, text FROM drafts WHERE draft_id = %s"
 OWN_DRAFTS = (

@@ -9,16 +9,9 @@ from shared.http import error
 from shared.projection import Projection
 
 from ..edge.consistency import wait_for_request_token
-from . import pledge_reads
-from .paging import page, page_args
-
-CHARTER = (
-    "SELECT charter_id, title, purpose, steward, round_number, round_open, round_closes_at, draft_count,"
-    " created_at FROM charters"
-)
-DRAFT = (
-    "SELECT draft_id, charter_id, round_number, title, text, change_summary, parents, author, proposed_at FROM drafts"
-)
+from ..edge.paging import page, page_args
+from ..readmodels import pledge_reads
+from ..readmodels.pledge_reads import CHARTER, DRAFT
 
 
 def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint:

@@ -13,21 +13,9 @@ from shared.http import RequestRefused
 from shared.projection import Projection
 
 from ..edge.consistency import wait_for_request_token
-from . import pledge_reads as reads
-from .paging import page, page_args
-
-PUBLIC = (
-    "SELECT signature_id, organisation_name, organisation_type, area, signatory_name, signatory_role, statement,"
-    " verified_at AS signed_at FROM signatures WHERE charter_id = %s AND version = %s AND status = 'verified'"
-)
-COUNTS = (
-    "SELECT organisation_type, count(*)::int AS n FROM signatures"
-    " WHERE charter_id = %s AND version = %s AND status = 'verified' GROUP BY organisation_type"
-)
-TIMELINE = (
-    "SELECT day, signed, withdrawn, sum(signed - withdrawn) OVER (ORDER BY day)::int AS total"
-    " FROM signing_days WHERE charter_id = %s AND version = %s ORDER BY day"
-)
+from ..edge.paging import page, page_args
+from ..readmodels import pledge_reads as reads
+from ..readmodels.pledge_reads import COUNTS, PUBLIC, TIMELINE
 
 
 def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint:

@@ -104,3 +104,7 @@ def forwarded(reply: Reply):
     response = jsonify(body)
     response.headers.update(reply.headers)
     return response, reply.status
+
+
+# Room for a multipart form's boundaries and alt text around an image of the maximum size.
+FORM_OVERHEAD = 64 * 1024

@@ -99,3 +99,8 @@ class Services:
         """The events a service's own consumers parked."""
         reply = self.command(service, "/parked" + ("?all=true" if include_resolved else ""), None, {}, method="GET")
         return reply.body.get("parked", [])
+
+
+# The first path segment names the resource, and the resource its owning service.
+OWNERS = {"charters": "pledge", "drafts": "pledge", "signatures": "pledge",
+          "barriers": "knowledge", "solutions": "knowledge", "pilots": "pilots"}

@@ -6,7 +6,7 @@ from flask import Blueprint, request
 
 from shared.http import RequestRefused
 
-from ..api.identity_schemas import ChangePasswordBody, CreateTokenBody
+from ..edge.identity_schemas import ChangePasswordBody, CreateTokenBody
 from .web import Form, Ui, done, page, require_account
 
 BACK = "/account"

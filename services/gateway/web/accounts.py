@@ -12,9 +12,9 @@ from werkzeug.wrappers import Response
 
 from shared.http import RequestRefused
 
-from ..api.identity_schemas import SignUpBody
 from ..edge.auth import client_ip, current_principal
 from ..edge.cookies import end_session, set_session_cookie, start_session
+from ..edge.identity_schemas import SignUpBody
 from ..identity.accounts import EmailTaken
 from ..identity.credentials import new_secret, same
 from ..identity.signin import TooManyAttempts, WrongCredentials, sign_in

@@ -6,8 +6,8 @@ import uuid
 
 from flask import Blueprint, abort, request
 
-from ..api import pledge_reads, queries
-from ..api.paging import page_args
+from ..edge.paging import page_args
+from ..readmodels import pledge_reads
 from . import drafts
 from .home import charter_summary
 from .web import Form, Ui, done, form_values, page, require_account
@@ -47,7 +47,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
             summary = charter_summary(cur, charter_id)
             if summary is None:
                 abort(404, "There is no charter with this id.")
-            parents = cur.execute(queries.DRAFT + " WHERE draft_id = ANY(%s) AND charter_id = %s ORDER BY"
+            parents = cur.execute(pledge_reads.DRAFT + " WHERE draft_id = ANY(%s) AND charter_id = %s ORDER BY"
                                   " proposed_at", [form.values["parents"], charter_id]).fetchall()
         return page("drafting/propose.html", status, charter=summary, form=form, parents=parents)
 
@@ -56,8 +56,9 @@ def register(bp: Blueprint, ui: Ui) -> None:
         require_account()
         form = Form({"parents": parent_ids(request.args.getlist("parent")), "title": "", "change_summary": ""})
         with ui.cursor() as cur:
-            texts = [r["text"] for r in cur.execute(queries.DRAFT + " WHERE draft_id = ANY(%s) ORDER BY proposed_at",
-                                                   [form.values["parents"]])]
+            rows = cur.execute(pledge_reads.DRAFT + " WHERE draft_id = ANY(%s) ORDER BY proposed_at",
+                               [form.values["parents"]])
+            texts = [r["text"] for r in rows]
         form.values["text"] = "\n\n".join(texts)
         return propose_page(str(charter_id), form)
 

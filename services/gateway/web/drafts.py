@@ -8,8 +8,8 @@ from flask import Blueprint, abort, request
 
 from shared.textdiff import diff_words
 
-from ..api import pledge_reads, queries
 from ..edge.auth import current_principal
+from ..readmodels import pledge_reads
 from .web import Form, Ui, done, page, require_account
 
 
@@ -41,12 +41,12 @@ def register(bp: Blueprint, ui: Ui) -> None:
     def draft_page(draft_id: str, status: int = 200, **forms: Form):
         against = request.values.get("against")
         with ui.cursor() as cur:
-            draft = cur.execute(queries.DRAFT + " WHERE draft_id = %s", [draft_id]).fetchone()
+            draft = cur.execute(pledge_reads.DRAFT + " WHERE draft_id = %s", [draft_id]).fetchone()
             if draft is None:
                 abort(404, "There is no draft with this id.")
             detail = pledge_reads.draft_detail(cur, draft_id)
             rows = pledge_reads.ancestry(cur, draft_id)
-            charter = cur.execute(queries.CHARTER + " WHERE charter_id = %s", [draft["charter_id"]]).fetchone()
+            charter = cur.execute(pledge_reads.CHARTER + " WHERE charter_id = %s", [draft["charter_id"]]).fetchone()
         parents = [rows[p] for p in draft["parents"] if p in rows]
         parent = next((p for p in parents if p["draft_id"] == against), parents[0] if parents else None)
         diff = diff_words(parent["text"], draft["text"]) if parent else None
@@ -79,7 +79,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
         form = Form({n: request.form.get(n, "") for n in ("body", "quote", "passage_start", "passage_end",
                                                           "reply_to")})
         with ui.cursor() as cur:
-            found = cur.execute(queries.DRAFT + " WHERE draft_id = %s", [str(draft_id)]).fetchone()
+            found = cur.execute(pledge_reads.DRAFT + " WHERE draft_id = %s", [str(draft_id)]).fetchone()
         if found is None:
             abort(404, "There is no draft with this id.")
         body = comment_body(found["text"], form)

@@ -9,9 +9,9 @@ from psycopg import Cursor
 
 from shared.contract.vocabulary import ORGANISATION_TYPES
 
-from ..api import pilot_reads, pledge_reads, queries, signatories
-from ..api.knowledge_reads import PAGE, filter_clauses, page_view
-from ..api.paging import page_args
+from ..edge.paging import page_args
+from ..readmodels import pilot_reads, pledge_reads
+from ..readmodels.knowledge_reads import PAGE, filter_clauses, page_view
 from .web import Ui, page
 
 # The charter the home page features: the first one created that has adopted a version (else the first one).
@@ -22,13 +22,13 @@ NO_FILTER = {"category": None, "tag": None, "kind": "barrier"}
 
 def charter_summary(cur: Cursor, charter_id: str) -> dict[str, Any] | None:
     """A charter with its open round, current adopted version and signatories by kind of organisation."""
-    charter = cur.execute(queries.CHARTER + " WHERE charter_id = %s", [charter_id]).fetchone()
+    charter = cur.execute(pledge_reads.CHARTER + " WHERE charter_id = %s", [charter_id]).fetchone()
     if charter is None:
         return None
     current = pledge_reads.version(cur, charter_id)
     counts = dict.fromkeys(ORGANISATION_TYPES, 0)
     if current is not None:
-        counts |= {r["organisation_type"]: r["n"] for r in cur.execute(signatories.COUNTS,
+        counts |= {r["organisation_type"]: r["n"] for r in cur.execute(pledge_reads.COUNTS,
                                                                         [charter_id, current["version"]])}
     return charter | {"open_round": pledge_reads.open_round(charter), "current_version": current,
                       "signatories": counts, "signatory_total": sum(counts.values())}
@@ -58,7 +58,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
     def charters():
         limit, offset = page_args()
         with ui.cursor() as cur:
-            items = cur.execute(queries.CHARTER + " ORDER BY created_at, charter_id LIMIT %s OFFSET %s",
+            items = cur.execute(pledge_reads.CHARTER + " ORDER BY created_at, charter_id LIMIT %s OFFSET %s",
                                 [limit, offset]).fetchall()
             total = cur.execute("SELECT count(*) AS n FROM charters").fetchone()["n"]
         return page("charters.html", items=items, total=total, limit=limit, offset=offset)

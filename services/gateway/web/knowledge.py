@@ -7,11 +7,22 @@ from flask import Blueprint, abort, request
 from shared.contract.vocabulary import CATEGORIES
 from shared.textdiff import diff_words
 
-from ..api.knowledge import SEARCH, SOLUTIONS_OF
-from ..api.knowledge_history import REVISIONS, public, revision_number
-from ..api.knowledge_reads import KINDS, PAGE, carried, filter_clauses, filters, page_view, require_page
-from ..api.paging import page_args
+from ..edge.paging import page_args
 from ..readmodels.knowledge import text_fields
+from ..readmodels.knowledge_reads import (
+    KINDS,
+    PAGE,
+    REVISIONS,
+    SEARCH,
+    SOLUTIONS_OF,
+    carried,
+    filter_clauses,
+    filters,
+    page_view,
+    public,
+    require_page,
+    revision_number,
+)
 from .knowledge_state import reader_state
 from .web import Form, Ui, page
 

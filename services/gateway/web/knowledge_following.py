@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Blueprint, url_for
 
-from ..api.knowledge_feeds import WATCHED, changes, feed_url
-from ..api.knowledge_reads import filters
+from ..readmodels.knowledge_changes import WATCHED, changes, feed_url
+from ..readmodels.knowledge_reads import filters
 from .web import Ui, done, page, require_account
 
 # The page carries the secret feed address: no shared cache may keep it.

@@ -11,9 +11,9 @@ from flask import Blueprint, request
 from shared.contract.vocabulary import CATEGORIES
 from shared.http import RequestRefused
 
-from ..api import watching
-from ..api.knowledge_reads import KINDS, carried, require_page
-from ..api.photos import FORM_OVERHEAD
+from ..edge.forwarding import FORM_OVERHEAD
+from ..readmodels import watching
+from ..readmodels.knowledge_reads import KINDS, carried, require_page
 from .knowledge import PAGE_PATH, category_name, knowledge_page
 from .moderation import MODERATOR
 from .web import Form, Outcome, Ui, done, form_values, has_role, optional, page, require_account

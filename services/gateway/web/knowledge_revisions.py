@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ..api.knowledge_reads import KINDS, page_view, require_page
+from ..readmodels.knowledge_reads import KINDS, page_view, require_page
 from .knowledge import PAGE_PATH
 from .web import Form, Ui, done, form_values, page, require_account
 

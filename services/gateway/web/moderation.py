@@ -7,7 +7,7 @@ from flask import Blueprint, request
 
 from shared.contract.vocabulary import MODERATOR
 
-from ..api.knowledge_history import DECISIONS
+from ..readmodels.knowledge_reads import DECISIONS
 from .knowledge import PAGE_PATH, knowledge_page
 from .stewardship import end_of_day
 from .web import Form, Ui, done, form_values, page, require_role

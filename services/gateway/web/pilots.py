@@ -9,12 +9,11 @@ from psycopg import Cursor
 
 from shared.contract.vocabulary import NEXT_STATUSES, PILOT_LEAD
 
-from ..api import organisation_reads, pilot_reads
-from ..api.knowledge import SOLUTIONS_OF
-from ..api.organisation_reads import STATUSES
-from ..api.paging import page_args
-from ..api.pilots import status_arg
 from ..edge.auth import current_principal
+from ..edge.paging import page_args
+from ..readmodels import organisation_reads, pilot_reads
+from ..readmodels.knowledge_reads import SOLUTIONS_OF
+from ..readmodels.organisation_reads import STATUSES, status_arg
 from .web import Form, Ui, done, form_values, page, require_account, require_role
 
 PROPOSAL = ("organisation_id", "title", "aims", "sponsor_name", "sponsor_role", "start_date", "planned_end_date")

@@ -8,8 +8,8 @@ from flask import Blueprint, abort, g, request
 
 from shared.contract.vocabulary import ORGANISATION_TYPES
 
-from ..api import signatories
-from ..api.paging import page_args
+from ..edge.paging import page_args
+from ..readmodels import pledge_reads
 from .home import charter_summary
 from .web import Form, Ui, done, form_values, optional, page, require_account
 
@@ -60,7 +60,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
         charter = current_charter(str(charter_id))
         version = charter["current_version"]["version"] if charter["current_version"] else None
         with ui.cursor() as cur:
-            items = cur.execute(signatories.PUBLIC + " ORDER BY verified_at, signature_id LIMIT %s OFFSET %s",
+            items = cur.execute(pledge_reads.PUBLIC + " ORDER BY verified_at, signature_id LIMIT %s OFFSET %s",
                                 [str(charter_id), version, limit, offset]).fetchall()
         return page("signing/signatories.html", charter=charter, items=items, limit=limit, offset=offset)
 

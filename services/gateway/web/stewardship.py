@@ -6,7 +6,7 @@ from flask import Blueprint, request
 
 from shared.contract.vocabulary import STEWARD
 
-from ..api import pilot_reads, pledge_reads, queries
+from ..readmodels import pilot_reads, pledge_reads
 from .web import Form, Ui, done, form_values, page, require_role
 
 
@@ -22,7 +22,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
         require_role(STEWARD, back="/stewardship")
         with ui.cursor() as cur:
             # Every steward runs every charter's rounds, not only the ones they created; newest first.
-            charters = cur.execute(queries.CHARTER + " ORDER BY created_at DESC, charter_id LIMIT 100").fetchall()
+            charters = cur.execute(pledge_reads.CHARTER + " ORDER BY created_at DESC, charter_id LIMIT 100").fetchall()
             for charter in charters:
                 charter["open_round"] = pledge_reads.open_round(charter)
                 charter["current_version"] = pledge_reads.version(cur, charter["charter_id"])

@@ -19,11 +19,10 @@ from werkzeug.wrappers import Response
 from shared.config import Settings
 from shared.http import RequestRefused
 
-from ..api.commands import OWNERS
 from ..edge.auth import Principal, current_principal
 from ..edge.consistency import token_for
 from ..edge.forwarding import Forwarder
-from ..edge.services import Services
+from ..edge.services import OWNERS, Services
 from ..identity.store import Identity
 
 NOTICE_COOKIE = "charter_notice"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.gateway.api.credits import Draft, credits, lineage
+from services.gateway.readmodels.credits import Draft, credits, lineage
 
 
 def a_charter() -> None:

@@ -12,8 +12,8 @@ from shared.config import Settings
 from shared.http import RequestRefused, error, validated
 from shared.openapi import documented
 
-from ...api.paging import page, page_args
 from ...edge.auth import current_actor
+from ...edge.paging import page, page_args
 from ..filters import EventFilter
 from . import egress, store
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from psycopg import Cursor
+
+from shared.http import RequestRefused
 
 from .pilot_reads import PILOT, dashboard_item
 
@@ -73,3 +76,12 @@ def figures(cur: Cursor) -> Row:
                          " WHERE status = 'verified'").fetchone()["n"]
     return {"pilots_by_status": by_status, "pilots_by_organisation_type": by_type,
             "totals": totals | {"signatory_organisations": signed}}
+
+
+def status_arg() -> str | None:
+    """The `status` filter, or a 400 naming it when it is not a pilot status."""
+    status = request.args.get("status")
+    if status is not None and status not in STATUSES:
+        raise RequestRefused(400, "invalid_query", f"status must be one of {', '.join(STATUSES)}",
+                             {"status": ["not a pilot status"]})
+    return status

@@ -150,3 +150,32 @@ def draft_detail(cur: Cursor, draft_id: str) -> Row:
 def as_draft(row: Row) -> Draft:
     """A read-model row as crediting reads a draft."""
     return Draft(row["draft_id"], row["text"], tuple(row["parents"]), row["author"])
+
+
+CHARTER = (
+    "SELECT charter_id, title, purpose, steward, round_number, round_open, round_closes_at, draft_count,"
+    " created_at FROM charters"
+)
+
+
+DRAFT = (
+    "SELECT draft_id, charter_id, round_number, title, text, change_summary, parents, author, proposed_at FROM drafts"
+)
+
+
+PUBLIC = (
+    "SELECT signature_id, organisation_name, organisation_type, area, signatory_name, signatory_role, statement,"
+    " verified_at AS signed_at FROM signatures WHERE charter_id = %s AND version = %s AND status = 'verified'"
+)
+
+
+COUNTS = (
+    "SELECT organisation_type, count(*)::int AS n FROM signatures"
+    " WHERE charter_id = %s AND version = %s AND status = 'verified' GROUP BY organisation_type"
+)
+
+
+TIMELINE = (
+    "SELECT day, signed, withdrawn, sum(signed - withdrawn) OVER (ORDER BY day)::int AS total"
+    " FROM signing_days WHERE charter_id = %s AND version = %s ORDER BY day"
+)

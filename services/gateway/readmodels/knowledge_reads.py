@@ -128,3 +128,40 @@ def require_any_role(*wanted: str) -> None:
     """A 403 unless the reader holds one of the `wanted` roles."""
     if not roles() & set(wanted):
         raise RequestRefused(403, "forbidden", f"only a reader with the {' or '.join(wanted)} role may see this")
+
+
+SEARCH = (
+    "SELECT p.item_id, p.kind, p.title, p.category, p.tags, p.revision, p.updated_at, left(p.body, 280) AS excerpt,"
+    " ts_rank(p.search, q) AS rank FROM kb_pages p, websearch_to_tsquery('english', %(q)s) q"
+    " WHERE p.search @@ q AND {where} ORDER BY rank DESC, p.updated_at DESC, p.item_id"
+)
+
+
+SOLUTIONS_OF = (
+    "SELECT p.item_id AS solution_id, p.title, p.content->'organisations' AS organisations,"
+    " (SELECT count(*) FROM kb_endorsements e WHERE e.item_id = p.item_id) AS endorsement_count"
+    " FROM kb_pages p WHERE p.kind = 'solution' AND %s = ANY(p.barrier_ids) AND NOT p.hidden"
+    " AND p.revision IS NOT NULL ORDER BY endorsement_count DESC, p.updated_at DESC LIMIT 100"
+)
+
+
+REVISIONS = ("SELECT number AS revision, change, author, summary, at, restored_from, hidden{content}"
+             " FROM kb_revisions WHERE item_id = %s")
+
+
+DECISIONS = ("SELECT d.item_id, d.kind, CASE WHEN p.hidden THEN NULL ELSE p.title END AS title, d.action,"
+             " d.revision, d.subject, d.moderator, d.reason, d.at FROM kb_decisions d"
+             " LEFT JOIN kb_pages p USING (item_id)")
+
+
+def public(revision: dict) -> dict:
+    """A history entry as the public sees it: a hidden revision keeps its place but not who or why."""
+    return revision | {"author": None, "summary": None} if revision["hidden"] else revision
+
+
+def revision_number(name: str) -> int:
+    """A revision number from the query string, or a 400 naming it."""
+    raw = request.args.get(name, "")
+    if not raw.isdigit() or int(raw) < 1:
+        raise RequestRefused(400, "invalid_query", f"{name} must be a revision number", {name: ["expected 1 or more"]})
+    return int(raw)
