@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .contract.organisations import canonical_organisation
+
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
 # (type, schema_version) -> the function from that version's `data` to the next version's.
@@ -85,3 +87,8 @@ def as_stored(envelope: dict[str, Any]) -> dict[str, Any]:
 
 # The upcasters of the published event types, oldest first.
 
+
+@upcaster("SignatureRequested", 1, producer="pledge")
+def _signature_requested_names_its_organisation(data: dict[str, Any]) -> dict[str, Any]:
+    """v2 carries the organisation's id, its canonical name, so no consumer recomputes it."""
+    return data | {"organisation_id": canonical_organisation(data["organisation_name"])}

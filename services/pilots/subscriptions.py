@@ -28,7 +28,7 @@ def on_signature_requested(conn: psycopg.Connection, env: dict[str, Any]) -> Non
         "INSERT INTO pilots.signature_requests (signature_id, organisation_id, organisation_name,"
         " organisation_type, charter_id, version) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (signature_id)"
         " DO UPDATE SET organisation_name = excluded.organisation_name, organisation_type = excluded.organisation_type",
-        [d["signature_id"], views.organisation_id(d["organisation_name"]), d["organisation_name"],
+        [d["signature_id"], d["organisation_id"], d["organisation_name"],
          d["organisation_type"], d["charter_id"], d["version"]],
     )
 

@@ -12,6 +12,7 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from shared.config import TOPICS
+from shared.upcasting import as_stored
 
 from .filters import all_types, organisations_named
 
@@ -48,6 +49,7 @@ ON CONFLICT (event_id) DO NOTHING
 
 
 def on_any_event(conn, env: dict[str, Any]) -> None:
+    env = as_stored(env)  # the live stream serves the log as written and hashed, never an upcast copy
     conn.execute(INSERT, {
         "event_id": env["event_id"], "topic": TOPICS[env["producer"]], "type": env["type"],
         "stream_id": env["stream_id"], "version": env["version"], "named": organisations_named(env["data"]),

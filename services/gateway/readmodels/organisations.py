@@ -1,4 +1,4 @@
-"""Read model of organisations by their id (the pledge's canonical organisation name), from pledge events.
+"""Read model of organisations by their id (the canonical name signature events carry), from pledge events.
 
 Kept apart from the public signatures list so an organisation page can join its signatures with
 its pilots (projected from `charter.pilots.v1`, whose `organisation_id` is the same canonical name).
@@ -7,8 +7,6 @@ its pilots (projected from `charter.pilots.v1`, whose `organisation_id` is the s
 from __future__ import annotations
 
 from typing import Any
-
-from shared.contract.organisations import canonical_organisation
 
 DDL = """
 CREATE TABLE IF NOT EXISTS organisation_signatures (
@@ -36,7 +34,7 @@ def on_signature_requested(conn, env: dict[str, Any]) -> None:
         " ON CONFLICT (signature_id) DO UPDATE SET organisation_name = excluded.organisation_name,"
         " organisation_type = excluded.organisation_type, status = 'pending',"
         " requested_at = excluded.requested_at, verified_at = NULL, withdrawn_at = NULL",
-        [d["signature_id"], canonical_organisation(d["organisation_name"]), d["organisation_name"],
+        [d["signature_id"], d["organisation_id"], d["organisation_name"],
          d["organisation_type"], d["charter_id"], d["version"], env["occurred_at"]],
     )
 

@@ -26,6 +26,12 @@ _NAMESPACE = uuid.UUID("6f1d6a52-3c1e-5b8e-9d7a-2f4b8c0e1a93")
 
 @dataclass(frozen=True)
 class SignatureRequested(Event):
+    """An organisation signs a version of a charter, naming it by `organisation_id`, its canonical name."""
+
+    # v2 added `organisation_id`, so consumers never recompute it; v1 events are upcast on read
+    # (shared/upcasting.py), and v1's schema stays published.
+    SCHEMA_VERSION = 2
+
     signature_id: str
     charter_id: str
     version: int
@@ -39,6 +45,7 @@ class SignatureRequested(Event):
     token_hash: str
     token_expires_at: str
     requested_by: str
+    organisation_id: str
 
 
 @dataclass(frozen=True)
@@ -149,6 +156,7 @@ def request_signature(
             token_hash(token),
             (now + ttl).isoformat(),
             command.actor,
+            canonical_organisation(command.organisation_name),
         )
     ]
 

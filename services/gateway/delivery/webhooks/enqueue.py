@@ -14,6 +14,7 @@ import psycopg
 from shared.config import TOPICS
 from shared.kafka import encode
 from shared.projection import Handler
+from shared.upcasting import as_stored
 
 from ..filters import all_types, organisations_named
 from .schema import REGISTRATION_LOCK
@@ -36,7 +37,8 @@ ON CONFLICT (subscription_id, event_id) DO NOTHING
 
 
 def enqueue(conn: psycopg.Connection, env: dict[str, Any]) -> None:
-    """Queue the event for every subscription whose filter it matches."""
+    """Queue the event for every subscription whose filter it matches, as stored (never an upcast copy)."""
+    env = as_stored(env)
     conn.execute("SELECT pg_advisory_xact_lock_shared(%s)", [REGISTRATION_LOCK])
     named = organisations_named(env["data"])
     if env["version"] == 1 and named:
