@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from psycopg.rows import dict_row
 
+from shared.db import one
 from shared.http import RequestRefused
 from shared.projection import Projection
 
@@ -38,7 +39,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             rows = cur.execute(f"{PAGE} WHERE {where} ORDER BY p.updated_at DESC, p.item_id"
                                " LIMIT %(limit)s OFFSET %(offset)s", f).fetchall()
-            total = cur.execute(f"SELECT count(*) AS n FROM kb_pages p WHERE {where}", f).fetchone()["n"]
+            total = one(cur.execute(f"SELECT count(*) AS n FROM kb_pages p WHERE {where}", f))["n"]
         return jsonify(page([page_view(r) for r in rows], total, limit, offset))
 
     @bp.get("/barriers")
@@ -85,7 +86,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
         sql = SEARCH.format(where=" AND ".join(filter_clauses(f)))
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             rows = cur.execute(sql + " LIMIT %(limit)s OFFSET %(offset)s", f).fetchall()
-            total = cur.execute(f"SELECT count(*) AS n FROM ({sql}) found", f).fetchone()["n"]
+            total = one(cur.execute(f"SELECT count(*) AS n FROM ({sql}) found", f))["n"]
         return jsonify(page(rows, total, limit, offset) | {"q": q})
 
     return bp

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from psycopg.rows import dict_row
 
+from shared.db import one
 from shared.http import RequestRefused
 from shared.projection import Projection
 from shared.textdiff import diff_words
@@ -97,7 +98,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             rows = cur.execute(DECISIONS + " ORDER BY d.at DESC, d.item_id, d.version DESC LIMIT %s OFFSET %s",
                                [limit, offset]).fetchall()
-            total = cur.execute("SELECT count(*) AS n FROM kb_decisions").fetchone()["n"]
+            total = one(cur.execute("SELECT count(*) AS n FROM kb_decisions"))["n"]
         return jsonify(page(rows, total, limit, offset))
 
     @bp.get("/flags")
@@ -113,7 +114,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
             rows = cur.execute(f"SELECT item_id, kind, {FLAG_FIELDS} FROM kb_flags"
                                " WHERE status = %s ORDER BY at, flag_id LIMIT %s OFFSET %s",
                                [status, limit, offset]).fetchall()
-            total = cur.execute("SELECT count(*) AS n FROM kb_flags WHERE status = %s", [status]).fetchone()["n"]
+            total = one(cur.execute("SELECT count(*) AS n FROM kb_flags WHERE status = %s", [status]))["n"]
         return jsonify(page(rows, total, limit, offset))
 
     return bp

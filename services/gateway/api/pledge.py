@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from psycopg.rows import dict_row
 
+from shared.db import one
 from shared.http import RequestRefused, error
 from shared.projection import Projection
 from shared.textdiff import diff_words
@@ -64,9 +65,10 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             old = cur.execute(DRAFT_TEXT, [str(draft_id)]).fetchone()
             new = cur.execute(DRAFT_TEXT, [str(other_id)]).fetchone()
-        for row, field in ((old, "draft_id"), (new, "other_draft_id")):
-            if row is None:
-                return error(404, "not_found", "no draft with this id", {field: ["unknown draft"]})
+        if old is None:
+            return error(404, "not_found", "no draft with this id", {"draft_id": ["unknown draft"]})
+        if new is None:
+            return error(404, "not_found", "no draft with this id", {"other_draft_id": ["unknown draft"]})
         return jsonify({"from": _ref(old), "to": _ref(new), "segments": diff_words(old["text"], new["text"])})
 
     @bp.get("/drafts/<uuid:draft_id>/credits")
@@ -95,7 +97,7 @@ def _paged(pool, query: str, order: str, actor: str) -> dict:
         raise RequestRefused(404, "not_found", "no such participant", {"actor": ["unknown participant"]})
     with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
         items = cur.execute(query + order + " LIMIT %s OFFSET %s", [actor, limit, offset]).fetchall()
-        total = cur.execute(f"SELECT count(*) AS n FROM ({query}) q", [actor]).fetchone()["n"]
+        total = one(cur.execute(f"SELECT count(*) AS n FROM ({query}) q", [actor]))["n"]
     return page(items, total, limit, offset)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from psycopg.rows import dict_row
 
+from shared.db import one
 from shared.http import error
 from shared.projection import Projection
 
@@ -30,7 +31,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
             items = cur.execute(
                 CHARTER + " ORDER BY created_at, charter_id LIMIT %s OFFSET %s", [limit, offset]
             ).fetchall()
-            total = cur.execute("SELECT count(*) AS n FROM charters").fetchone()["n"]
+            total = one(cur.execute("SELECT count(*) AS n FROM charters"))["n"]
         return jsonify(page(items, total, limit, offset))
 
     @bp.get("/charters/<uuid:charter_id>")

@@ -9,6 +9,7 @@ from flask import Blueprint, jsonify
 from psycopg.rows import dict_row
 
 from shared.contract.vocabulary import ORGANISATION_TYPES
+from shared.db import one
 from shared.http import RequestRefused
 from shared.projection import Projection
 
@@ -34,7 +35,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
             version = _version(cur, str(charter_id))
             items = cur.execute(PUBLIC + " ORDER BY verified_at, signature_id LIMIT %s OFFSET %s",
                                 [str(charter_id), version, limit, offset]).fetchall()
-            total = cur.execute(f"SELECT count(*) AS n FROM ({PUBLIC}) s", [str(charter_id), version]).fetchone()["n"]
+            total = one(cur.execute(f"SELECT count(*) AS n FROM ({PUBLIC}) s", [str(charter_id), version]))["n"]
         return jsonify(page(items, total, limit, offset) | {"version": version})
 
     @bp.get("/counts")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from typing import TypeVar
+
+from flask import request
+from werkzeug.wrappers import Response
 
 from shared.config import Settings
 
@@ -17,7 +20,10 @@ def start_session(identity: Identity, account_id: str) -> tuple[str, Principal]:
     return session_id, Principal(account_id, account.roles if account else frozenset(), session_id, session.csrf_token)
 
 
-def set_session_cookie(settings: Settings, response: Response, session_id: str) -> Response:
+R = TypeVar("R", bound=Response)
+
+
+def set_session_cookie(settings: Settings, response: R, session_id: str) -> R:
     """Put the session id in the browser's cookie jar."""
     response.set_cookie(SESSION_COOKIE, session_id, max_age=settings.session_ttl_s, path="/", httponly=True,
                         samesite="Lax", secure=_secure(settings))

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from psycopg import Cursor
 
-from shared.db import one
+from shared.db import DictCursor, one
 
 from ..edge.paging import page_args
 from ..identity.watchlists import WATCHED_PAGES
@@ -32,7 +31,7 @@ WATCHED = (
 )
 
 
-def changes(cur: Cursor, user: str | None, kind: str | None = None) -> tuple[list[dict[str, Any]], int, int, int]:
+def changes(cur: DictCursor, user: str | None, kind: str | None = None) -> tuple[list[dict[str, Any]], int, int, int]:
     """The requested page of revisions, newest first, of the pages `user` watches (all if None), with its total."""
     limit, offset = page_args()
     params = {"kind": kind, "user": user, "limit": limit, "offset": offset}

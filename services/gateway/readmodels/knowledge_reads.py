@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import request
-from psycopg import Cursor
 
 from shared.contract.vocabulary import CATEGORIES
+from shared.db import DictCursor
 from shared.http import RequestRefused
 
 from ..edge.auth import current_roles
@@ -29,7 +30,7 @@ def not_found(kind: str) -> RequestRefused:
     return RequestRefused(404, "not_found", f"no visible {kind} with this id", {f"{kind}_id": [f"unknown {kind}"]})
 
 
-def require_page(cur: Cursor, kind: str, item_id: str, *, include_hidden: bool = False) -> Row:
+def require_page(cur: DictCursor, kind: str, item_id: str, *, include_hidden: bool = False) -> Row:
     """The page's row, or a 404 naming `<kind>_id` (hidden pages count as missing unless asked)."""
     row = cur.execute(PAGE + " WHERE p.item_id = %s AND p.kind = %s", [item_id, kind]).fetchone()
     if row is None or (not include_hidden and (row["hidden"] or row["revision"] is None)):
@@ -45,7 +46,7 @@ def page_view(row: Row) -> Row:
             "created_by": row["created_by"], "created_at": row["created_at"], "updated_at": row["updated_at"]}
 
 
-def carried(cur: Cursor, item_id: str, *, include_hidden: bool = False) -> Row:
+def carried(cur: DictCursor, item_id: str, *, include_hidden: bool = False) -> Row:
     """What people added to a page: endorsements, photos, protection and its discussion."""
     endorsements = cur.execute("SELECT organisation, endorsed_by, at FROM kb_endorsements WHERE item_id = %s"
                                " ORDER BY at, organisation", [item_id]).fetchall()
@@ -61,7 +62,7 @@ def carried(cur: Cursor, item_id: str, *, include_hidden: bool = False) -> Row:
     }
 
 
-def discussion(cur: Cursor, item_id: str, *, include_hidden: bool = False) -> list[Row]:
+def discussion(cur: DictCursor, item_id: str, *, include_hidden: bool = False) -> list[Row]:
     """The page's comments as threads: each top-level comment followed by its replies, each part oldest first.
     A hidden comment keeps its place in the thread but not its words."""
     rows = cur.execute("SELECT comment_id, reply_to, body, posted_by, at, hidden FROM kb_comments"
@@ -106,7 +107,7 @@ def kind_filter() -> str | None:
     return kind
 
 
-def filter_clauses(f: dict[str, str | None]) -> list[str]:
+def filter_clauses(f: Mapping[str, Any]) -> list[str]:
     """SQL conditions for the given filters; a solution is in a category when a barrier it solves is."""
     clauses = [VISIBLE]
     if f["category"]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from psycopg import Cursor
 
+from shared.db import DictCursor, one
 from shared.http import RequestRefused
 
 from .pilot_reads import PILOT, dashboard_item
@@ -36,16 +36,16 @@ SELECT b.barrier_id, b.barrier_title, b.solution_id, b.solution_title, b.removed
 """
 
 
-def organisations(cur: Cursor, limit: int, offset: int) -> tuple[list[Row], int]:
+def organisations(cur: DictCursor, limit: int, offset: int) -> tuple[list[Row], int]:
     """Organisations that signed or asked to, with their signature standing, pilots and barriers removed."""
     args = {"organisation_id": None, "limit": limit, "offset": offset}
     items = cur.execute(ORGANISATIONS + " ORDER BY o.name, o.organisation_id LIMIT %(limit)s OFFSET %(offset)s",
                         args).fetchall()
-    total = cur.execute("SELECT count(DISTINCT organisation_id) AS n FROM organisation_signatures").fetchone()["n"]
+    total = one(cur.execute("SELECT count(DISTINCT organisation_id) AS n FROM organisation_signatures"))["n"]
     return items, total
 
 
-def organisation_page(cur: Cursor, organisation_id: str) -> Row | None:
+def organisation_page(cur: DictCursor, organisation_id: str) -> Row | None:
     """One organisation: its signatures, its pilots and the barriers its pilots removed; None if unknown."""
     found = cur.execute(ORGANISATIONS, {"organisation_id": organisation_id}).fetchone()
     pilots = cur.execute(PILOT + " WHERE organisation_id = %s ORDER BY proposed_at, pilot_id",
@@ -62,18 +62,18 @@ def organisation_page(cur: Cursor, organisation_id: str) -> Row | None:
                    "barriers_removed": removed}
 
 
-def figures(cur: Cursor) -> Row:
+def figures(cur: DictCursor) -> Row:
     """Overall figures: pilots by status and by organisation type, and what they achieved."""
     by_status = dict.fromkeys(STATUSES, 0) | {
         r["status"]: r["n"] for r in cur.execute("SELECT status, count(*) AS n FROM pilots GROUP BY status")}
     by_type = {r["organisation_type"]: r["n"] for r in cur.execute(
         "SELECT organisation_type, count(*) AS n FROM pilots GROUP BY organisation_type ORDER BY organisation_type")}
-    totals = cur.execute(
+    totals = one(cur.execute(
         "SELECT count(*) AS pilots, count(DISTINCT organisation_id) AS organisations_piloting,"
         " coalesce(sum(barriers_targeted), 0) AS barriers_targeted,"
-        " coalesce(sum(barriers_removed), 0) AS barriers_removed FROM pilots").fetchone()
-    signed = cur.execute("SELECT count(DISTINCT organisation_id) AS n FROM organisation_signatures"
-                         " WHERE status = 'verified'").fetchone()["n"]
+        " coalesce(sum(barriers_removed), 0) AS barriers_removed FROM pilots"))
+    signed = one(cur.execute("SELECT count(DISTINCT organisation_id) AS n FROM organisation_signatures"
+                         " WHERE status = 'verified'"))["n"]
     return {"pilots_by_status": by_status, "pilots_by_organisation_type": by_type,
             "totals": totals | {"signatory_organisations": signed}}
 

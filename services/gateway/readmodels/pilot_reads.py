@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from psycopg import Cursor
+from shared.db import DictCursor, one
 
 Row = dict[str, Any]
 
@@ -60,16 +60,16 @@ def dashboard_item(row: Row) -> Row:
     }
 
 
-def dashboard(cur: Cursor, status: str | None, organisation_id: str | None, limit: int, offset: int):
+def dashboard(cur: DictCursor, status: str | None, organisation_id: str | None, limit: int, offset: int):
     """Pilots newest first, filtered, and how many match."""
     args = {"status": status, "organisation_id": organisation_id, "limit": limit, "offset": offset}
     rows = cur.execute(PILOT + FILTER + " ORDER BY proposed_at DESC, pilot_id LIMIT %(limit)s OFFSET %(offset)s",
                        args).fetchall()
-    total = cur.execute("SELECT count(*) AS n FROM pilots" + FILTER, args).fetchone()["n"]
+    total = one(cur.execute("SELECT count(*) AS n FROM pilots" + FILTER, args))["n"]
     return [dashboard_item(r) for r in rows], total
 
 
-def pilot_page(cur: Cursor, pilot_id: str) -> Row | None:
+def pilot_page(cur: DictCursor, pilot_id: str) -> Row | None:
     """Everything the pilot page shows, or None for an unknown pilot."""
     row = cur.execute(PILOT + " WHERE pilot_id = %s", [pilot_id]).fetchone()
     if row is None:
@@ -83,7 +83,7 @@ def pilot_page(cur: Cursor, pilot_id: str) -> Row | None:
                           " WHERE pilot_id = %s ORDER BY reported_on DESC, report_id", [pilot_id]).fetchall()
     timeline = cur.execute("SELECT version, occurred_at, type, actor, data FROM pilot_timeline WHERE pilot_id = %s"
                            " ORDER BY version", [pilot_id]).fetchall()
-    live = cur.execute(LIVE_SIGNATURES, [row["organisation_id"]]).fetchone()["n"]
+    live = one(cur.execute(LIVE_SIGNATURES, [row["organisation_id"]]))["n"]
     day = today()
     for m in milestones:
         m["status"] = "done" if m["done_date"] else "overdue" if m["due_date"] < day else "open"
@@ -123,11 +123,12 @@ def _entry(entry: Row, barriers: list[Row], milestones: list[Row]) -> Row:
         "milestone": names.get(d.get("milestone_id"), d.get("milestone_id")),
         "count": len(d.get("milestones") or d.get("readings") or ()),
     }
-    summary = SUMMARIES.get(entry["type"], entry["type"]).format_map(values)
+    kind: str = entry["type"]
+    summary = SUMMARIES.get(kind, kind).format_map(values)
     return {k: entry[k] for k in ("version", "occurred_at", "type", "actor")} | {"summary": summary}
 
 
-def metric_series(cur: Cursor, pilot_id: str) -> list[Row]:
+def metric_series(cur: DictCursor, pilot_id: str) -> list[Row]:
     """Each metric's readings over time, oldest first: what a chart plots."""
     rows = cur.execute("SELECT metric, reported_on, value, unit FROM pilot_metrics WHERE pilot_id = %s"
                        " ORDER BY metric, reported_on", [pilot_id]).fetchall()

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import request
-from psycopg import Cursor
 
+from shared.db import DictCursor, one
 from shared.http import RequestRefused
 
 from .credits import Draft
@@ -37,7 +37,7 @@ SELECT d.draft_id, d.charter_id, d.round_number, d.title, d.text, d.change_summa
 """
 
 
-def require_charter(cur: Cursor, charter_id: str) -> None:
+def require_charter(cur: DictCursor, charter_id: str) -> None:
     """Refuse with a 404 naming `charter_id` when the read model has no such charter."""
     if cur.execute("SELECT 1 FROM charters WHERE charter_id = %s", [charter_id]).fetchone() is None:
         raise RequestRefused(404, "not_found", "no charter with this id", {"charter_id": ["unknown charter"]})
@@ -62,31 +62,32 @@ def open_round(charter: Row) -> Row | None:
     return {"round_number": charter["round_number"], "closes_at": closes_at}
 
 
-def versions(cur: Cursor, charter_id: str) -> list[Row]:
+def versions(cur: DictCursor, charter_id: str) -> list[Row]:
     """Every adopted version of a charter, oldest first."""
     return cur.execute(VERSION + " WHERE charter_id = %s ORDER BY version", [charter_id]).fetchall()
 
 
-def version(cur: Cursor, charter_id: str, number: int | None = None) -> Row | None:
+def version(cur: DictCursor, charter_id: str, number: int | None = None) -> Row | None:
     """One adopted version (the current one when `number` is None), or None."""
     if number is None:
         return cur.execute(VERSION + " WHERE charter_id = %s ORDER BY version DESC LIMIT 1", [charter_id]).fetchone()
     return cur.execute(VERSION + " WHERE charter_id = %s AND version = %s", [charter_id, number]).fetchone()
 
 
-def ranked(cur: Cursor, charter_id: str, round_number: int | None, limit: int, offset: int) -> tuple[list[Row], int]:
+def ranked(cur: DictCursor, charter_id: str, round_number: int | None, limit: int,
+           offset: int) -> tuple[list[Row], int]:
     """Live drafts best first (score, then more ratings, then id: a stable order for paging) and their total."""
     args = {"charter_id": charter_id, "round": round_number, "limit": limit, "offset": offset}
     items = cur.execute(RANKED + " ORDER BY s.score DESC, s.rating_count DESC, d.draft_id"
                         " LIMIT %(limit)s OFFSET %(offset)s", args).fetchall()
-    total = cur.execute(f"SELECT count(*) AS n FROM ({RANKED}) r", args).fetchone()["n"]
+    total = one(cur.execute(f"SELECT count(*) AS n FROM ({RANKED}) r", args))["n"]
     return [item | {"rank": offset + i} for i, item in enumerate(items, start=1)], total
 
 
-def ratings_summary(cur: Cursor, draft_id: str) -> Row:
+def ratings_summary(cur: DictCursor, draft_id: str) -> Row:
     """How a draft is rated: count, mean, Bayesian score and how many gave each number of stars."""
-    standing = cur.execute("SELECT rating_count, star_total, score, withdrawn FROM draft_standings"
-                           " WHERE draft_id = %s", [draft_id]).fetchone()
+    standing = one(cur.execute("SELECT rating_count, star_total, score, withdrawn FROM draft_standings"
+                               " WHERE draft_id = %s", [draft_id]))
     histogram = {str(stars): 0 for stars in range(1, 6)}
     for row in cur.execute("SELECT stars, count(*) AS n FROM draft_ratings WHERE draft_id = %s GROUP BY stars",
                            [draft_id]):
@@ -96,12 +97,12 @@ def ratings_summary(cur: Cursor, draft_id: str) -> Row:
     return {"count": count, "mean": mean, "score": standing["score"], "histogram": histogram}
 
 
-def withdrawn(cur: Cursor, draft_id: str) -> bool:
+def withdrawn(cur: DictCursor, draft_id: str) -> bool:
     """True when the draft's author has withdrawn it."""
-    return cur.execute("SELECT withdrawn FROM draft_standings WHERE draft_id = %s", [draft_id]).fetchone()["withdrawn"]
+    return one(cur.execute("SELECT withdrawn FROM draft_standings WHERE draft_id = %s", [draft_id]))["withdrawn"]
 
 
-def ancestry(cur: Cursor, draft_id: str) -> dict[str, Row]:
+def ancestry(cur: DictCursor, draft_id: str) -> dict[str, Row]:
     """The draft and all its ancestors by id, read from the read model."""
     return {row["draft_id"]: row for row in cur.execute(LINEAGE, [draft_id])}
 
@@ -119,13 +120,13 @@ def lineage_tree(rows: dict[str, Row], draft_id: str, depth: int = 0, shown: set
     return node | {"parents": [lineage_tree(rows, p, depth + 1, shown) for p in row["parents"] if p in rows]}
 
 
-def remixes(cur: Cursor, draft_id: str) -> list[Row]:
+def remixes(cur: DictCursor, draft_id: str) -> list[Row]:
     """The drafts that name this one as a parent, oldest first."""
     return cur.execute("SELECT draft_id, title, author, proposed_at FROM drafts WHERE parents ? %s"
                        " ORDER BY proposed_at, draft_id", [draft_id]).fetchall()
 
 
-def comments(cur: Cursor, draft_id: str) -> list[Row]:
+def comments(cur: DictCursor, draft_id: str) -> list[Row]:
     """Top-level comments oldest first, each with its replies."""
     rows = cur.execute("SELECT comment_id, author, body, reply_to, passage_start, passage_end, quote, posted_at"
                        " FROM draft_comments WHERE draft_id = %s ORDER BY posted_at, comment_id", [draft_id]).fetchall()
@@ -136,7 +137,7 @@ def comments(cur: Cursor, draft_id: str) -> list[Row]:
     return list(threads.values())
 
 
-def draft_detail(cur: Cursor, draft_id: str) -> Row:
+def draft_detail(cur: DictCursor, draft_id: str) -> Row:
     """What a draft's page shows besides its text: standing, ratings, lineage tree, remixes and comments."""
     return {
         "withdrawn": withdrawn(cur, draft_id),

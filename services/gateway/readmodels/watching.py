@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from psycopg import Cursor
-
+from shared.db import DictCursor
 from shared.http import RequestRefused
 
 from ..identity.watchlists import Watchlists, WatchRefused
@@ -14,7 +13,7 @@ from .knowledge_reads import KINDS
 PAGE_STATE = "SELECT hidden FROM kb_pages WHERE item_id = %s AND kind = %s"
 
 
-def watch(cur: Cursor, watchlists: Watchlists, account_id: str, kinds: str, item_id: str) -> datetime:
+def watch(cur: DictCursor, watchlists: Watchlists, account_id: str, kinds: str, item_id: str) -> datetime:
     """Put a visible page on the account's watch list: 404 naming `<kind>_id` if unknown, 409 if hidden."""
     kind = KINDS[kinds]
     page = cur.execute(PAGE_STATE, [item_id, kind]).fetchone()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint
-from psycopg import Cursor
 
 from shared.contract.vocabulary import ORGANISATION_TYPES
+from shared.db import DictCursor, one
 
 from ..edge.paging import page_args
 from ..readmodels import pilot_reads, pledge_reads
@@ -20,7 +20,7 @@ FEATURED = ("SELECT c.charter_id FROM charters c ORDER BY EXISTS (SELECT 1 FROM 
 NO_FILTER = {"category": None, "tag": None, "kind": "barrier"}
 
 
-def charter_summary(cur: Cursor, charter_id: str) -> dict[str, Any] | None:
+def charter_summary(cur: DictCursor, charter_id: str) -> dict[str, Any] | None:
     """A charter with its open round, current adopted version and signatories by kind of organisation."""
     charter = cur.execute(pledge_reads.CHARTER + " WHERE charter_id = %s", [charter_id]).fetchone()
     if charter is None:
@@ -34,7 +34,7 @@ def charter_summary(cur: Cursor, charter_id: str) -> dict[str, Any] | None:
                       "signatories": counts, "signatory_total": sum(counts.values())}
 
 
-def newest_barriers(cur: Cursor, limit: int = 5) -> list[dict[str, Any]]:
+def newest_barriers(cur: DictCursor, limit: int = 5) -> list[dict[str, Any]]:
     """The most recently changed visible barriers."""
     where = " AND ".join(filter_clauses(NO_FILTER))
     rows = cur.execute(f"{PAGE} WHERE {where} ORDER BY p.updated_at DESC, p.item_id LIMIT %(limit)s",
@@ -60,5 +60,5 @@ def register(bp: Blueprint, ui: Ui) -> None:
         with ui.cursor() as cur:
             items = cur.execute(pledge_reads.CHARTER + " ORDER BY created_at, charter_id LIMIT %s OFFSET %s",
                                 [limit, offset]).fetchall()
-            total = cur.execute("SELECT count(*) AS n FROM charters").fetchone()["n"]
+            total = one(cur.execute("SELECT count(*) AS n FROM charters"))["n"]
         return page("charters.html", items=items, total=total, limit=limit, offset=offset)

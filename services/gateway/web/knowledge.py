@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, request
 
 from shared.contract.vocabulary import CATEGORIES
+from shared.db import one
 from shared.textdiff import diff_words
 
 from ..edge.paging import page_args
@@ -63,13 +66,13 @@ def register(bp: Blueprint, ui: Ui) -> None:
     @bp.get("/knowledge")
     def browse():
         limit, offset = page_args()
-        f = filters()
+        f: dict[str, Any] = filters()
         f |= {"kind": f["kind"] or "barrier", "limit": limit, "offset": offset}
         where = " AND ".join(filter_clauses(f))
         with ui.cursor() as cur:
             rows = cur.execute(f"{PAGE} WHERE {where} ORDER BY p.updated_at DESC, p.item_id"
                                " LIMIT %(limit)s OFFSET %(offset)s", f).fetchall()
-            total = cur.execute(f"SELECT count(*) AS n FROM kb_pages p WHERE {where}", f).fetchone()["n"]
+            total = one(cur.execute(f"SELECT count(*) AS n FROM kb_pages p WHERE {where}", f))["n"]
         return page("knowledge/browse.html", items=[page_view(r) for r in rows], total=total, limit=limit,
                     offset=offset, filters=f, categories=CATEGORIES, category_name=category_name)
 
@@ -83,7 +86,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
         sql = SEARCH.format(where=" AND ".join(filter_clauses(f)))
         with ui.cursor() as cur:
             rows = cur.execute(sql + " LIMIT %(limit)s OFFSET %(offset)s", f).fetchall()
-            total = cur.execute(f"SELECT count(*) AS n FROM ({sql}) found", f).fetchone()["n"]
+            total = one(cur.execute(f"SELECT count(*) AS n FROM ({sql}) found", f))["n"]
         return page("knowledge/search.html", q=q, items=rows, total=total, limit=limit, offset=offset)
 
     @bp.get(PAGE_PATH)

@@ -19,7 +19,7 @@ SOLUTION_TITLE = "SELECT title FROM kb_pages WHERE item_id = %s AND kind = 'solu
 
 def register(bp: Blueprint, ui: Ui) -> None:
     """Add the forms that run a pilot."""
-    bp.add_app_template_global(COMPLETION_SCALE, "completion_scale")
+    bp.add_app_template_global(COMPLETION_SCALE, "completion_scale")  # type: ignore[arg-type]  # a value, not a function
 
     def act(pilot_id, action: str, body: dict[str, Any], key: str, notice: str,
             values: dict[str, str] | None = None):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, request
-from psycopg import Cursor
 
 from shared.contract.vocabulary import NEXT_STATUSES, PILOT_LEAD
+from shared.db import DictCursor
 
 from ..edge.auth import current_principal
 from ..edge.paging import page_args
@@ -50,7 +50,7 @@ def report_body(form: Form) -> dict[str, Any] | None:
     return body
 
 
-def lead_choices(cur: Cursor, pilot: dict[str, Any], query: str) -> dict[str, Any]:
+def lead_choices(cur: DictCursor, pilot: dict[str, Any], query: str) -> dict[str, Any]:
     """What the lead's forms offer: barriers to target, each targeted barrier's next statuses and solutions."""
     found = cur.execute(TARGETABLE, {"q": query, "pilot_id": pilot["pilot_id"]}).fetchall()
     solutions = {b["barrier_id"]: {"": "Choose the solution applied"} | {

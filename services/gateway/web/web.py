@@ -12,11 +12,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import redirect, render_template, request, url_for
-from psycopg import Cursor
 from psycopg.rows import dict_row
 from werkzeug.wrappers import Response
 
 from shared.config import Settings
+from shared.db import DictCursor
 from shared.http import RequestRefused
 
 from ..edge.auth import Principal, current_principal
@@ -90,7 +90,7 @@ class Ui:
     parked: Any = None
 
     @contextmanager
-    def cursor(self) -> Iterator[Cursor]:
+    def cursor(self) -> Iterator[DictCursor]:
         """A cursor on the gateway's read models, rows as dicts."""
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             yield cur
