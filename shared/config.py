@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 TOPICS = {
@@ -140,7 +141,7 @@ class Settings:
     pilots_url: str = ""
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides: Any) -> Settings:
         """Read every field from its environment variable, falling back to the default.
 
         A secret may come from a file instead: `INTERNAL_TOKEN_FILE=/run/secrets/internal-token` reads the
@@ -190,7 +191,7 @@ def as_user(database_url: str, user: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{quote(user)}@{host}", query=query))
 
 
-def _parse(kind: type, raw: str):
+def _parse(kind: type, raw: str) -> Any:
     # bool("False") is True: booleans are read by their spelling.
     if kind is bool:
         return raw.strip().lower() in ("1", "true", "yes", "on")

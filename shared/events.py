@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import reduce
 from typing import Any, TypeVar
 
@@ -53,7 +53,7 @@ class EventRegistry:
     def __contains__(self, type_name: str) -> bool:
         return type_name in self._by_name
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[type[Event]]:
         return iter(self._by_name.values())
 
     def from_data(self, type_name: str, data: Mapping[str, Any], schema_version: int | None = None, *,

@@ -92,7 +92,7 @@ def retry_on_conflict(handler: Callable[..., AppendResult], attempts: int = 3) -
     """
 
     @functools.wraps(handler)
-    def run(*args, **kwargs) -> AppendResult:
+    def run(*args: Any, **kwargs: Any) -> AppendResult:
         for attempt in range(attempts):
             try:
                 return handler(*args, **kwargs)
@@ -155,7 +155,8 @@ class EventStore:
         with self.pool.connection() as own:
             return self._append(own, stream_type, stream_id, expected_version, events, meta)
 
-    def _append(self, conn, stream_type, stream_id, expected_version, events, meta) -> AppendResult:
+    def _append(self, conn: psycopg.Connection, stream_type: str, stream_id: str, expected_version: int,
+                events: Sequence[Event], meta: CommandMeta) -> AppendResult:
         # Positions come from the head row under a transaction-scoped advisory lock, not from a
         # sequence. With a sequence, a transaction that commits later can hold a lower position,
         # so a relay reading "after position N" would skip it forever (the bug event stores keep
@@ -170,7 +171,7 @@ class EventStore:
                 sql.SQL("SELECT coalesce(max(version), 0) FROM {}.events WHERE stream_id = %s").format(self._t),
                 [stream_id],
             )
-        position, prev_hash = head.fetchone()
+        position, prev_hash = one(head)
         actual = one(current)[0]
         if actual != expected_version:
             raise ConcurrencyConflict(stream_id, expected_version, actual)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+import psycopg
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
@@ -113,16 +114,17 @@ class Bounded:
         return self._in_flight.result(self.timeout_s)
 
 
-def schema_report(conn, schema: str) -> dict[str, Any]:
+def schema_report(conn: psycopg.Connection, schema: str) -> dict[str, Any]:
     """What one schema says of the processes that work in it: heartbeats, parked events, applied positions, and
     the events held behind a gap (how many, and for how long the oldest has waited)."""
-    positions, held = {}, {"events": 0, "oldest_s": 0.0}
+    positions: dict[str, int] = {}
+    held: dict[str, Any] = {"events": 0, "oldest_s": 0.0}
     if one(conn.execute("SELECT to_regclass(%s)", [f"{schema}.producer_positions"]))[0] is not None:
         positions = dict(conn.execute(sql.SQL("SELECT producer, position FROM {}.producer_positions")
                                       .format(sql.Identifier(schema))).fetchall())
-        count, oldest = conn.execute(sql.SQL(
+        count, oldest = one(conn.execute(sql.SQL(
             "SELECT count(*), coalesce(extract(epoch FROM now() - min(held_at))::float, 0) FROM {}.held_events"
-        ).format(sql.Identifier(schema))).fetchone()
+        ).format(sql.Identifier(schema))))
         held = {"events": count, "oldest_s": round(oldest, 1)}
     beats = [{"process": b["process"], "instance": b["instance"], "pid": b["pid"], "host": b["host"],
               "age_s": round(b["age_s"], 2),

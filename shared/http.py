@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 import psycopg
-from flask import Flask, g, jsonify, request
+from flask import Flask, Response, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema, ValidationError
 from psycopg_pool import PoolTimeout
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
-def error(status: int, code: str, message: str, errors: dict[str, Any] | None = None):
+def error(status: int, code: str, message: str, errors: dict[str, Any] | None = None) -> tuple[Response, int]:
     """The one error shape of the API: `{"code", "message", "errors": {field: [problems]}}`."""
     body = {"code": code, "message": message, "errors": errors or {}}
     return jsonify(body), status
@@ -70,7 +70,7 @@ def install(app: Flask, domain_errors: tuple[type[Exception], ...] = (), interna
             raise RequestRefused(401, "unauthenticated", "only the gateway may call this service")
 
     @app.after_request
-    def _access_log(response):
+    def _access_log(response: Response) -> Response:
         response.headers["X-Request-Id"] = g.get("request_id", "")
         now = time.perf_counter()
         started = g.get("started", now)
@@ -82,37 +82,37 @@ def install(app: Flask, domain_errors: tuple[type[Exception], ...] = (), interna
         return response
 
     @app.errorhandler(ValidationError)
-    def _invalid(exc: ValidationError):
+    def _invalid(exc: ValidationError) -> tuple[Response, int]:
         messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
         return error(422, "validation_failed", "the request body has invalid fields", messages)
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException):
+    def _http(exc: HTTPException) -> tuple[Response, int]:
         return error(exc.code or 500, (exc.name or "error").lower().replace(" ", "_"), exc.description or "")
 
     @app.errorhandler(RequestRefused)
-    def _refused(exc: RequestRefused):
+    def _refused(exc: RequestRefused) -> tuple[Response, int]:
         response, status = error(exc.status, exc.code, exc.message, exc.errors)
         response.headers.update(exc.headers)
         return response, status
 
     @app.errorhandler(PoolTimeout)
     @app.errorhandler(psycopg.OperationalError)
-    def _database_unavailable(exc: Exception):
+    def _database_unavailable(exc: Exception) -> tuple[Response, int]:
         return database_unavailable(exc, retry_after_s)
 
     for cls in domain_errors:
         app.register_error_handler(cls, _domain)
 
 
-def _domain(exc: Exception):
+def _domain(exc: Exception) -> tuple[Response, int]:
     field = getattr(exc, "field", None)
     message = getattr(exc, "message", str(exc))
     code = re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()  # StaleRevision -> stale_revision
     return error(getattr(exc, "status", 409), code, message, {field: [message]} if field else None)
 
 
-def database_unavailable(exc: Exception, retry_after_s: int):
+def database_unavailable(exc: Exception, retry_after_s: int) -> tuple[Response, int]:
     """503 with Retry-After: the database is out of reach, or did not answer within its deadline."""
     log.warning("database unavailable", extra={"fields": {"error": type(exc).__name__, "path": request.path}})
     if isinstance(exc, PoolTimeout | psycopg.errors.LockNotAvailable | psycopg.errors.QueryCanceled):
@@ -181,7 +181,7 @@ def validated(schema: Schema) -> Callable:
 
     def wrap(view: Callable) -> Callable:
         @functools.wraps(view)
-        def inner(*args, **kwargs):
+        def inner(*args: Any, **kwargs: Any) -> Any:
             return view(schema.load(json_body()), *args, **kwargs)
 
         inner.body_schema = schema  # type: ignore[attr-defined]  # read by shared/openapi.py to document the body

@@ -17,6 +17,7 @@ import uuid
 
 import psycopg
 from flask import Flask, Response, g, jsonify, request
+from flask.typing import ResponseReturnValue
 from psycopg import sql
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -68,7 +69,7 @@ def install_service(app: Flask, store: EventStore, ttl_s: int) -> None:
     keys = ServiceKeys(store, ttl_s)
 
     @app.before_request
-    def _repeat():
+    def _repeat() -> ResponseReturnValue | None:
         if request.method not in UNSAFE or (key := header_key()) is None:
             return None
         try:
@@ -86,8 +87,11 @@ def install_service(app: Flask, store: EventStore, ttl_s: int) -> None:
         return response
 
     @app.errorhandler(AlreadyApplied)
-    def _applied(exc: AlreadyApplied):
-        return keys.replay(exc.actor, g.idempotency, wait_s=REPLY_WAIT_S)
+    def _applied(exc: AlreadyApplied) -> ResponseReturnValue:
+        reply = keys.replay(exc.actor, g.idempotency, wait_s=REPLY_WAIT_S)
+        if reply is None:  # its key was found in the append, so its row is there: this cannot happen
+            raise exc
+        return reply
 
 
 def actor() -> str:
@@ -108,7 +112,7 @@ class ServiceKeys:
         self.pool, self.ttl_s = store.pool, ttl_s
         self.table = sql.Identifier(store.schema, "idempotency_keys")
 
-    def replay(self, actor: str, claim: IdempotencyClaim, wait_s: float):
+    def replay(self, actor: str, claim: IdempotencyClaim, wait_s: float) -> ResponseReturnValue | None:
         """The first answer to this key (422 if it was for another request), or None if it was never applied."""
         deadline = time.monotonic() + wait_s
         while True:

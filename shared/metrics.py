@@ -174,7 +174,7 @@ def blueprint(*extra: Collector) -> Blueprint:
     reg = registry(*extra)
 
     @bp.get("/metrics")
-    def metrics():
+    def metrics() -> Response:
         return Response(generate_latest(reg), content_type=CONTENT_TYPE_LATEST)
 
     return bp

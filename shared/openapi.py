@@ -14,6 +14,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, current_app, jsonify
+from flask.typing import ResponseReturnValue
 from marshmallow import INCLUDE, Schema, fields
 from werkzeug.routing import Rule
 
@@ -134,7 +135,7 @@ def blueprint(build: Callable[[], dict[str, Any]]) -> Blueprint:
     built: dict[str, Any] = {}
 
     @bp.get("/openapi.json")
-    def openapi_json():
+    def openapi_json() -> ResponseReturnValue:
         """This service's OpenAPI 3 document."""
         if not built:
             built.update(build())

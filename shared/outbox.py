@@ -38,7 +38,7 @@ ALTER TABLE {schema}.relay_checkpoint ADD COLUMN IF NOT EXISTS halted_reason tex
 """
 
 
-def migrate(conn, schema: str) -> None:
+def migrate(conn: psycopg.Connection, schema: str) -> None:
     """Create the relay's checkpoint table (and the service's heartbeats table) in its schema if missing."""
     conn.execute(sql.SQL(CHECKPOINT_DDL).format(schema=sql.Identifier(schema)))
     heartbeat.migrate(conn, schema)

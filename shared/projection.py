@@ -183,7 +183,8 @@ class Projection:
             return False
         return True
 
-    def _save(self, conn, checkpoints, held, positions) -> None:
+    def _save(self, conn: psycopg.Connection, checkpoints: list[tuple[str, int]],
+              held: list[tuple[str, int, Jsonb, Any]], positions: dict[str, int]) -> None:
         with conn.cursor() as cur:
             if checkpoints:
                 cur.executemany(sql.SQL(

@@ -7,6 +7,7 @@ from typing import Any
 
 import psycopg
 from flask import Blueprint, Flask, jsonify, request
+from flask.typing import ResponseReturnValue
 from psycopg import sql
 from psycopg_pool import PoolTimeout
 
@@ -52,11 +53,11 @@ def health_blueprint(store: EventStore, settings: Settings) -> Blueprint:
     probe = Probe(lambda: readiness(store, settings, bounded), settings.heartbeat_s, settings.heartbeat_stale_s)
 
     @bp.get("/healthz")
-    def healthz():
+    def healthz() -> ResponseReturnValue:
         return jsonify({"service": store.schema, "status": "ok"})
 
     @bp.get("/readyz")
-    def readyz():
+    def readyz() -> ResponseReturnValue:
         body = {"service": store.schema} | probe.latest()
         return jsonify(body), 200 if body["status"] == "ok" else 503
 
@@ -84,7 +85,7 @@ def log_blueprint(store: EventStore) -> Blueprint:
     bp = Blueprint("log", __name__)
 
     @bp.get("/events")
-    def events():
+    def events() -> ResponseReturnValue:
         if stream_id := request.args.get("stream_id"):
             return jsonify({"events": store.read_stream(stream_id)})
         after, limit = request.args.get("after", "0"), request.args.get("limit", "1000")
@@ -101,12 +102,12 @@ def parked_blueprint(store: EventStore) -> Blueprint:
     bp = Blueprint("parked", __name__)
 
     @bp.get("/parked")
-    def listed():
+    def listed() -> ResponseReturnValue:
         with store.pool.connection() as conn:
             return jsonify({"parked": parking.listing(conn, store.schema, request.args.get("all") == "true")})
 
     @bp.post("/parked/<int:parked_id>/<any(retry, skip):action>")
-    def requested(parked_id: int, action: str):
+    def requested(parked_id: int, action: str) -> ResponseReturnValue:
         body = http.json_body()
         try:
             with store.pool.connection() as conn:

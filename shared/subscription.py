@@ -47,7 +47,7 @@ def apply_until_done(projection: Projection, envelopes: list[dict[str, Any]], st
                 return False
 
 
-def run(consumer, projection: Projection, stop: threading.Event,
+def run(consumer: kafka.KafkaConsumer, projection: Projection, stop: threading.Event,
         heartbeat: Heartbeat | None = None) -> None:
     """Poll, apply each batch in one transaction, then commit the offsets, until `stop` is set."""
     follow(lambda: consumer, projection, stop, heartbeat, close_consumer=False)
@@ -99,7 +99,7 @@ def follow(connect: Callable[[], Any], projection: Projection, stop: threading.E
         _close(consumer)
 
 
-def _commit(consumer) -> None:
+def _commit(consumer: kafka.KafkaConsumer) -> None:
     try:
         consumer.commit()
     except KafkaError as exc:
@@ -107,7 +107,7 @@ def _commit(consumer) -> None:
                     extra={"fields": {"error": repr(exc)}})
 
 
-def _close(consumer) -> None:
+def _close(consumer: kafka.KafkaConsumer) -> None:
     try:
         consumer.close(autocommit=False)
     except Exception:  # noqa: BLE001 - closing a consumer of a dead broker may fail; it is being discarded
