@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
 
+from shared.contract.vocabulary import AUDITOR, MODERATOR
 from shared.envelope import CommandMeta
 from shared.events import Event, replay
 from shared.eventstore import AppendResult, EventStore
@@ -112,7 +113,7 @@ def visible_photo(store: EventStore, sha256: str, roles: frozenset[str]) -> tupl
         pages = photostore.pages_with(conn, store.schema, sha256)
     if photo is None:
         return None
-    if roles & {"moderator", "auditor"}:
+    if roles & {MODERATOR, AUDITOR}:
         return photo
     for kind, item_id in pages:
         item, _ = load_page(store, kind, item_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from psycopg.rows import dict_row
 
+from shared.contract.vocabulary import AUDITOR, MODERATOR
 from shared.db import one
 from shared.http import RequestRefused
 from shared.projection import Projection
@@ -78,7 +79,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
     @bp.get(f"{PAGE_PATH}/audit")
     def audit(kinds, item_id):
         """Everything about a page, hidden revisions and comments included (auditors)."""
-        require_any_role("auditor")
+        require_any_role(AUDITOR)
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             row = require_page(cur, KINDS[kinds], str(item_id), include_hidden=True)
             revisions = cur.execute(REVISIONS.format(content=", content") + " ORDER BY number",
@@ -104,7 +105,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
     @bp.get("/flags")
     def flags():
         """Flags by `status` (open by default), oldest first (moderators and auditors)."""
-        require_any_role("moderator", "auditor")
+        require_any_role(MODERATOR, AUDITOR)
         limit, offset = page_args()
         status = request.args.get("status", "open")
         if status not in ("open", "actioned", "dismissed"):

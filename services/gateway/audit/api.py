@@ -7,6 +7,7 @@ import json
 from flask import Blueprint, Response, jsonify, request
 
 from shared.config import DOMAIN_SERVICES, TOPICS, Settings
+from shared.contract.vocabulary import AUDITOR
 from shared.http import error
 
 from ..edge.auth import current_roles
@@ -20,7 +21,7 @@ def blueprint(settings: Settings) -> Blueprint:
 
     @bp.before_request
     def _auditors_only():
-        if "auditor" not in current_roles().split(","):
+        if AUDITOR not in current_roles().split(","):
             return error(403, "forbidden", "only auditors may read the audit log")
         return None
 

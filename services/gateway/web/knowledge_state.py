@@ -6,6 +6,7 @@ from __future__ import annotations
 from itertools import takewhile
 from typing import Any
 
+from shared.contract.vocabulary import MODERATOR
 from shared.db import DictCursor
 
 from ..edge.auth import current_principal
@@ -42,4 +43,4 @@ def revertible_run(cur: DictCursor, item_id: str) -> dict[str, Any] | None:
 def reader_state(cur: DictCursor, item_id: str) -> dict[str, Any]:
     """What the page's forms show this reader: their watch button, and a moderator's revert form."""
     return {"watching": watching(cur, item_id),
-            "revert": revertible_run(cur, item_id) if has_role("moderator") else None}
+            "revert": revertible_run(cur, item_id) if has_role(MODERATOR) else None}
