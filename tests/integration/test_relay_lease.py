@@ -48,13 +48,14 @@ def test_of_two_relays_one_publishes_and_the_other_takes_over_within_seconds_of_
     store.append("thing", "s", 0, noted(1, 2, 3), META)
     wait_for(lambda: any(r.position == 3 for r, *_ in two_relays))
     active, standby = sorted(two_relays, key=lambda r: r[0].position == 3, reverse=True)
-    wait_for(lambda: standby[3].details.get("state") == "standby")
+    # Each says what it is doing once it has gone round its loop after the batch.
+    wait_for(lambda: active[3].details.get("state") == "publishing" and standby[3].details.get("state") == "standby")
     states = (active[3].details["state"], standby[3].details["state"])
 
     active[1].set()  # the active one goes: its session, and with it the lease, ends
     active[2].join(15)
     store.append("thing", "s", 3, noted(4, 5), META)
-    took_over_s = wait_for(lambda: standby[0].position == 5 and standby[3].details["state"] == "publishing",
+    took_over_s = wait_for(lambda: standby[0].position == 5 and standby[3].details.get("state") == "publishing",
                            timeout_s=10)
 
     assert states == ("publishing", "standby")
