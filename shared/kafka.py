@@ -122,21 +122,25 @@ class TopicWatch:
     def __init__(self, bootstrap: str, topics: list[str], every_s: float = 2.0) -> None:
         self.bootstrap, self.topics, self.every_s = bootstrap, topics, every_s
         self._admin: KafkaAdminClient | None = None
-        self._ids: dict[str, str | None] | None = None
+        self._ids: dict[str, str] | None = None
         self._due = 0.0
 
     def changed(self) -> bool:
+        # Only a topic seen again under another id counts: while a replaced broker comes up, a topic is
+        # briefly missing (no id), and taking that for a change would make a new consumer every round.
         if time.monotonic() < self._due:
             return False
         self._due = time.monotonic() + self.every_s
         try:
             self._admin = self._admin or admin(self.bootstrap)
-            ids = {t: topic_id(self._admin, t) for t in self.topics}
+            ids = {t: found for t in self.topics if (found := topic_id(self._admin, t)) is not None}
         except KafkaError:  # the broker is away: the consumer's own errors deal with that
             self.close()
             return False
-        before, self._ids = self._ids, ids
-        return before is not None and ids != before
+        known = self._ids or {}
+        recreated = any(t in known and known[t] != found for t, found in ids.items())
+        self._ids = known | ids
+        return recreated
 
     def close(self) -> None:
         if self._admin is not None:

@@ -24,6 +24,7 @@ from .process import open_pool, stop_on_signals
 from .projection import TRANSIENT, Handler, Projection
 
 log = logging.getLogger(__name__)
+COMMIT_TIMEOUT_MS = 3000
 
 
 
@@ -100,8 +101,10 @@ def follow(connect: Callable[[], Any], projection: Projection, stop: threading.E
 
 
 def _commit(consumer: kafka.KafkaConsumer) -> None:
+    # Offsets are a shortcut (checkpoints are the truth), so a commit to a broker that went away is given
+    # up after a few seconds: kafka-python's own wait, its request timeout, would hold the loop for minutes.
     try:
-        consumer.commit()
+        consumer.commit(timeout_ms=COMMIT_TIMEOUT_MS)
     except KafkaError as exc:
         log.warning("offset commit failed; events will be redelivered and skipped",
                     extra={"fields": {"error": repr(exc)}})
