@@ -27,6 +27,7 @@ def producer(bootstrap: str) -> KafkaProducer:
         batch_size=512 * 1024,
         max_request_size=4 * 1024 * 1024,
         max_block_ms=5000,  # a dead broker fails a send in seconds, so the relay can back off or stop
+        allow_auto_create_topics=False,  # see `consumer`
     )
 
 
@@ -41,9 +42,23 @@ def consumer(bootstrap: str, topics: list[str], group_id: str | None, **extra: A
         group_id=group_id,
         auto_offset_reset="earliest",
         enable_auto_commit=False,
+        # Clients never ask for a topic to be made: `ensure_topic` makes topics, with their partitions and
+        # retention, not the broker's defaults.
+        allow_auto_create_topics=False,
         session_timeout_ms=6000,
         heartbeat_interval_ms=1000,
+        # Also the rebalance timeout: how long a join waits for members that do not rejoin. A broker replaced
+        # under a group can keep a member that is gone for that long, and kafka-python's 300 s left a new
+        # consumer unassigned for minutes. A batch never takes 10 s; a copy that does (waiting out a database
+        # outage) leaves the group and rejoins, and what it held is redelivered and skipped.
+        max_poll_interval_ms=10000,
+        # A join the broker never answers (the embedded one sometimes leaves a rejoin right after a re-created
+        # topic unanswered) is given up after max(this, rebalance timeout + 5 s) and sent again.
+        request_timeout_ms=10000,
         max_poll_records=5000,
+        # A topic re-created on a fresh broker may come back with other partitions (the embedded broker makes a
+        # missing topic, with its own default count, when a consumer asks for it): metadata this fresh finds them.
+        metadata_max_age_ms=5000,
         fetch_max_bytes=16 * 1024 * 1024,
     )
     options.update(extra)

@@ -207,6 +207,18 @@ class Projection:
         ).fetchone()
         return row[0] if row else 0
 
+    def gap_waited_s(self, conn: psycopg.Connection, producers: Iterable[str] | None = None) -> float:
+        """How long the oldest event held behind a gap (not behind a parked event) has waited; 0 if none does.
+
+        With `producers`, only events from those services count.
+        """
+        row = conn.execute(sql.SQL(
+            "SELECT coalesce(extract(epoch FROM now() - min(h.held_at))::float, 0) FROM {}.held_events h"
+            " WHERE (%(any)s OR h.envelope->>'producer' = ANY(%(producers)s)) AND NOT EXISTS ("
+            " SELECT 1 FROM {}.parked_events p WHERE p.stream_id = h.stream_id AND p.resolved_at IS NULL)"
+        ).format(self._t, self._t), {"any": producers is None, "producers": list(producers or [])}).fetchone()
+        return float(row[0]) if row else 0.0
+
     def producer_positions(self, conn: psycopg.Connection) -> dict[str, int]:
         """The highest store position applied from each producing service."""
         return dict(conn.execute(sql.SQL("SELECT producer, position FROM {}.producer_positions").format(self._t)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -16,7 +17,7 @@ from kafka.errors import KafkaError
 
 from . import kafka, metrics
 from .backoff import Backoff, every
-from .config import Settings
+from .config import TOPICS, Settings
 from .contract import unpublished
 from .heartbeat import Heartbeat
 from .logging import configure
@@ -25,7 +26,6 @@ from .projection import TRANSIENT, Handler, Projection
 
 log = logging.getLogger(__name__)
 COMMIT_TIMEOUT_MS = 3000
-
 
 
 def apply_until_done(projection: Projection, envelopes: list[dict[str, Any]], stop: threading.Event) -> bool:
@@ -48,6 +48,55 @@ def apply_until_done(projection: Projection, envelopes: list[dict[str, Any]], st
                 return False
 
 
+class Rewinds:
+    """When a consumer should read its topics again from the start, which the checkpoints make harmless.
+
+    Two things call for it. A topic re-created on a fresh broker (seen by `watch`, at most every few seconds):
+    the consumer's positions belong to the lost topic, and the group's committed offsets may be ones reached on
+    the new topic from those positions before anyone noticed; resuming from either would skip records the relays
+    republished from the start. And an event waiting behind a gap (not behind a parked event) for `gap_s`:
+    whatever moved a consumer past its predecessor, that predecessor lies behind the consumer's position, so a
+    rewind fills the gap. A gap a rewind cannot fill costs little: further rewinds wait twice as long each time.
+
+    The consumer is sought back, never replaced: closing one in the middle of a join leaves the embedded broker's
+    group led by a member that has gone, and a new consumer then waits for an assignment that never comes.
+    """
+
+    def __init__(self, projection: Projection, topics: list[str], gap_s: float = 15.0, check_s: float = 5.0,
+                 watch: kafka.TopicWatch | None = None) -> None:
+        by_topic = {topic: producer for producer, topic in TOPICS.items()}
+        self.projection, self.gap_s, self.watch, self._check = projection, gap_s, watch, every(check_s)
+        self.producers = [by_topic[t] for t in topics] if all(t in by_topic for t in topics) else None
+        self._requested, self._interval, self._next = False, gap_s, 0.0
+
+    @classmethod
+    def of(cls, projection: Projection, topics: list[str], settings: Settings) -> Rewinds:
+        """A process's rewinds over `topics`: watching them on its brokers, a gap counting after its lag grace."""
+        return cls(projection, topics, settings.lag_grace_s,
+                   watch=kafka.TopicWatch(settings.kafka_bootstrap_servers, topics, settings.broker_check_s))
+
+    def carry_out(self, consumer: Any) -> None:
+        """Seek `consumer` to the start of its partitions if a rewind is due (once it has been assigned some)."""
+        if not self._requested and self.watch is not None and self.watch.changed():
+            log.warning("a topic was re-created: consuming it again from the start")
+            self._requested = True
+        if not self._requested and self._check() and time.monotonic() >= self._next:
+            with self.projection.pool.connection() as conn:
+                waited = self.projection.gap_waited_s(conn, self.producers)
+            if waited >= self.gap_s:
+                log.warning("an event waits behind a gap: reading the topics again from the start",
+                            extra={"fields": {"waited_s": round(waited, 1)}})
+                self._requested, self._next = True, time.monotonic() + self._interval
+                self._interval = min(self._interval * 2, 3600.0)
+        if self._requested and consumer.assignment():
+            consumer.seek_to_beginning()
+            self._requested = False
+
+    def close(self) -> None:
+        if self.watch is not None:
+            self.watch.close()
+
+
 def run(consumer: kafka.KafkaConsumer, projection: Projection, stop: threading.Event,
         heartbeat: Heartbeat | None = None) -> None:
     """Poll, apply each batch in one transaction, then commit the offsets, until `stop` is set."""
@@ -56,23 +105,18 @@ def run(consumer: kafka.KafkaConsumer, projection: Projection, stop: threading.E
 
 def follow(connect: Callable[[], Any], projection: Projection, stop: threading.Event,
            heartbeat: Heartbeat | None = None, close_consumer: bool = True,
-           watch: kafka.TopicWatch | None = None) -> None:
+           rewinds: Rewinds | None = None) -> None:
     """Consume with a consumer from `connect()` until `stop`, making a new one whenever the broker fails.
 
     Neither a broker nor a database outage ends the loop: the batch in hand is retried until it is
     applied (its offsets are committed only then), a failed consumer is closed and made again with
     capped, jittered backoff, and operators' requests on parked events are carried out on the way.
-    With `watch`, a topic that was re-created (a broker replaced, memory-only, keeps nothing) gets a
-    new consumer too: the old one's positions belong to the lost topic and would skip the new one's
-    first records, which the relays republish from the start.
+    With `rewinds`, the consumer reads its topics again from the start when one was re-created or an event waits
+    behind a gap (see `Rewinds`).
     """
     consumer, backoff, check_requests = None, Backoff(0.2, 5.0), every(1.0)
     while not stop.is_set():
         try:
-            if consumer is not None and watch is not None and watch.changed():
-                log.warning("a topic was re-created: consuming it again from the start")
-                _close(consumer)
-                consumer = None
             if consumer is None:
                 consumer = connect()
             records = consumer.poll(timeout_ms=200)
@@ -81,6 +125,8 @@ def follow(connect: Callable[[], Any], projection: Projection, stop: threading.E
                 if not apply_until_done(projection, envelopes, stop):
                     break
                 _commit(consumer)
+            if rewinds is not None:
+                rewinds.carry_out(consumer)
             if check_requests():
                 projection.resolve_requests()
             backoff.reset()
@@ -98,6 +144,8 @@ def follow(connect: Callable[[], Any], projection: Projection, stop: threading.E
             stop.wait(delay)
     if consumer is not None and close_consumer:
         _close(consumer)
+    if rewinds is not None:
+        rewinds.close()
 
 
 def _commit(consumer: kafka.KafkaConsumer) -> None:
@@ -137,8 +185,7 @@ def main(group: str, schema: str, topics: list[str], handlers: Mapping[str, Hand
 
     def lane(name: str, lane_topics: list[str], beat: Heartbeat) -> None:
         follow(lambda: kafka.consumer(settings.kafka_bootstrap_servers, lane_topics, name, **consumer_options),
-               projection, stop, beat, watch=kafka.TopicWatch(settings.kafka_bootstrap_servers, lane_topics,
-                                                              settings.broker_check_s))
+               projection, stop, beat, rewinds=Rewinds.of(projection, lane_topics, settings))
 
     threads = [threading.Thread(target=lane, args=(name, ts, beat), name=name)
                for (name, ts), beat in zip(lanes, heartbeats, strict=True)]

@@ -51,6 +51,10 @@ class Broker:
 
 @pytest.fixture(scope="session")
 def workdir():
+    if kept := os.environ.get("CHARTER_TEST_WORKDIR"):  # to read the servers' logs after a failure
+        Path(kept).mkdir(parents=True, exist_ok=True)
+        yield Path(kept)
+        return
     with tempfile.TemporaryDirectory(prefix="charter-tests-") as d:
         os.chmod(d, 0o755)
         yield Path(d)

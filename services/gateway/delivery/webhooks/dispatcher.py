@@ -38,10 +38,10 @@ def main() -> None:
     metrics.serve(settings, sender.queue_depth(pool))
     log.info("webhook dispatcher started", extra={"fields": {"group": GROUP}})
     try:
-        subscription.follow(lambda: kafka.consumer(settings.kafka_bootstrap_servers, list(TOPICS.values()), GROUP),
-                            Projection(pool, SCHEMA, enqueue.handlers(), consumer=GROUP, contract=unpublished),
-                            stop, beat, watch=kafka.TopicWatch(settings.kafka_bootstrap_servers, list(TOPICS.values()),
-                                                               settings.broker_check_s))
+        topics = list(TOPICS.values())
+        projection = Projection(pool, SCHEMA, enqueue.handlers(), consumer=GROUP, contract=unpublished)
+        subscription.follow(lambda: kafka.consumer(settings.kafka_bootstrap_servers, topics, GROUP), projection,
+                            stop, beat, rewinds=subscription.Rewinds.of(projection, topics, settings))
     finally:
         stop.set()
         sending.join()
