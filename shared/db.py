@@ -44,8 +44,13 @@ def deadlines(settings: Settings) -> dict[str, Any]:
             "connect_timeout_s": settings.db_connect_timeout_s, "wait_s": settings.db_pool_timeout_s}
 
 
+def table_exists(conn: psycopg.Connection, schema: str, table: str) -> bool:
+    """Whether `schema`.`table` exists: readers of another process's bookkeeping ask before it has migrated."""
+    return one(conn.execute("SELECT to_regclass(%s)", [f"{schema}.{table}"]))[0] is not None
+
+
 def one(cursor: psycopg.Cursor[Row]) -> Row:
-    """The one row of a query that always returns one (an aggregate, `to_regclass`, an upsert's RETURNING)."""
+    """The one row of a query that always returns one (an aggregate, an upsert's RETURNING)."""
     row = cursor.fetchone()
     if row is None:
         raise LookupError("the query returned no row")

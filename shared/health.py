@@ -21,7 +21,7 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from . import heartbeat, parking
-from .db import one
+from .db import one, table_exists
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def schema_report(conn: psycopg.Connection, schema: str) -> dict[str, Any]:
     the events held behind a gap (how many, and for how long the oldest has waited)."""
     positions: dict[str, int] = {}
     held: dict[str, Any] = {"events": 0, "oldest_s": 0.0}
-    if one(conn.execute("SELECT to_regclass(%s)", [f"{schema}.producer_positions"]))[0] is not None:
+    if table_exists(conn, schema, "producer_positions"):
         positions = dict(conn.execute(sql.SQL("SELECT producer, position FROM {}.producer_positions")
                                       .format(sql.Identifier(schema))).fetchall())
         count, oldest = one(conn.execute(sql.SQL(

@@ -21,7 +21,7 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from .db import one
+from .db import table_exists
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ def beats(conn: psycopg.Connection, schema: str) -> list[dict[str, Any]]:
 
     A process running as several copies has a row per copy (`instance`), freshest first.
     """
-    if one(conn.execute("SELECT to_regclass(%s)", [f"{schema}.heartbeats"]))[0] is None:
+    if not table_exists(conn, schema, "heartbeats"):
         return []
     with conn.cursor(row_factory=dict_row) as cur:
         return cur.execute(sql.SQL(

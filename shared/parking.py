@@ -17,7 +17,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from . import metrics
-from .db import one
+from .db import table_exists
 
 OPEN = ("parked", "retry", "skip")
 
@@ -96,7 +96,7 @@ def resolve(conn: psycopg.Connection, schema: str, parked_id: int, outcome: str)
 
 def listing(conn: psycopg.Connection, schema: str, include_resolved: bool = False) -> list[dict[str, Any]]:
     """Parked events of a schema, oldest first: open ones only unless `include_resolved`."""
-    if not _exists(conn, schema):
+    if not table_exists(conn, schema, "parked_events"):
         return []
     with conn.cursor(row_factory=dict_row) as cur:
         return cur.execute(sql.SQL(
@@ -123,12 +123,9 @@ def request(conn: psycopg.Connection, schema: str, parked_id: int, action: str, 
 
 def open_count(conn: psycopg.Connection, schema: str) -> dict[str, int]:
     """How many events each consumer of this schema has parked and not yet resolved."""
-    if not _exists(conn, schema):
+    if not table_exists(conn, schema, "parked_events"):
         return {}
     return dict(conn.execute(sql.SQL(
         "SELECT consumer, count(*) FROM {}.parked_events WHERE resolved_at IS NULL GROUP BY consumer"
     ).format(sql.Identifier(schema))).fetchall())
 
-
-def _exists(conn: psycopg.Connection, schema: str) -> bool:
-    return one(conn.execute("SELECT to_regclass(%s)", [f"{schema}.parked_events"]))[0] is not None

@@ -12,7 +12,7 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from shared.config import DOMAIN_SERVICES, Settings
-from shared.db import one
+from shared.db import table_exists
 from shared.http import RequestRefused
 
 from ..audit import replay
@@ -65,8 +65,7 @@ class ReadPool:
         # Every gateway worker may be asked for the same moment: one builds it, the others wait.
         with psycopg.connect(self.settings.database_url, autocommit=True) as conn:
             conn.execute("SELECT pg_advisory_lock(%s)", [zlib.crc32(name.encode())])
-            done = one(conn.execute("SELECT to_regclass(%s)", [f"{name}.asof_complete"]))[0]
-            if done is None:
+            if not table_exists(conn, name, "asof_complete"):
                 envelopes = [e for s in DOMAIN_SERVICES for e in stored_events(self.settings, s)]
                 replay.drop(self.settings.database_url, name)
                 replay.rebuild(self.settings.database_url, envelopes, until=moment, schema=name)
