@@ -76,6 +76,12 @@ PILOT_EVENTS = (
     "OutcomeVerified",
 )
 
-# A draft's score is a Bayesian average of its star ratings with PRIOR_WEIGHT imaginary ratings of PRIOR_MEAN.
+# A draft's score is a Bayesian average of its star ratings with PRIOR_WEIGHT imaginary ratings of PRIOR_MEAN
+# (the gateway's draft_ratings read model computes it). Why not a Wilson lower bound: Wilson bounds a proportion
+# of yes/no votes, and squeezing 1-5 stars into "positive or not" throws the scale away. With the prior, a draft
+# with few ratings sits near the middle and moves towards its own mean as ratings arrive: a single 5 scores
+# (5*3 + 5) / 6 = 3.33, a hundred 4s score (5*3 + 400) / 105 = 3.95. The prior is fixed rather than the
+# charter's running mean so that a draft's score depends on its own ratings only: the leaderboard does not
+# reshuffle when other drafts are rated, and a projection updates one row per rating event.
 PRIOR_MEAN = 3.0
 PRIOR_WEIGHT = 5

@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS draft_ratings (
 CREATE INDEX IF NOT EXISTS draft_ratings_by_rater ON draft_ratings (rater, rated_at, draft_id);
 """
 
-# The domain's estimator (ranking.bayesian_average) as SQL, so one statement rescores one draft per event.
+# The one definition of a draft's score (see PRIOR_MEAN in the vocabulary), one statement rescoring one draft per
+# event; tests/integration/test_leaderboard.py shows what it ranks.
 RESCORE = """
 UPDATE draft_standings s
    SET rating_count = r.n, star_total = r.total,
