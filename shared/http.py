@@ -22,10 +22,15 @@ from werkzeug.exceptions import HTTPException
 from . import logging as structured
 from . import metrics
 from .envelope import CommandMeta
+from .errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Refused
 
 log = logging.getLogger(__name__)
 # What an orchestrator and Prometheus ask every process, with no credential: liveness, readiness and metrics.
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+# The HTTP status of each kind of domain refusal (shared/errors.py); the domains know none of them.
+REFUSAL_STATUS: tuple[tuple[type[Refused], int], ...] = (
+    (NotFound, 404), (Invalid, 422), (Forbidden, 403), (Conflict, 409), (RateLimited, 429),
+)
 
 
 def error(status: int, code: str, message: str, errors: dict[str, Any] | None = None) -> tuple[Response, int]:
@@ -51,6 +56,9 @@ class JSONProvider(DefaultJSONProvider):
 def install(app: Flask, domain_errors: tuple[type[Exception], ...] = (), internal_token: str = "",
             retry_after_s: int = 2) -> None:
     """Give the app request ids, JSON error handlers, one access-log line and request metrics per request.
+
+    Every domain refusal (shared.errors.Refused) becomes the one error shape with its kind's status;
+    `domain_errors` are other exception classes to answer the same way (with their own `status`, else 409).
 
     With `internal_token`, every request but `/healthz` must carry it: domain services trust
     only the gateway, which authenticates users and forwards their id as `X-Actor`.
@@ -101,15 +109,25 @@ def install(app: Flask, domain_errors: tuple[type[Exception], ...] = (), interna
     def _database_unavailable(exc: Exception) -> tuple[Response, int]:
         return database_unavailable(exc, retry_after_s)
 
-    for cls in domain_errors:
+    answered: tuple[type[Exception], ...] = (Refused, *domain_errors)
+    for cls in answered:
         app.register_error_handler(cls, _domain)
+
+
+def refusal_status(exc: Refused) -> int:
+    """The HTTP status of a domain refusal: its kind's, or 409 for a refusal of no listed kind."""
+    return next((status for kind, status in REFUSAL_STATUS if isinstance(exc, kind)), 409)
 
 
 def _domain(exc: Exception) -> tuple[Response, int]:
     field = getattr(exc, "field", None)
     message = getattr(exc, "message", str(exc))
-    code = re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()  # StaleRevision -> stale_revision
-    return error(getattr(exc, "status", 409), code, message, {field: [message]} if field else None)
+    if isinstance(exc, Refused):
+        code, status = exc.code, refusal_status(exc)
+    else:
+        code = re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()  # as Refused.code is named
+        status = getattr(exc, "status", 409)
+    return error(status, code, message, {field: [message]} if field else None)
 
 
 def database_unavailable(exc: Exception, retry_after_s: int) -> tuple[Response, int]:

@@ -19,11 +19,11 @@ from .health import Bounded, Probe, broker_ok, schema_report
 from .logging import configure
 
 
-def service_app(
-    name: str, settings: Settings, routes: Callable[[EventStore, Settings], Blueprint],
-    domain_errors: tuple[type[Exception], ...],
-) -> Flask:
-    """A domain service: its event store, its command routes, `/healthz`, `/metrics`, and the shared HTTP edge."""
+def service_app(name: str, settings: Settings, routes: Callable[[EventStore, Settings], Blueprint]) -> Flask:
+    """A domain service: its event store, its command routes, `/healthz`, `/metrics`, and the shared HTTP edge.
+
+    The shared edge answers every domain refusal (shared.errors) and a stale append (ConcurrencyConflict).
+    """
     configure(name, settings.log_level)
     app = Flask(name)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
@@ -34,7 +34,7 @@ def service_app(
     app.register_blueprint(log_blueprint(store))
     app.register_blueprint(parked_blueprint(store))
     app.register_blueprint(metrics.blueprint())
-    http.install(app, (*domain_errors, ConcurrencyConflict), settings.internal_token, settings.retry_after_s)
+    http.install(app, (ConcurrencyConflict,), settings.internal_token, settings.retry_after_s)
     metrics.count_commands(app)
     idempotency.install_service(app, store, settings.idempotency_ttl_s)
     return app

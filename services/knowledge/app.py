@@ -8,9 +8,8 @@ from shared.config import Settings
 from shared.service import service_app
 
 from . import api
-from .domain.errors import KnowledgeError
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the knowledge service: its event store, command routes and health check."""
-    return service_app("knowledge", settings or Settings.from_env(), api.blueprint, (KnowledgeError,))
+    return service_app("knowledge", settings or Settings.from_env(), api.blueprint)

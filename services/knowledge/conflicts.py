@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from shared.errors import NotFound
+
 from .domain.diff import diff_revisions
-from .domain.errors import NotFound, StaleRevision
+from .domain.errors import StaleRevision
 from .domain.model import Item
 
 

@@ -8,13 +8,13 @@ from typing import Protocol, runtime_checkable
 
 from shared.contract.vocabulary import AUDITOR, MODERATOR
 from shared.envelope import CommandMeta
+from shared.errors import Conflict, NotFound
 from shared.events import Event, replay
 from shared.eventstore import AppendResult, EventStore
 
 from . import photostore
 from .conflicts import explaining_stale_edits
 from .domain import EVENTS, EVOLVE, barriers, solutions
-from .domain.errors import Conflict, NotFound
 from .domain.model import BARRIER, SOLUTION, Item, require_item
 from .domain.photos import AttachPhoto, decide_attach_photo, find_photo
 

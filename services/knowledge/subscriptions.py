@@ -19,12 +19,12 @@ from psycopg import sql
 from shared import subscription
 from shared.config import TOPICS
 from shared.envelope import CommandMeta
+from shared.errors import Refused
 from shared.events import replay
 from shared.eventstore import EventStore
 from shared.projection import Handler
 
 from .domain import EVENTS, barriers, evidence
-from .domain.errors import KnowledgeError
 from .domain.model import Item
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def record_evidence(store: EventStore, conn: psycopg.Connection, env: dict[str, 
     try:
         # The pilots event's own time, so that a replay of the log records the same evidence.
         events = evidence.decide_record_removal_evidence(state, command, now=datetime.fromisoformat(env["occurred_at"]))
-    except KnowledgeError as refused:
+    except Refused as refused:
         # Not a barrier we hold (a pilots event naming an id we never had): nothing to record.
         log.warning("removal evidence refused", extra={"fields": {"barrier_id": d["barrier_id"],
                                                                   "pilot_id": d["pilot_id"], "error": refused.message}})

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from shared.config import Settings
 from shared.eventstore import AppendResult, EventStore
-from shared.http import RequestRefused, actor_roles, command_meta, validated
+from shared.http import RequestRefused, actor_roles, command_meta, refusal_status, validated
 from shared.openapi import documented
 
 from . import handlers, schemas, views
@@ -40,7 +40,7 @@ def csv_rejected(exc: CsvRejected):
     lines = [f"line {e.line}" + (f", {e.field}" if e.field else "") + f": {e.message}" for e in exc.errors]
     body = {"code": "csv_rejected", "message": exc.message, "errors": {"csv": lines},
             "rows": [asdict(e) for e in exc.errors]}
-    return jsonify(body), exc.status
+    return jsonify(body), refusal_status(exc)
 
 
 def csv_file(text: str, name: str) -> Response:

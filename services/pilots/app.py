@@ -8,9 +8,8 @@ from shared.config import Settings
 from shared.service import service_app
 
 from . import api
-from .domain.errors import PilotsError
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the pilots service: its event store, command routes and health check."""
-    return service_app("pilots", settings or Settings.from_env(), api.blueprint, (PilotsError,))
+    return service_app("pilots", settings or Settings.from_env(), api.blueprint)

@@ -8,9 +8,8 @@ from shared.config import Settings
 from shared.service import service_app
 
 from . import api
-from .domain.errors import PledgeError
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the pledge service: its event store, command routes and health check."""
-    return service_app("pledge", settings or Settings.from_env(), api.blueprint, (PledgeError,))
+    return service_app("pledge", settings or Settings.from_env(), api.blueprint)

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.contract.vocabulary import CATEGORIES
+from shared.errors import Invalid, require_text
 from shared.events import Event
 
 from . import evidence
-from .errors import AlreadyExists, Invalid
+from .errors import AlreadyExists
 from .items import evolve_page, new_item
-from .model import BARRIER, Evolver, Item, add_revision, clean_tags, iso, require_item, require_text
+from .model import BARRIER, Evolver, Item, add_revision, clean_tags, iso, require_item
 from .revisions import accepts_edit, edit_summary
 
 STREAM_TYPE = BARRIER
@@ -89,8 +90,8 @@ def barrier_content(command: ProposeBarrier | EditBarrier) -> BarrierContent:
     if command.category not in CATEGORIES:
         raise Invalid(f"category must be one of {', '.join(CATEGORIES)}", field="category")
     return BarrierContent(
-        require_text("title", command.title, 200),
-        require_text("description", command.description, 50_000),
+        require_text(command.title, "title", 200),
+        require_text(command.description, "description", 50_000),
         command.category,
         clean_tags(command.tags),
     )

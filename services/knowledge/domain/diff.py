@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from shared.errors import NotFound
 from shared.textdiff import Segment, diff_words
 
-from .errors import NotFound
 from .model import Item
 
 

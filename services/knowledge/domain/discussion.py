@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from shared.errors import Conflict, NotFound, require_text
 from shared.events import Event
 
-from .errors import AlreadyExists, Conflict, NotFound
+from .errors import AlreadyExists
 from .model import (
     Comment,
     Decision,
@@ -18,7 +19,6 @@ from .model import (
     require_item,
     require_moderator,
     require_reason,
-    require_text,
 )
 
 
@@ -71,7 +71,7 @@ def decide_post_comment(state: Item | None, command: PostComment, *, comment_id:
         raise Conflict("a hidden page cannot be discussed")
     if any(c.comment_id == comment_id for c in item.comments):
         raise AlreadyExists(f"comment {comment_id} already exists", field="comment_id")
-    body = require_text("body", command.body, 10_000)
+    body = require_text(command.body, "body", 10_000)
     if command.reply_to is not None:
         find_comment(item, command.reply_to, field="reply_to")
     return [CommentPosted(item.id, comment_id, body, command.reply_to, command.actor, iso(now))]

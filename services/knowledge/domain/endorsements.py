@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from shared.errors import Conflict, NotFound, require_text
 from shared.events import Event
 
-from .errors import Conflict, NotFound, NotPermitted
-from .model import BARRIER, Endorsement, Evolver, Item, iso, require_item, require_text
+from .errors import NotPermitted
+from .model import BARRIER, Endorsement, Evolver, Item, iso, require_item
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def decide_endorse(state: Item | None, command: EndorseItem, *, now: datetime) -
     item = require_item(state)
     if item.hidden:
         raise Conflict("a hidden page cannot be endorsed")
-    organisation = require_text("organisation", command.organisation, 200)
+    organisation = require_text(command.organisation, "organisation", 200)
     if find_endorsement(item, organisation) is not None:
         raise Conflict(f"{organisation} already endorses this page", field="organisation")
     event_type = BarrierEndorsed if item.kind == BARRIER else SolutionEndorsed

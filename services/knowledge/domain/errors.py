@@ -1,28 +1,13 @@
-"""Refusals of the knowledge domain; each names the field it concerns, when there is one."""
+"""The knowledge domain's own refusals; the kinds they are (Conflict, Invalid...) are shared.errors'."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from shared.errors import Conflict, Forbidden, Invalid
+
 if TYPE_CHECKING:
     from .model import Revision
-
-
-class KnowledgeError(Exception):
-    """A command the knowledge rules refuse (HTTP 409 unless a subclass says otherwise)."""
-
-    status = 409
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class Invalid(KnowledgeError):
-    """The command is well-formed but one of its values breaks a rule."""
-
-    status = 422
 
 
 class ImageRejected(Invalid):
@@ -32,24 +17,12 @@ class ImageRejected(Invalid):
         super().__init__(message, field="image")
 
 
-class NotFound(KnowledgeError):
-    """The command names a page, revision, comment, photo or endorsement that does not exist."""
-
-    status = 404
-
-
-class NotPermitted(KnowledgeError):
+class NotPermitted(Forbidden):
     """The actor may not do this (a moderator's action, or someone else's contribution)."""
 
-    status = 403
 
-
-class AlreadyExists(KnowledgeError):
+class AlreadyExists(Conflict):
     """The command would create something that is already there."""
-
-
-class Conflict(KnowledgeError):
-    """The page's current state refuses the command (already hidden, already endorsed...)."""
 
 
 class PageIsProtected(Conflict):

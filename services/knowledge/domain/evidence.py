@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from shared.errors import Invalid, require_text
 from shared.events import Event
 
-from .errors import Invalid
-from .model import BARRIER, Evidence, Evolver, Item, iso, require_item, require_text
+from .model import BARRIER, Evidence, Evolver, Item, iso, require_item
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,8 @@ def decide_record_removal_evidence(state: Item | None, command: RecordRemovalEvi
     event = BarrierRemovalEvidenced(
         item.id,
         command.pilot_id,
-        require_text("pilot_title", command.pilot_title, 300),
-        require_text("organisation", command.organisation, 200),
+        require_text(command.pilot_title, "pilot_title", 300),
+        require_text(command.organisation, "organisation", 200),
         command.solution_id,
         command.solution_title,
         iso(now),

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from shared.contract.vocabulary import MODERATOR
+from shared.errors import Invalid, NotFound, require_text
 
-from .errors import Invalid, NotFound, NotPermitted
+from .errors import NotPermitted
 
 BARRIER = "barrier"
 SOLUTION = "solution"
@@ -154,24 +155,14 @@ def require_moderator(roles: frozenset[str], action: str) -> None:
         raise NotPermitted(f"only a moderator can {action}")
 
 
-def require_text(field: str, value: str, max_length: int) -> str:
-    """The value stripped, or Invalid when it is blank or longer than `max_length`."""
-    text = value.strip()
-    if not text:
-        raise Invalid(f"{field} must not be blank", field=field)
-    if len(text) > max_length:
-        raise Invalid(f"{field} must be at most {max_length} characters", field=field)
-    return text
-
-
 def require_reason(reason: str) -> str:
     """A moderation or flag reason: required, because decisions must say why."""
-    return require_text("reason", reason, 1000)
+    return require_text(reason, "reason", 1000)
 
 
 def clean_list(field: str, values: Iterable[str], max_items: int, max_length: int) -> tuple[str, ...]:
     """Non-blank values stripped and deduplicated in order, within the given limits."""
-    items = tuple(dict.fromkeys(require_text(field, v, max_length) for v in values if v.strip()))
+    items = tuple(dict.fromkeys(require_text(v, field, max_length) for v in values if v.strip()))
     if len(items) > max_items:
         raise Invalid(f"at most {max_items} {field} are allowed", field=field)
     return items

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from shared.errors import Conflict, NotFound
 from shared.events import Event
 
-from .errors import Conflict, NotFound
 from .model import Decision, Evolver, Flag, Item, iso, record_decision, require_item, require_moderator, require_reason
 
 OPEN, ACTIONED, DISMISSED = "open", "actioned", "dismissed"

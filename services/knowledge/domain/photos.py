@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from shared.errors import NotFound, require_text
 from shared.events import Event
 
-from .errors import AlreadyExists, NotFound, NotPermitted
+from .errors import AlreadyExists, NotPermitted
 from .images import CleanImage
 from .model import (
     MODERATOR,
@@ -19,7 +20,6 @@ from .model import (
     record_decision,
     require_item,
     require_reason,
-    require_text,
 )
 from .protection import require_editable
 
@@ -73,7 +73,7 @@ def decide_attach_photo(state: Item | None, command: AttachPhoto, *, now: dateti
     """Attach a cleaned image with its alt text to an editable page, once."""
     item = require_item(state)
     require_editable(item, command.actor_roles, now)
-    alt_text = require_text("alt_text", command.alt_text, 500)
+    alt_text = require_text(command.alt_text, "alt_text", 500)
     image = command.image
     if find_photo(item, image.sha256) is not None:
         raise AlreadyExists("this page already carries this photo", field="image")

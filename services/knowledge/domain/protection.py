@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from shared.errors import Conflict, Invalid
 from shared.events import Event
 
-from .errors import Conflict, Invalid, PageIsProtected
+from .errors import PageIsProtected
 from .model import (
     MODERATOR,
     Decision,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from shared.errors import Conflict, require_text
 from shared.events import Event
 
-from .errors import Conflict, StaleRevision
+from .errors import StaleRevision
 from .model import (
     Content,
     Decision,
@@ -19,7 +20,6 @@ from .model import (
     require_item,
     require_moderator,
     require_reason,
-    require_text,
 )
 from .protection import require_editable
 
@@ -88,7 +88,7 @@ def accepts_edit(item: Item, content: Content, based_on: int, roles: frozenset[s
 
 def edit_summary(summary: str) -> str:
     """An optional edit summary, stripped and bounded."""
-    return require_text("summary", summary, 500) if summary.strip() else ""
+    return require_text(summary, "summary", 500) if summary.strip() else ""
 
 
 def decide_restore_revision(state: Item | None, command: RestoreRevision, *, now: datetime) -> list[Event]:

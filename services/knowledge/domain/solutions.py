@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from shared.errors import Invalid, require_text
 from shared.events import Event
 
-from .errors import AlreadyExists, Invalid
+from .errors import AlreadyExists
 from .items import evolve_page, new_item
-from .model import SOLUTION, Evolver, Item, add_revision, clean_list, clean_tags, iso, require_item, require_text
+from .model import SOLUTION, Evolver, Item, add_revision, clean_list, clean_tags, iso, require_item
 from .revisions import accepts_edit, edit_summary
 
 STREAM_TYPE = SOLUTION
@@ -99,8 +100,8 @@ def solution_content(command: ProposeSolution | EditSolution) -> SolutionContent
     if not barrier_ids:
         raise Invalid("a solution must address at least one barrier", field="barrier_ids")
     return SolutionContent(
-        require_text("title", command.title, 200),
-        require_text("body", command.body, 50_000),
+        require_text(command.title, "title", 200),
+        require_text(command.body, "body", 50_000),
         clean_list("steps", command.steps, 50, 2_000),
         barrier_ids,
         clean_list("organisations", command.organisations, 200, 200),

@@ -7,9 +7,10 @@ from datetime import date
 from typing import Any
 
 from shared.contract.vocabulary import NEXT_STATUSES
+from shared.errors import Conflict, Invalid, NotFound
 from shared.events import Event
 
-from .errors import Conflict, IllegalTransition, Invalid, NotFound
+from .errors import IllegalTransition
 from .known_barriers import KnownBarriers, require_targetable
 from .state import BarrierStatus, BarrierWork, Pilot, Status, require_member, require_pilot, require_status
 

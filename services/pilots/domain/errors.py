@@ -1,44 +1,13 @@
-"""Refusals of the pilots domain; each names the field it concerns, when there is one."""
+"""The pilots domain's own refusals; the kinds they are (Conflict, Invalid...) are shared.errors'."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-class PilotsError(Exception):
-    """A command the pilots rules refuse (HTTP 409 unless a subclass says otherwise)."""
-
-    status = 409
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+from shared.errors import Conflict, Forbidden, Invalid, NotFound
 
 
-class NotFound(PilotsError):
-    """The command names something that does not exist."""
-
-    status = 404
-
-
-class Invalid(PilotsError):
-    """The command is well-formed but its content breaks a rule about values."""
-
-    status = 422
-
-
-class Forbidden(PilotsError):
-    """The actor lacks the role or membership the command needs."""
-
-    status = 403
-
-
-class Conflict(PilotsError):
-    """The command clashes with what already happened (a duplicate id, a second verification)."""
-
-
-class IllegalTransition(PilotsError):
+class IllegalTransition(Conflict):
     """The pilot, or a barrier in it, is not in a status from which this step is allowed."""
 
 

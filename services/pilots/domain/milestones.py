@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+from shared.errors import Conflict, Invalid, NotFound, require_text
 from shared.events import Event
 
 from .csv_import import parse_milestones
-from .errors import Conflict, Invalid, MilestoneBeforeStart, NotFound
+from .errors import MilestoneBeforeStart
 from .state import Milestone, Pilot, Status, require_member, require_pilot, require_status
 
 STREAM_TYPE = "pilot"
+MAX_TITLE_CHARS = 200
 
 PLANNING = (Status.PROPOSED, Status.APPROVED, Status.ACTIVE)
 
@@ -107,14 +109,13 @@ def decide_add_milestone(state: Pilot | None, command: AddMilestone) -> list[Eve
     require_status(pilot, PLANNING, "plan milestones")
     if pilot.milestone(command.milestone_id) is not None:
         raise Conflict("a milestone with this id exists", field="milestone_id")
-    if not command.title.strip():
-        raise Invalid("a milestone needs a title", field="title")
+    title = require_text(command.title, "title", MAX_TITLE_CHARS, blank="a milestone needs a title")
     if command.due_date < pilot.starts_on:
         raise MilestoneBeforeStart(
             f"due {command.due_date}, before the pilot starts on {pilot.starts_on}", field="due_date"
         )
     due = command.due_date.isoformat()
-    return [MilestoneAdded(pilot.pilot_id, command.milestone_id, command.title.strip(), due, command.actor)]
+    return [MilestoneAdded(pilot.pilot_id, command.milestone_id, title, due, command.actor)]
 
 
 def decide_mark_milestone_done(state: Pilot | None, command: MarkMilestoneDone, today: date) -> list[Event]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from shared.errors import Conflict, Invalid
 from shared.events import Event
 
-from .errors import Conflict, IllegalTransition, Invalid, NotIndependent
+from .errors import IllegalTransition, NotIndependent
 from .state import (
     COMPLETION_SCALE,
     Outcome,

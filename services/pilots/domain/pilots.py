@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from shared.errors import Conflict, Forbidden, Invalid, require_text
 from shared.events import Event
 
 from . import barriers, milestones, outcomes, progress
-from .errors import Conflict, Forbidden, Invalid, UnsignedOrganisation
+from .errors import UnsignedOrganisation
 from .signatories import Signatories
 from .state import (
     STEWARD,
@@ -22,6 +23,7 @@ from .state import (
 )
 
 STREAM_TYPE = "pilot"
+MAX_REASON_CHARS = 2_000
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,5 @@ def decide_stop_pilot(state: Pilot | None, command: StopPilot, today: date) -> l
     if command.actor not in pilot.members() and STEWARD not in command.actor_roles:
         raise Forbidden("only the pilot's leads or a steward may stop it")
     require_status(pilot, (Status.PROPOSED, Status.APPROVED, Status.ACTIVE), "stop")
-    if not command.reason.strip():
-        raise Invalid("say why the pilot stops", field="reason")
-    return [PilotStopped(pilot.pilot_id, command.reason.strip(), command.actor, today.isoformat())]
+    reason = require_text(command.reason, "reason", MAX_REASON_CHARS, blank="say why the pilot stops")
+    return [PilotStopped(pilot.pilot_id, reason, command.actor, today.isoformat())]

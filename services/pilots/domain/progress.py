@@ -6,10 +6,10 @@ import math
 from dataclasses import dataclass, replace
 from datetime import date
 
+from shared.errors import Conflict, Invalid
 from shared.events import Event
 
 from .csv_import import parse_metrics
-from .errors import Conflict, Invalid
 from .state import Metric, Pilot, ProgressReport, Status, require_member, require_pilot, require_status
 
 STREAM_TYPE = "pilot"

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from shared.contract.vocabulary import COMPLETION_SCALE, PILOT_LEAD, STEWARD, BarrierStatus, PilotStatus
+from shared.errors import Forbidden, NotFound
 
-from .errors import Forbidden, IllegalTransition, NotFound
+from .errors import IllegalTransition
 from .signatories import Signatories
 
 STREAM_TYPE = "pilot"

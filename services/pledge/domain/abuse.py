@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from .errors import Invalid, RateLimited
+from shared.errors import Invalid, RateLimited
 
 _SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _DOTS_IGNORED = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}

@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from shared.contract.vocabulary import STEWARD
+from shared.errors import Forbidden, Invalid, NotFound
 from shared.events import Event
 
-from .errors import Forbidden, Invalid, NotFound, PledgeError, RoundClosedError
+from .errors import PledgeConflict, RoundClosedError
 
 if TYPE_CHECKING:
     from .drafts import Draft
@@ -147,7 +148,7 @@ def open_round(charter: Charter, command: OpenRound, now: datetime) -> list[Even
     """A steward opens the next drafting round, with an optional closing date in the future."""
     require_steward(command.actor_roles, "open a drafting round")
     if charter.accepts_drafts(now):
-        raise PledgeError(f"round {charter.round_number} is still open", field="charter_id")
+        raise PledgeConflict(f"round {charter.round_number} is still open", field="charter_id")
     closes_at = _closing_date(command.closes_at, now)
     # A round whose closing date has passed is over but not yet recorded as closed; closing it
     # first keeps the log telling the story an auditor expects: every round opened is closed.
@@ -172,7 +173,7 @@ def adopt_version(charter: Charter, draft: Draft | None, command: AdoptVersion, 
     draft.require_live()
     latest = charter.current_version
     if latest is not None and latest.round_number == charter.round_number:
-        raise PledgeError(f"round {charter.round_number} already adopted version {latest.number}")
+        raise PledgeConflict(f"round {charter.round_number} already adopted version {latest.number}")
     number = len(charter.versions) + 1
     adopted = VersionAdopted(
         charter.charter_id,

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from shared.errors import Invalid, NotFound, require_text
 from shared.events import Event
 
 from .charters import Charter, require_open_round
-from .errors import Invalid, NotFound, PledgeError, require_text
+from .errors import EMPTY, PledgeConflict
 
 if TYPE_CHECKING:
     from .drafts import Draft
@@ -69,9 +70,9 @@ def post_comment(charter: Charter, draft: Draft, command: PostComment, now: date
     """Comment on a draft or a quoted passage of it, or reply to a top-level comment."""
     require_open_round(charter, now)
     draft.require_live()
-    require_text(command.body, "body", MAX_COMMENT_CHARS)
+    require_text(command.body, "body", MAX_COMMENT_CHARS, blank=EMPTY)
     if draft.comment(command.comment_id) is not None:
-        raise PledgeError("a comment with this id exists", field="comment_id")
+        raise PledgeConflict("a comment with this id exists", field="comment_id")
     if command.reply_to is not None:
         _require_top_level(draft, command.reply_to)
     if (command.passage_start, command.passage_end, command.quote) != (None, None, None):

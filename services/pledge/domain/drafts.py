@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from shared.errors import Forbidden, Invalid, NotFound, require_text
 from shared.events import Event
 
 from .charters import Charter, require_open_round
 from .comments import Comment, CommentPosted
-from .errors import Forbidden, Invalid, NotFound, PledgeError, require_text
+from .errors import EMPTY, PledgeConflict
 
 STREAM_TYPE = "draft"
 MAX_TITLE_CHARS = 200
@@ -93,7 +94,7 @@ class Draft:
     def require_live(self) -> None:
         """Refuse work on a draft its author has withdrawn."""
         if self.withdrawn:
-            raise PledgeError("the draft has been withdrawn", field="draft_id")
+            raise PledgeConflict("the draft has been withdrawn", field="draft_id")
 
     def comment(self, comment_id: str) -> Comment | None:
         """The comment with this id, or None."""
@@ -130,8 +131,8 @@ def propose_draft(
 ) -> list[Event]:
     """Propose a draft in the charter's open round; every parent must be a draft of the same charter."""
     require_open_round(charter, now)
-    require_text(command.title, "title", MAX_TITLE_CHARS)
-    require_text(command.text, "text", MAX_TEXT_CHARS)
+    require_text(command.title, "title", MAX_TITLE_CHARS, blank=EMPTY)
+    require_text(command.text, "text", MAX_TEXT_CHARS, blank=EMPTY)
     for parent_id in command.parents:
         parent = parents.get(parent_id)
         if parent is None:

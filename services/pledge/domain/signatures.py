@@ -10,11 +10,12 @@ from datetime import datetime, timedelta
 
 from shared.contract.organisations import canonical_organisation
 from shared.contract.vocabulary import ORGANISATION_TYPES
+from shared.errors import Forbidden, Invalid, NotFound, optional_text, require_text
 from shared.events import Event
 
 from .abuse import email_hash, token_hash, token_matches
 from .charters import Charter
-from .errors import Forbidden, Invalid, NotFound, PledgeError, optional_text, require_text
+from .errors import EMPTY, PledgeConflict
 
 STREAM_TYPE = "signature"
 TOKEN_TTL = timedelta(hours=48)
@@ -165,7 +166,7 @@ def verify_signature(state: Signature | None, command: VerifySignature, now: dat
     """Count the signature once its e-mailed token comes back unexpired; verifying twice changes nothing."""
     signature = require_signature(state)
     if signature.status == "withdrawn":
-        raise PledgeError("the signature has been withdrawn", field="signature_id")
+        raise PledgeConflict("the signature has been withdrawn", field="signature_id")
     if not token_matches(command.token, signature.request.token_hash):
         raise Invalid("the verification token is wrong", field="token")
     if signature.status == "verified":
@@ -181,7 +182,7 @@ def withdraw_signature(state: Signature | None, command: WithdrawSignature, now:
     if command.actor != signature.request.requested_by:
         raise Forbidden("only whoever signed may withdraw the signature")
     if signature.status == "withdrawn":
-        raise PledgeError("the signature is already withdrawn", field="signature_id")
+        raise PledgeConflict("the signature is already withdrawn", field="signature_id")
     reason = optional_text(command.reason, "reason", MAX_STATEMENT_CHARS)
     return [SignatureWithdrawn(signature.request.signature_id, reason, now.isoformat())]
 
@@ -209,16 +210,16 @@ def _require_current_version(charter: Charter, version: int) -> None:
 def _require_organisation(command: RequestSignature) -> None:
     if command.organisation_type not in ORGANISATION_TYPES:
         raise Invalid(f"must be one of {', '.join(ORGANISATION_TYPES)}", field="organisation_type")
-    require_text(command.organisation_name, "organisation_name", MAX_NAME_CHARS)
-    require_text(command.signatory_name, "signatory_name", MAX_NAME_CHARS)
-    require_text(command.signatory_role, "signatory_role", MAX_NAME_CHARS)
+    require_text(command.organisation_name, "organisation_name", MAX_NAME_CHARS, blank=EMPTY)
+    require_text(command.signatory_name, "signatory_name", MAX_NAME_CHARS, blank=EMPTY)
+    require_text(command.signatory_role, "signatory_role", MAX_NAME_CHARS, blank=EMPTY)
 
 
 def _require_free(state: Signature, hashed_email: str, now: datetime) -> None:
     # A pending request holds the organisation's place until its token expires, except against the
     # same signatory asking again for a fresh token; otherwise anyone could hijack a pending signature.
     if state.status == "verified":
-        raise PledgeError("this organisation has already signed this version", field="organisation_name")
+        raise PledgeConflict("this organisation has already signed this version", field="organisation_name")
     expired = now >= datetime.fromisoformat(state.request.token_expires_at)
     if state.status == "pending" and not expired and state.request.email_hash != hashed_email:
-        raise PledgeError("this organisation's signature awaits verification", field="organisation_name")
+        raise PledgeConflict("this organisation's signature awaits verification", field="organisation_name")

@@ -1,7 +1,8 @@
 import pytest
 
 from services.knowledge.domain.barriers import CATEGORIES, EditBarrier, decide_edit_barrier
-from services.knowledge.domain.errors import Invalid, NotFound, StaleRevision
+from services.knowledge.domain.errors import StaleRevision
+from shared.errors import Invalid, NotFound
 
 from .builders import ALICE, BOB, T0, barrier, edit, later
 

@@ -1,8 +1,8 @@
 import pytest
 
 from services.knowledge.domain.diff import diff_revisions
-from services.knowledge.domain.errors import NotFound
 from services.knowledge.domain.moderation import ModerateItem, decide_hide
+from shared.errors import NotFound
 
 from .builders import MODERATOR, MODERATOR_MO, act, barrier, edit
 

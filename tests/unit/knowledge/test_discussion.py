@@ -1,7 +1,8 @@
 import pytest
 
 from services.knowledge.domain.discussion import HideComment, PostComment, decide_hide_comment, decide_post_comment
-from services.knowledge.domain.errors import NotFound, NotPermitted
+from services.knowledge.domain.errors import NotPermitted
+from shared.errors import NotFound
 
 from .builders import ALICE, BOB, MODERATOR, MODERATOR_MO, T0, act, barrier, new_id
 

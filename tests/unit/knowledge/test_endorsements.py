@@ -8,7 +8,8 @@ from services.knowledge.domain.endorsements import (
     decide_withdraw_endorsement,
     endorsement_count,
 )
-from services.knowledge.domain.errors import Conflict, NotPermitted
+from services.knowledge.domain.errors import NotPermitted
+from shared.errors import Conflict
 
 from .builders import ALICE, BOB, T0, act, barrier, solution
 

@@ -1,12 +1,12 @@
 import pytest
 
-from services.knowledge.domain.errors import Invalid
 from services.knowledge.domain.evidence import (
     RecordRemovalEvidence,
     WithdrawRemovalEvidence,
     decide_record_removal_evidence,
     decide_withdraw_removal_evidence,
 )
+from shared.errors import Invalid
 
 from .builders import T0, act, barrier, solution
 

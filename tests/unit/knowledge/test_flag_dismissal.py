@@ -1,6 +1,6 @@
 import pytest
 
-from services.knowledge.domain.errors import Conflict, Invalid, NotFound, NotPermitted
+from services.knowledge.domain.errors import NotPermitted
 from services.knowledge.domain.model import Item
 from services.knowledge.domain.moderation import (
     DismissFlag,
@@ -11,6 +11,7 @@ from services.knowledge.domain.moderation import (
     decide_flag_item,
     decide_hide,
 )
+from shared.errors import Conflict, Invalid, NotFound
 
 from .builders import ALICE, BOB, MODERATOR, MODERATOR_MO, T0, act, barrier, edit, new_id
 

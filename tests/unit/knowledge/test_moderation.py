@@ -1,7 +1,8 @@
 import pytest
 
-from services.knowledge.domain.errors import Conflict, Invalid, NotPermitted
+from services.knowledge.domain.errors import NotPermitted
 from services.knowledge.domain.moderation import FlagItem, ModerateItem, decide_flag_item, decide_hide, decide_unhide
+from shared.errors import Conflict, Invalid
 
 from .builders import ALICE, BOB, MODERATOR, MODERATOR_MO, T0, act, barrier, edit, new_id
 

@@ -1,8 +1,9 @@
 import pytest
 
-from services.knowledge.domain.errors import AlreadyExists, Invalid, NotPermitted
+from services.knowledge.domain.errors import AlreadyExists, NotPermitted
 from services.knowledge.domain.images import clean_image
 from services.knowledge.domain.photos import AttachPhoto, RemovePhoto, decide_attach_photo, decide_remove_photo
+from shared.errors import Invalid
 
 from .builders import ALICE, BOB, MODERATOR, MODERATOR_MO, T0, act, barrier
 from .image_bytes import jpeg_with_gps

@@ -2,13 +2,14 @@ from datetime import timedelta
 
 import pytest
 
-from services.knowledge.domain.errors import Conflict, Invalid, NotPermitted, PageIsProtected
+from services.knowledge.domain.errors import NotPermitted, PageIsProtected
 from services.knowledge.domain.protection import (
     ProtectPage,
     UnprotectPage,
     decide_protect_page,
     decide_unprotect_page,
 )
+from shared.errors import Conflict, Invalid
 
 from .builders import BOB, MODERATOR, MODERATOR_MO, T0, act, barrier, edit, later
 

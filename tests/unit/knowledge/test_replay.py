@@ -8,7 +8,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from services.knowledge.domain import EVENTS, barriers, discussion, endorsements, moderation, protection, revisions
-from services.knowledge.domain.errors import KnowledgeError
+from shared.errors import Refused
 from shared.events import replay
 
 from .builders import ALICE, BOB, MALLORY, MODERATOR, MODERATOR_MO, T0, apply, later
@@ -67,7 +67,7 @@ def run(data):
         ids = {NEW_ID_FIELD[decide]: f"id-{minute}"} if decide in NEW_ID_FIELD else {}
         try:
             events = decide(page, command, now=T0 + timedelta(minutes=minute), **ids)
-        except KnowledgeError as refusal:
+        except Refused as refusal:
             event(f"refused: {type(refusal).__name__}")
             continue
         page, log = apply(page, events), log + events

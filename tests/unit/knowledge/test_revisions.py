@@ -1,6 +1,6 @@
 import pytest
 
-from services.knowledge.domain.errors import Conflict, NotPermitted
+from services.knowledge.domain.errors import NotPermitted
 from services.knowledge.domain.moderation import ModerateItem, decide_hide
 from services.knowledge.domain.revisions import (
     RestoreRevision,
@@ -8,6 +8,7 @@ from services.knowledge.domain.revisions import (
     decide_restore_revision,
     decide_revert_edits,
 )
+from shared.errors import Conflict
 
 from .builders import ALICE, BOB, MALLORY, MODERATOR, MODERATOR_MO, T0, act, apply, barrier, edit, later
 

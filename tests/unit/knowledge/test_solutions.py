@@ -1,7 +1,8 @@
 import pytest
 
-from services.knowledge.domain.errors import Invalid, StaleRevision
+from services.knowledge.domain.errors import StaleRevision
 from services.knowledge.domain.solutions import EditSolution, decide_edit_solution
+from shared.errors import Invalid
 
 from .builders import BOB, T0, act, solution
 

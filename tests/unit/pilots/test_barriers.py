@@ -6,8 +6,9 @@ from services.pilots.domain.barriers import (
     decide_change_barrier_status,
     decide_target_barrier,
 )
-from services.pilots.domain.errors import Conflict, IllegalTransition, Invalid, UnknownBarrier
+from services.pilots.domain.errors import IllegalTransition, UnknownBarrier
 from services.pilots.domain.state import Pilot
+from shared.errors import Conflict, Invalid
 
 from .builders import HIDDEN, IT_POLICY, LEAD, LIFECYCLE, ORG, PHOTOS, PILOT, TODAY, knowledge, pilot_in, replay_pilot
 

@@ -1,6 +1,6 @@
 import pytest
 
-from services.pilots.domain.errors import Forbidden, IllegalTransition, Invalid, UnsignedOrganisation
+from services.pilots.domain.errors import IllegalTransition, UnsignedOrganisation
 from services.pilots.domain.pilots import (
     ApprovePilot,
     CompletePilot,
@@ -13,6 +13,7 @@ from services.pilots.domain.pilots import (
     decide_stop_pilot,
 )
 from services.pilots.domain.signatories import Signatories, from_facts
+from shared.errors import Forbidden, Invalid
 
 from .builders import (
     LEAD,

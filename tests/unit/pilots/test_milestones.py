@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from services.pilots.domain.errors import Conflict, Forbidden, IllegalTransition, Invalid, MilestoneBeforeStart
+from services.pilots.domain.errors import IllegalTransition, MilestoneBeforeStart
 from services.pilots.domain.milestones import (
     AddMilestone,
     MarkMilestoneDone,
@@ -11,6 +11,7 @@ from services.pilots.domain.milestones import (
     decide_add_milestone,
     decide_mark_milestone_done,
 )
+from shared.errors import Conflict, Forbidden, Invalid
 
 from .builders import LEAD, OUTSIDER, PILOT, START, pilot_in
 

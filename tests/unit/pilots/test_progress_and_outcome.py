@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from services.pilots.domain.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotIndependent
+from services.pilots.domain.errors import IllegalTransition, NotIndependent
 from services.pilots.domain.outcomes import (
     OutcomeRecorded,
     OutcomeVerified,
@@ -13,6 +13,7 @@ from services.pilots.domain.outcomes import (
 )
 from services.pilots.domain.progress import ReportProgress, decide_report_progress
 from services.pilots.domain.state import Metric
+from shared.errors import Conflict, Forbidden, Invalid
 
 from .builders import LEAD, PILOT, PROPOSER, STEWARD, STEWARDS, pilot_in
 

@@ -9,8 +9,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from services.pilots.domain import EVENTS, barriers, milestones, outcomes, progress
 from services.pilots.domain import pilots as lifecycle
-from services.pilots.domain.errors import PilotsError
 from services.pilots.domain.state import Metric
+from shared.errors import Refused
 
 from .builders import (
     HIDDEN,
@@ -61,7 +61,7 @@ class PilotHistory(RuleBasedStateMachine):
         """Run one decision on the pilot so far; a refusal leaves the stream as it was."""
         try:
             produced = decision(self.pilot, command, *views, self.today)
-        except PilotsError:
+        except Refused:
             return
         for event in produced:
             self.events.append(event)

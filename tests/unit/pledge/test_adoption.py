@@ -15,7 +15,8 @@ from services.pledge.domain.charters import (
 )
 from services.pledge.domain.drafts import DraftWithdrawn
 from services.pledge.domain.drafts import evolve as evolve_draft
-from services.pledge.domain.errors import Forbidden, Invalid, NotFound, PledgeError
+from services.pledge.domain.errors import PledgeConflict
+from shared.errors import Forbidden, Invalid, NotFound
 
 from .builders import PARTICIPANT, STEWARD, STEWARDS, T0, a_charter, a_draft, apply, closed, with_adopted_version
 
@@ -66,7 +67,7 @@ def test_one_round_adopts_one_version_only():
     draft = a_draft(charter)
     charter = with_adopted_version(charter, draft)
 
-    with pytest.raises(PledgeError):
+    with pytest.raises(PledgeConflict):
         adopt_version(charter, draft, AdoptVersion(charter.charter_id, draft.draft_id, STEWARD, STEWARDS), T0)
 
 
@@ -100,5 +101,5 @@ def test_adopting_a_withdrawn_draft_is_refused():
     draft = a_draft(charter)
     withdrawn = apply(evolve_draft, draft, [DraftWithdrawn(draft.draft_id)])
 
-    with pytest.raises(PledgeError):
+    with pytest.raises(PledgeConflict):
         adopt_version(charter, withdrawn, AdoptVersion(charter.charter_id, draft.draft_id, STEWARD, STEWARDS), T0)

@@ -7,7 +7,8 @@ import pytest
 from services.pledge.domain.charters import Charter
 from services.pledge.domain.comments import CommentPosted, PostComment, post_comment
 from services.pledge.domain.drafts import Draft, DraftWithdrawn, evolve
-from services.pledge.domain.errors import Invalid, NotFound, PledgeError, RoundClosedError
+from services.pledge.domain.errors import PledgeConflict, RoundClosedError
+from shared.errors import Invalid, NotFound
 
 from .builders import T0, a_charter, a_draft, apply, closed
 
@@ -108,7 +109,7 @@ def test_a_comment_id_cannot_be_used_twice():
     charter = a_charter()
     draft = commented(charter, a_draft(charter), PostComment("draft-1", "c1", "Why?", "bob"))
 
-    with pytest.raises(PledgeError):
+    with pytest.raises(PledgeConflict):
         post_comment(charter, draft, PostComment("draft-1", "c1", "Again", "bob"), T0)
 
 
@@ -134,5 +135,5 @@ def test_a_withdrawn_draft_takes_no_more_comments():
     charter = a_charter()
     draft = apply(evolve, a_draft(charter), [DraftWithdrawn("draft-1")])
 
-    with pytest.raises(PledgeError):
+    with pytest.raises(PledgeConflict):
         post_comment(charter, draft, PostComment("draft-1", "c1", "Hello", "bob"), T0)

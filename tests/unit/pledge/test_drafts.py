@@ -16,7 +16,8 @@ from services.pledge.domain.drafts import (
     require_draft,
     withdraw_draft,
 )
-from services.pledge.domain.errors import Forbidden, Invalid, NotFound, PledgeError, RoundClosedError
+from services.pledge.domain.errors import PledgeConflict, RoundClosedError
+from shared.errors import Forbidden, Invalid, NotFound
 
 from .builders import T0, a_charter, a_draft, apply, closed
 
@@ -98,7 +99,7 @@ def test_only_the_author_withdraws_a_draft():
 def test_withdrawing_twice_is_refused():
     draft = withdrawn(a_draft(a_charter()))
 
-    with pytest.raises(PledgeError):
+    with pytest.raises(PledgeConflict):
         withdraw_draft(draft, WithdrawDraft(draft.draft_id, draft.author))
 
 
@@ -106,7 +107,7 @@ def test_a_withdrawn_draft_cannot_be_rated():
     charter = a_charter()
     draft = withdrawn(a_draft(charter))
 
-    with pytest.raises(PledgeError):
+    with pytest.raises(PledgeConflict):
         rate_draft(charter, draft, RateDraft(draft.draft_id, 4, "bob"), T0)
 
 

@@ -13,7 +13,8 @@ from services.pledge.domain.drafts import (
     rate_draft,
     retract_rating,
 )
-from services.pledge.domain.errors import Forbidden, Invalid, NotFound, RoundClosedError
+from services.pledge.domain.errors import RoundClosedError
+from shared.errors import Forbidden, Invalid, NotFound
 
 from .builders import T0, a_charter, a_draft, apply, closed, rated
 

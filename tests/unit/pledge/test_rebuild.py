@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.pledge.domain import charters, comments, drafts, signatures
-from services.pledge.domain.errors import PledgeError
+from shared.errors import Refused
 from shared.events import Event, replay
 
 from .builders import (
@@ -37,7 +37,7 @@ def play(evolve: Callable[[Any, Event], Any], state: Any, steps: list[tuple[int,
         now += timedelta(hours=wait)
         try:
             events = decide(state, now)
-        except PledgeError:
+        except Refused:
             continue
         log.extend(events)
         state = apply(evolve, state, events)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from services.pledge.domain.errors import Forbidden, Invalid, NotFound, PledgeError
+from services.pledge.domain.errors import PledgeConflict
 from services.pledge.domain.signatures import (
     Signature,
     SignatureVerified,
@@ -20,6 +20,7 @@ from services.pledge.domain.signatures import (
     verify_signature,
     withdraw_signature,
 )
+from shared.errors import Forbidden, Invalid, NotFound
 
 from .builders import (
     SALT,
@@ -131,14 +132,14 @@ def test_only_whoever_signed_may_withdraw():
 def test_withdrawing_twice_is_refused():
     signature = withdrawn(verified(an_adopted_charter()))
 
-    with pytest.raises(PledgeError):
+    with pytest.raises(PledgeConflict):
         withdraw_signature(signature, WithdrawSignature(signature.request.signature_id, "signer-1"), T0)
 
 
 def test_a_withdrawn_signature_cannot_be_verified():
     signature = withdrawn(requested(an_adopted_charter()))
 
-    with pytest.raises(PledgeError):
+    with pytest.raises(PledgeConflict):
         verify_signature(signature, VerifySignature(signature.request.signature_id, TOKEN, "x"), later(3))
 
 

@@ -8,12 +8,13 @@ import pytest
 
 from services.pledge.domain.charters import Charter, OpenRound, open_round
 from services.pledge.domain.charters import evolve as evolve_charter
-from services.pledge.domain.errors import Invalid, NotFound, PledgeError
+from services.pledge.domain.errors import PledgeConflict
 from services.pledge.domain.signatures import (
     evolve,
     request_signature,
     signature_stream_id,
 )
+from shared.errors import Invalid, NotFound
 
 from .builders import (
     SALT,
@@ -43,10 +44,10 @@ def test_a_second_signature_from_the_same_organisation_is_refused():
     charter = an_adopted_charter()
     signature = verified(charter)
 
-    with pytest.raises(PledgeError) as refused:
+    with pytest.raises(PledgeConflict) as refused:
         request_signature(charter, signature, sign_request(email="other@leeds.gov.uk"), "t2", SALT, later(3))
 
-    assert refused.value.status == 409
+    assert refused.value.field == "organisation_name"
 
 
 def test_one_organisation_spelt_differently_has_one_signature_stream():
@@ -61,7 +62,7 @@ def test_a_pending_signature_holds_the_organisations_place_against_another_signa
     charter = an_adopted_charter()
     signature = requested(charter)
 
-    with pytest.raises(PledgeError):
+    with pytest.raises(PledgeConflict):
         request_signature(charter, signature, sign_request(email="mallory@x.org"), "t2", SALT, later(1))
 
 
