@@ -14,6 +14,7 @@ from pathlib import Path
 from shared.config import Settings
 from shared.logging import configure
 
+from ..processes import BY_NAME
 from .embedded import start_postgres, watch_postgres
 from .lock import DataDirInUse, hold_data_dir
 from .ports import PortTaken, refuse_taken
@@ -106,7 +107,7 @@ def _announce(stack: Stack, stopped: threading.Event, failed: threading.Event) -
 
 
 def _ports(settings: Settings, embedded_broker: bool) -> dict[str, tuple[str, int]]:
-    ports = {name: (settings.host, getattr(settings, f"{name}_port")) for name in HTTP_SERVICES}
+    ports = {name: (settings.host, getattr(settings, BY_NAME[name].port)) for name in HTTP_SERVICES}
     if embedded_broker:
         ports["broker"] = ("127.0.0.1", settings.broker_port)
     return ports

@@ -1,4 +1,4 @@
-"""The whole system as separate processes: four gunicorn services, three relays, the projector."""
+"""The whole system as separate processes, as deploy/processes.py lists them, and the embedded broker."""
 
 from __future__ import annotations
 
@@ -15,14 +15,15 @@ from pathlib import Path
 
 import urllib3
 
-from shared.config import DATABASE_ROLES, DOMAIN_SERVICES, Settings
+from shared.config import DATABASE_ROLES, Settings
 
+from ..processes import BY_NAME, HTTP, PROCESSES
 from .embedded import broker_command, free_port, wait_for_port
 from .ports import describe, listener_of
 from .supervise import Backoff, die_with_parent
 
 ROOT = Path(__file__).resolve().parents[2]
-HTTP_SERVICES = ("gateway", *DOMAIN_SERVICES)
+HTTP_SERVICES = HTTP  # the processes gunicorn serves, each on its Settings port
 log = logging.getLogger(__name__)
 
 
@@ -52,18 +53,9 @@ class Stack:
 
     def commands(self) -> dict[str, list[str]]:
         """The command line of every process, by name (the broker first, when the stack runs it)."""
-        py = sys.executable
         cmds = {"broker": broker_command(self.settings.broker_port)} if self.embedded_broker else {}
-        cmds |= {name: [py, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py"),
-                        "-b", f"{self.settings.host}:{{port}}", f"services.{name}.wsgi:app"] for name in HTTP_SERVICES}
-        cmds |= {f"{s}-relay": [py, "-m", "shared.outbox", s] for s in DOMAIN_SERVICES}
-        cmds["projector"] = [py, "-m", "services.gateway.projector"]
-        # Services that learn from each other's events, each under its own consumer group.
-        cmds["pilots-subscriptions"] = [py, "-m", "services.pilots.subscriptions"]
-        cmds["knowledge-subscriptions"] = [py, "-m", "services.knowledge.subscriptions"]
-        cmds["webhook-dispatcher"] = [py, "-m", "services.gateway.delivery.webhooks.dispatcher"]
-        if self.settings.smtp_host:
-            cmds["pledge-mail"] = [py, "-m", "services.pledge.mail_delivery"]
+        py, config, bind = sys.executable, str(ROOT / "deploy/gunicorn.conf.py"), f"{self.settings.host}:{{port}}"
+        cmds |= {p.name: p.command(py, config, bind) for p in PROCESSES if p.runs_with(self.settings)}
         copies = {f"{name}#{n}": cmd for name, cmd in cmds.items() for n in range(2, self.copies.get(name, 1) + 1)}
         return {name: [arg.replace("{port}", str(self.port(name))) for arg in cmd]
                 for name, cmd in (cmds | copies).items()}
@@ -171,7 +163,7 @@ class Stack:
         if base_name(name) not in HTTP_SERVICES:
             return None
         if name not in self.ports:
-            self.ports[name] = getattr(self.settings, f"{name}_port") if "#" not in name else free_port()
+            self.ports[name] = getattr(self.settings, BY_NAME[name].port) if "#" not in name else free_port()
         return self.ports[name]
 
     def wait_healthy(self, timeout_s: float = 60, abort: threading.Event | None = None) -> dict:
@@ -203,9 +195,8 @@ def database_env(settings: Settings, process: str) -> dict[str, str]:
 
 
 def database_kind(process: str) -> str | None:
-    """Which role (a key of DATABASE_ROLES) a process of the stack connects as; None for the broker."""
-    first = process.split("-")[0]
-    return {"webhook": "webhooks"}.get(first, first) if first != "broker" else None
+    """The role (a key of DATABASE_ROLES) a process of the table, or a copy of it, connects as; None for the broker."""
+    return None if process == "broker" else BY_NAME[base_name(process)].role
 
 
 def base_name(name: str) -> str:

@@ -1,7 +1,8 @@
 """The production deployment (deploy/production/) read against the code: it cannot be started here, so it is parsed.
 
-Every environment variable it sets is a Settings field; every process `make run` starts has a compose service
-and a Deployment running the same command; probes point at routes the apps register; topic settings agree.
+Every environment variable it sets is a Settings field; every process of deploy/processes.py has a compose service
+and a Deployment running the command the table gives, as the role it gives, on its port; probes point at routes
+the apps register; topic settings agree.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ import importlib.util
 import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
-from deploy.local.stack import HTTP_SERVICES, ROOT, Stack
+from deploy.local.stack import ROOT, Stack
+from deploy.processes import BY_NAME, PROCESSES
 from deploy.topics import specs
-from shared.config import DOMAIN_SERVICES, Settings
+from shared.config import DATABASE_ROLES, DOMAIN_SERVICES, Settings
 
 PRODUCTION = ROOT / "deploy/production"
 SETTINGS_NAMES = set(Settings().to_env())
@@ -32,7 +35,11 @@ def load_manifests_module():
 
 manifests = load_manifests_module()
 COMPOSE = manifests.compose()
-OURS = manifests.processes(COMPOSE)
+COMMON = manifests.shared_env(COMPOSE)
+JOB_STEPS = ("migrate", "topics")
+# The compose services that run the system's own image, one-shot steps aside.
+OURS = {name: svc for name, svc in COMPOSE["services"].items()
+        if str(svc.get("image", "")).startswith("interactive-charter:") and name not in JOB_STEPS}
 KUBE = {path.name: list(yaml.safe_load_all(path.read_text())) for path in (PRODUCTION / "kubernetes").glob("*.yaml")}
 DEPLOYMENTS = {d["metadata"]["name"]: d for docs in KUBE.values() for d in docs if d["kind"] == "Deployment"}
 JOBS = {d["metadata"]["name"]: d for docs in KUBE.values() for d in docs if d["kind"] == "Job"}
@@ -46,7 +53,7 @@ def stack_commands() -> dict[str, list[str]]:
 def containers():
     """(where, container) for every container of the system's own image, in compose and Kubernetes."""
     yield from ((f"compose {name}", svc) for name, svc in COMPOSE["services"].items()
-                if name in OURS or name in ("migrate", "topics"))
+                if name in OURS or name in JOB_STEPS)
     for kind, found in (("Deployment", DEPLOYMENTS), ("Job", JOBS)):
         for name, doc in found.items():
             for c in doc["spec"]["template"]["spec"]["containers"]:
@@ -63,12 +70,6 @@ def setting_of(name: str) -> str:
     return name[: -len("_FILE")] if name.endswith("_FILE") and name[: -len("_FILE")] in SETTINGS_NAMES else name
 
 
-def normalised(command: list[str]) -> list[str]:
-    """A command line without its interpreter, gunicorn's config path and bind address."""
-    args = [a for a in command[1:] if not re.fullmatch(r".*gunicorn\.conf\.py|[\d.]+:\d+", a)]
-    return [a for a in args if a not in ("-c", "-b")]
-
-
 def route_rules(app) -> set[str]:
     return {rule.rule for rule in app.url_map.iter_rules()}
 
@@ -82,15 +83,26 @@ def test_every_environment_variable_the_deployment_sets_is_a_setting():
     assert not unknown
 
 
-def test_every_process_of_the_stack_has_a_compose_service_and_a_deployment_running_the_same_command():
-    commands = {name: cmd for name, cmd in stack_commands().items() if name != "broker"}
+def test_every_process_of_the_table_has_a_compose_service_and_a_deployment_running_its_command():
+    started = {name for name in stack_commands() if name != "broker"}
 
-    assert set(OURS) == set(commands)
-    assert set(DEPLOYMENTS) == set(commands)
-    for name, command in commands.items():
-        deployed = DEPLOYMENTS[name]["spec"]["template"]["spec"]["containers"][0]["command"]
-        assert normalised(OURS[name]["command"]) == normalised(command), name
-        assert normalised(deployed) == normalised(command), name
+    assert set(OURS) == set(DEPLOYMENTS) == started == set(BY_NAME)
+    for p in PROCESSES:
+        command = p.command("python", "deploy/gunicorn.conf.py", f"0.0.0.0:{manifests.port(p, OURS[p.name], COMMON)}")
+        assert OURS[p.name]["command"] == command, p.name
+        assert DEPLOYMENTS[p.name]["spec"]["template"]["spec"]["containers"][0]["command"] == command, p.name
+
+
+def test_in_compose_each_process_connects_as_the_role_the_table_gives_and_serves_on_its_settings_port():
+    for p in PROCESSES:
+        env = {k: str(v) for k, v in OURS[p.name]["environment"].items()}
+        role = DATABASE_ROLES[p.role]
+
+        assert urlsplit(env["DATABASE_URL"]).username == role, p.name
+        assert env[f"{p.role.upper()}_DATABASE_URL"] == env["DATABASE_URL"], p.name
+        assert f"pgpass-{p.role}" in OURS[p.name]["secrets"], p.name
+        if p.kind == "http":  # where the gateway reaches it (PLEDGE_URL) and where `make run` binds it
+            assert manifests.port(p, OURS[p.name], COMMON) == getattr(Settings(), p.port), p.name
 
 
 def test_compose_runs_two_copies_of_every_process_behind_health_checks_with_secrets_from_files():
@@ -130,26 +142,26 @@ def test_probes_point_at_routes_the_apps_register_and_background_processes_at_th
     for name, deployment in DEPLOYMENTS.items():
         container = deployment["spec"]["template"]["spec"]["containers"][0]
         live, ready = container["livenessProbe"]["httpGet"], container["readinessProbe"]["httpGet"]
-        if name in HTTP_SERVICES:
-            port = getattr(Settings(), f"{name}_port")
+        process = BY_NAME[name]
+        assert (live["path"], ready["path"]) == process.probes, name
+        if process.kind == "http":
+            port = getattr(Settings(), process.port)
             assert {live["path"], ready["path"]} <= route_rules(apps[name]), name
-            assert live["path"] == "/healthz" and live["port"] == port, name
+            assert live["path"] == "/healthz" and live["port"] == ready["port"] == port, name
             assert ready["path"] == ("/healthz" if name == "gateway" else "/readyz"), name
             assert "/readyz" in route_rules(apps[name]) and "/metrics" in route_rules(apps[name]), name
         else:
             assert live == ready == {"path": "/metrics", "port": metrics_port}, name
             assert COMPOSE["x-env"]["METRICS_HOST"] == "0.0.0.0"
-    for name, svc in COMPOSE["services"].items():
-        if name in OURS:
-            probe = " ".join(svc["healthcheck"]["test"])
-            port = manifests.http_port(svc)
-            assert f"http://127.0.0.1:{port or metrics_port}/{'healthz' if port else 'metrics'}" in probe, name
+    for p in PROCESSES:
+        probe = " ".join(OURS[p.name]["healthcheck"]["test"])
+        assert f"http://127.0.0.1:{manifests.port(p, OURS[p.name], COMMON)}{p.probes[0]}" in probe, p.name
 
 
 def test_resource_requests_cover_the_benchmarks_measured_memory_per_process():
     for name, deployment in DEPLOYMENTS.items():
         resources = deployment["spec"]["template"]["spec"]["containers"][0]["resources"]
-        processes = 3 if name in HTTP_SERVICES else 1  # a gunicorn master and its two workers
+        processes = 3 if BY_NAME[name].kind == "http" else 1  # a gunicorn master and its two workers
         assert _mib(resources["requests"]["memory"]) >= 80 * processes * 0.9, name
         assert _mib(resources["limits"]["memory"]) >= 2 * _mib(resources["requests"]["memory"]), name
 
@@ -187,10 +199,10 @@ def test_topic_settings_match_the_topics_step_and_the_brokers():
     assert kafka["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"  # topics exist only as `charter topics ensure` made them
 
 
-def test_the_kubernetes_manifests_are_what_compose_yaml_makes_of_them():
+def test_the_kubernetes_manifests_are_what_the_table_and_compose_yaml_make_of_them():
     for name, documents in manifests.manifests().items():
         assert (PRODUCTION / "kubernetes" / name).read_text() == manifests.render(documents), (
-            f"run {sys.executable} deploy/production/manifests.py")
+            f"run {sys.executable} -m deploy.production.manifests")
 
 
 def _mib(quantity: str) -> float:
