@@ -1,23 +1,28 @@
-"""Image checks by content, not by name: JPEG, PNG or WebP, size-limited, with metadata stripped."""
+"""Image checks by content, not by name: JPEG, PNG or WebP, size- and pixel-limited, re-encoded without metadata."""
 
 from __future__ import annotations
 
 import hashlib
-import zlib
+import io
 from dataclasses import dataclass
+
+from PIL import Image, ImageCms, ImageOps, JpegImagePlugin
 
 from .errors import ImageRejected
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
+# A 48-megapixel phone photo fits; a small file that claims to be bigger (a decompression bomb) does not.
+# It is below Pillow's own bomb limit (Image.MAX_IMAGE_PIXELS, about 89 million), so nothing accepted here
+# ever makes Pillow warn, and what it refuses outright is refused here too.
+MAX_IMAGE_PIXELS = 50_000_000
 JPEG, PNG, WEBP = "image/jpeg", "image/png", "image/webp"
 
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_PNG_METADATA = {b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME"}
-_WEBP_METADATA = {b"EXIF", b"XMP "}
-_WEBP_IMAGE = {b"VP8 ", b"VP8L", b"VP8X"}
-_VP8X_EXIF_AND_XMP_FLAGS = 0x08 | 0x04
-_JPEG_SOS, _JPEG_EOI, _JPEG_COMMENT = 0xDA, 0xD9, 0xFE
-_JPEG_STANDALONE = {0x01, *range(0xD0, 0xD8)}
+_PILLOW_FORMAT = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
+# What Pillow reads from `info` when it saves and that tells nothing about the person: a PNG's transparent colour.
+# Everything else there (EXIF, XMP, ICC profile, comments, text chunks, dpi) is dropped.
+_KEPT_INFO = {"transparency"}
+_SAVE_OPTIONS: dict[str, dict[str, object]] = {PNG: {}, WEBP: {"quality": 90, "method": 4}}
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 @dataclass(frozen=True)
@@ -34,14 +39,28 @@ class CleanImage:
         return len(self.data)
 
 
-def clean_image(data: bytes, max_bytes: int = MAX_IMAGE_BYTES) -> CleanImage:
-    """Check an upload is an image we accept and strip its metadata (GPS, camera, comments)."""
+def clean_image(data: bytes, max_bytes: int = MAX_IMAGE_BYTES, max_pixels: int = MAX_IMAGE_PIXELS) -> CleanImage:
+    """Check an upload is an image we accept and re-encode it upright, without metadata (GPS, camera, comments)."""
     if not data:
         raise ImageRejected("the file is empty")
     if len(data) > max_bytes:
         raise ImageRejected(f"the image is {len(data)} bytes; the limit is {max_bytes} bytes")
     media_type = sniff_media_type(data)
-    cleaned = _STRIPPERS[media_type](data)
+    try:
+        with _open(data, media_type, max_pixels) as image:
+            image.verify()  # the structure (a PNG's chunk checksums), before anything is decoded
+        with _open(data, media_type, max_pixels) as image:  # verify() leaves an image that cannot be decoded
+            cleaned = _reencode(image, media_type)
+    except ImageRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as bomb:
+        raise ImageRejected(f"the image has too many pixels; the limit is {max_pixels} pixels") from bomb
+    except Exception as broken:
+        # Pillow refuses a broken or truncated file with OSError, SyntaxError or ValueError, but a file made to
+        # confuse a decoder can raise others (struct.error, IndexError, EOFError...). Whatever stops Pillow
+        # reading the upload is the upload's fault: a refusal, never a 500.
+        kind = _PILLOW_FORMAT[media_type]
+        raise ImageRejected(f"the file starts like a {kind} image but it is broken or truncated") from broken
     return CleanImage(cleaned, media_type, hashlib.sha256(cleaned).hexdigest())
 
 
@@ -49,91 +68,56 @@ def sniff_media_type(data: bytes) -> str:
     """The media type the bytes themselves declare, whatever the file was called."""
     if data.startswith(b"\xff\xd8\xff"):
         return JPEG
-    if data.startswith(_PNG_SIGNATURE):
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return PNG
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return WEBP
     raise ImageRejected("only JPEG, PNG or WebP images are accepted")
 
 
-def _broken(kind: str) -> ImageRejected:
-    return ImageRejected(f"the file starts like a {kind} image but its structure is broken")
+def _open(data: bytes, media_type: str, max_pixels: int) -> Image.Image:
+    """Open (not decode) the bytes with the one Pillow reader of their type, refusing too many pixels."""
+    image = Image.open(io.BytesIO(data), formats=[_PILLOW_FORMAT[media_type]])
+    width, height = image.size
+    if width * height > max_pixels:
+        image.close()
+        raise ImageRejected(f"the image is {width}×{height} pixels; the limit is {max_pixels} pixels")
+    return image
 
 
-def _strip_jpeg(data: bytes) -> bytes:
-    out, i = bytearray(data[:2]), 2
-    while i + 2 <= len(data) and data[i] == 0xFF:
-        marker = data[i + 1]
-        if marker == 0xFF:  # fill byte before a marker
-            i += 1
-            continue
-        if marker in _JPEG_STANDALONE:
-            out += data[i : i + 2]
-            i += 2
-            continue
-        if marker == _JPEG_SOS:
-            # Everything from the first scan on is image data; cameras and phones write their
-            # metadata (EXIF with GPS, XMP, IPTC) in the segments before it.
-            return bytes(out + data[i:])
-        if marker == _JPEG_EOI or i + 4 > len(data):
-            break
-        end = i + 2 + int.from_bytes(data[i + 2 : i + 4], "big")
-        if end > len(data) or end < i + 4:
-            break
-        if _keep_jpeg_segment(marker, data[i + 4 : end]):
-            out += data[i:end]
-        i = end
-    raise _broken("JPEG")
+def _reencode(image: Image.Image, media_type: str) -> bytes:
+    """The first frame, turned as the camera said it was held, in sRGB, saved with no metadata."""
+    options = _jpeg_quality(image) if media_type == JPEG else _SAVE_OPTIONS[media_type]
+    upright = _in_srgb(ImageOps.exif_transpose(image))
+    upright.info = {key: value for key, value in upright.info.items() if key in _KEPT_INFO}
+    out = io.BytesIO()
+    upright.save(out, _PILLOW_FORMAT[media_type], **options)
+    return out.getvalue()
 
 
-def _keep_jpeg_segment(marker: int, payload: bytes) -> bool:
-    # APP0 (JFIF), APP14 (Adobe colour transform) and APP2 ICC profiles are needed to show the
-    # colours right and say nothing about the person; every other APPn and comments may.
-    # Dropping APP1 also drops the EXIF orientation: a phone photo may show rotated.
-    if marker == _JPEG_COMMENT:
-        return False
-    if 0xE0 <= marker <= 0xEF:
-        return marker in (0xE0, 0xEE) or (marker == 0xE2 and payload.startswith(b"ICC_PROFILE\0"))
-    return True
+def _jpeg_quality(image: Image.Image) -> dict[str, object]:
+    """The upload's own quantisation tables and chroma subsampling, so a re-encoded JPEG keeps its quality."""
+    if not isinstance(image, JpegImagePlugin.JpegImageFile) or not image.quantization:
+        return {"quality": 90}
+    return {"qtables": image.quantization, "subsampling": JpegImagePlugin.get_sampling(image)}
 
 
-def _strip_png(data: bytes) -> bytes:
-    out, i, first = bytearray(_PNG_SIGNATURE), len(_PNG_SIGNATURE), True
-    while i + 12 <= len(data):
-        length = int.from_bytes(data[i : i + 4], "big")
-        kind, end = data[i + 4 : i + 8], i + 12 + length
-        if end > len(data) or zlib.crc32(data[i + 4 : end - 4]) != int.from_bytes(data[end - 4 : end], "big"):
-            break
-        if first and kind != b"IHDR":
-            break
-        if kind not in _PNG_METADATA:
-            out += data[i:end]
-        if kind == b"IEND":
-            return bytes(out)  # anything after IEND is not part of the image: dropped
-        i, first = end, False
-    raise _broken("PNG")
+def _in_srgb(image: Image.Image) -> Image.Image:
+    """The pixels converted to sRGB through their ICC profile, which is then dropped (it can name the device)."""
+    profile = image.info.pop("icc_profile", None)
+    if image.mode == "CMYK":
+        image = _convert(image, profile, "RGB") if profile else image.convert("RGB")
+    elif profile and image.mode in ("RGB", "RGBA"):
+        image = _convert(image, profile, image.mode)
+    return image
 
 
-def _strip_webp(data: bytes) -> bytes:
-    end_of_riff = 8 + int.from_bytes(data[4:8], "little")
-    if end_of_riff > len(data):
-        raise _broken("WebP")
-    chunks, kinds, i = bytearray(), set(), 12
-    while i < end_of_riff:
-        kind, size = data[i : i + 4], int.from_bytes(data[i + 4 : i + 8], "little")
-        end = i + 8 + size + (size & 1)  # chunks are padded to an even length
-        if i + 8 > end_of_riff or end > end_of_riff:
-            raise _broken("WebP")
-        chunk = data[i:end]
-        if kind == b"VP8X" and size >= 1:
-            chunk = chunk[:8] + bytes([chunk[8] & ~_VP8X_EXIF_AND_XMP_FLAGS & 0xFF]) + chunk[9:]
-        if kind not in _WEBP_METADATA:
-            chunks += chunk
-        kinds.add(kind)
-        i = end
-    if not kinds & _WEBP_IMAGE:
-        raise _broken("WebP")
-    return b"RIFF" + (4 + len(chunks)).to_bytes(4, "little") + b"WEBP" + bytes(chunks)
-
-
-_STRIPPERS = {JPEG: _strip_jpeg, PNG: _strip_png, WEBP: _strip_webp}
+def _convert(image: Image.Image, profile: bytes, mode: str) -> Image.Image:
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        converted = ImageCms.profileToProfile(image, source, _SRGB, outputMode=mode)
+    except (OSError, ImageCms.PyCMSError):
+        # A profile littlecms cannot read: the colours are shown as they are stored, a little off at worst.
+        return image.convert(mode)
+    assert converted is not None  # only None when converting in place
+    return converted

@@ -1,13 +1,19 @@
-"""Tiny images built byte by byte, with the metadata a phone camera would leave in them."""
+"""Tiny real images, with the metadata a phone camera would leave in them."""
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
+
+from PIL import ExifTags, Image, ImageCms
 
 # 53°48'N, 1°33'W as EXIF rationals: the bytes that must never leave the uploader's phone.
 GPS_RATIONALS = struct.pack(">6I", 53, 1, 48, 1, 0, 1)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/">taken at home</x:xmpmeta>'
+COMMENT = b"taken at 12 Acacia Avenue"
+ORANGE, BLUE = (230, 120, 20), (20, 60, 200)
 
 
 def exif_with_gps() -> bytes:
@@ -24,23 +30,31 @@ def exif_with_gps() -> bytes:
     return header + ifd0 + gps_ifd + GPS_RATIONALS
 
 
-def jpeg_segment(marker: int, payload: bytes) -> bytes:
-    """One JPEG marker segment with its length."""
-    return bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload
+def icc_profile() -> bytes:
+    """An sRGB ICC profile, the kind of colour profile a camera embeds (with its description text)."""
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def saved(image: Image.Image, kind: str, **options: object) -> bytes:
+    """The image saved by Pillow as `kind`, with the given metadata options."""
+    out = io.BytesIO()
+    image.save(out, kind, **options)
+    return out.getvalue()
 
 
 def jpeg_with_gps() -> bytes:
-    """A JPEG's structure: JFIF, EXIF with GPS, a comment, a quantisation table and one scan."""
-    return (
-        b"\xff\xd8"
-        + jpeg_segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")
-        + jpeg_segment(0xE1, b"Exif\x00\x00" + exif_with_gps())
-        + jpeg_segment(0xFE, b"taken at 12 Acacia Avenue")
-        + jpeg_segment(0xDB, b"\x00" + bytes(range(64)))
-        + jpeg_segment(0xDA, b"\x01\x01\x00\x00\x3f\x00")
-        + b"\x8a\x28\xa2\x80"
-        + b"\xff\xd9"
-    )
+    """A 16×12 JPEG carrying EXIF with a GPS position, XMP, an ICC profile and a comment."""
+    return saved(Image.new("RGB", (16, 12), ORANGE), "JPEG", exif=b"Exif\x00\x00" + exif_with_gps(), xmp=XMP,
+                 icc_profile=icc_profile(), comment=COMMENT)
+
+
+def sideways_jpeg() -> bytes:
+    """A phone photo held upright: stored 32×16 (orange left, blue right), with EXIF saying "turn it 90° clockwise"."""
+    image = Image.new("RGB", (32, 16), BLUE)
+    image.paste(ORANGE, (0, 0, 16, 16))
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    return saved(image, "JPEG", exif=exif, quality=95)
 
 
 def png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -55,18 +69,13 @@ def png(*metadata: bytes) -> bytes:
     return PNG_SIGNATURE + header + b"".join(metadata) + pixels + png_chunk(b"IEND", b"")
 
 
-def webp_chunk(kind: bytes, data: bytes) -> bytes:
-    """One RIFF chunk, padded to an even length."""
-    return kind + struct.pack("<I", len(data)) + data + (b"\x00" if len(data) % 2 else b"")
+def png_claiming(width: int, height: int) -> bytes:
+    """A small PNG whose header claims `width`×`height` pixels (a decompression bomb, or a lie)."""
+    header = png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+    return PNG_SIGNATURE + header + png_chunk(b"IDAT", zlib.compress(bytes(1_000))) + png_chunk(b"IEND", b"")
 
 
 def webp_with_metadata() -> bytes:
-    """A WebP whose VP8X header announces the EXIF and XMP chunks it carries."""
-    vp8x = webp_chunk(b"VP8X", bytes([0x08 | 0x04, 0, 0, 0]) + b"\x00\x00\x00\x00\x00\x00")
-    body = (
-        vp8x
-        + webp_chunk(b"VP8L", b"\x2f\x00\x00\x00\x00")
-        + webp_chunk(b"EXIF", exif_with_gps())
-        + webp_chunk(b"XMP ", b"<x:xmpmeta>home</x:xmpmeta>")
-    )
-    return b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WEBP" + body
+    """A WebP whose VP8X header announces the EXIF (with GPS), XMP and ICC profile it carries."""
+    return saved(Image.new("RGB", (16, 12), ORANGE), "WEBP", exif=b"Exif\x00\x00" + exif_with_gps(), xmp=XMP,
+                 icc_profile=icc_profile(), lossless=True)
