@@ -88,7 +88,8 @@ def _open(data: bytes, media_type: str, max_pixels: int) -> Image.Image:
 def _reencode(image: Image.Image, media_type: str) -> bytes:
     """The first frame, turned as the camera said it was held, in sRGB, saved with no metadata."""
     options = _jpeg_quality(image) if media_type == JPEG else _SAVE_OPTIONS[media_type]
-    upright = _in_srgb(ImageOps.exif_transpose(image))
+    ImageOps.exif_transpose(image, in_place=True)  # in place: a 50-megapixel photo is not held twice
+    upright = _in_srgb(image)
     upright.info = {key: value for key, value in upright.info.items() if key in _KEPT_INFO}
     out = io.BytesIO()
     upright.save(out, _PILLOW_FORMAT[media_type], **options)
