@@ -2,8 +2,9 @@
 
 deploy/local/stack.py builds its command lines from it and deploy/production/manifests.py its Deployments;
 tests/contracts/test_processes.py and test_deployment.py check compose.yaml, the Kubernetes files,
-docs/operating.md ("What runs", `python -m deploy.processes` prints it) and the gateway's own lists of what
-must be reporting and where events park against it (nothing under services/ may import deploy/).
+docs/operating.md ("What runs", `python -m deploy.processes` prints it), each service README's Processes row
+and the gateway's own lists of what must be reporting and where events park against it (nothing under
+services/ may import deploy/).
 """
 
 from __future__ import annotations
@@ -55,6 +56,16 @@ class Process:
         if self.kind == "http":
             return [python, "-m", "gunicorn", "-c", gunicorn_config, "-b", bind, self.runs]
         return [python, "-m", self.runs, *self.args]
+
+    @property
+    def invocation(self) -> str:
+        """What it runs, as the docs and the service READMEs name it: a gunicorn app, or a `python -m` line."""
+        return self.runs if self.kind == "http" else " ".join(("python -m", self.runs, *self.args))
+
+    @property
+    def service(self) -> str:
+        """The service whose README lists it: the one whose code it runs (a relay: the store it publishes)."""
+        return self.args[0] if self.kind == "relay" else self.runs.split(".")[1]
 
     def runs_with(self, settings: Settings) -> bool:
         """Whether these settings run it (mail delivery only with an SMTP relay)."""
@@ -115,7 +126,7 @@ def markdown() -> str:
     rows = ["| process | kind | runs | database role | port | copies | what it does |",
             "|---|---|---|---|---|---|---|"]
     for p in PROCESSES:
-        runs = f"gunicorn `{p.runs}`" if p.kind == "http" else f"`python -m {' '.join((p.runs, *p.args))}`"
+        runs = f"gunicorn `{p.invocation}`" if p.kind == "http" else f"`{p.invocation}`"
         live, ready = p.probes
         port = f"`{p.port.upper()}`: " + (f"live `{live}`, ready `{ready}`" if p.kind == "http" else f"`{live}`")
         rows.append(f"| {p.name} | {p.kind} | {runs} | `{DATABASE_ROLES[p.role]}` | {port} | {COPIES[p.copies]} "

@@ -1,14 +1,15 @@
 """deploy/processes.py, the one table of processes, read against what else names them.
 
 The gateway's health and parked-event code may not import deploy/ (an import rule), so its own lists are
-checked here; so are the consumer groups the code uses, the schemas the roles own, the stack's command lines
-and the table in docs/operating.md.
+checked here; so are the consumer groups the code uses, the schemas the roles own, the stack's command lines,
+the table in docs/operating.md and the Processes row of each service's README.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
+import re
 import sys
 
 from deploy.local.stack import ROOT, Stack
@@ -77,3 +78,12 @@ def test_docs_operating_lists_the_processes_as_the_table_does():
     section = text[text.index(START):text.index(END)].split("\n", 1)[1]
 
     assert section == markdown(), f"paste the output of {sys.executable} -m deploy.processes into {OPERATING}"
+
+
+def test_each_services_readme_names_the_processes_of_the_table_that_run_its_code():
+    for service in ("gateway", *DOMAIN_SERVICES):
+        readme = (ROOT / "services" / service / "README.md").read_text()
+        row = next(line for line in readme.splitlines() if line.replace("*", "").startswith("| Processes |"))
+        named = set(re.findall(r"`([^`]+)`", row)) & {p.invocation for p in PROCESSES}
+
+        assert named == {p.invocation for p in PROCESSES if p.service == service}, service
