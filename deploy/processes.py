@@ -39,7 +39,7 @@ class Process:
     port: str = "metrics_port"  # the Settings field of the port it serves: its HTTP port (with /metrics) or metrics
     schema: str = ""  # where it beats its heartbeats and parks what it cannot apply
     reports: tuple[str, ...] = ()  # the process names its heartbeats carry
-    group: str = ""  # a consumer's Kafka consumer group
+    group: str = ""  # a consumer's Kafka consumer group (one consumer per topic joins `<group>.<topic>`)
     needs: str = ""  # a Settings field without which it does not run at all
     public: bool = False  # reached from outside; every other HTTP process only by the gateway
 
@@ -85,14 +85,14 @@ class Process:
 
 
 def _http(service: str, does: str, public: bool = False) -> Process:
-    return Process(service, "http", f"services.{service}.wsgi:app", service, "stateless", does,
+    return Process(service, "http", runs=f"services.{service}.wsgi:app", role=service, copies="stateless", does=does,
                    port=f"{service}_port", public=public)
 
 
 def _relay(service: str) -> Process:
-    return Process(f"{service}-relay", "relay", "shared.outbox", service, "lease",
-                   f"publishes the {service} store's events, in order, to `{TOPICS[service]}`",
-                   args=(service,), schema=service, reports=(f"{service}-relay",))
+    return Process(f"{service}-relay", "relay", runs="shared.outbox", args=(service,), role=service, copies="lease",
+                   does=f"publishes the {service} store's events, in order, to `{TOPICS[service]}`",
+                   schema=service, reports=(f"{service}-relay",))
 
 
 PROCESSES: tuple[Process, ...] = (
@@ -101,21 +101,22 @@ PROCESSES: tuple[Process, ...] = (
     _http("knowledge", "the barrier knowledge base: commands from the gateway"),
     _http("pilots", "pilots putting the charter into practice: commands from the gateway"),
     *(_relay(service) for service in TOPICS),
-    Process("projector", "consumer", "services.gateway.projector", "projector", "consumer group",
-            "feeds the gateway's read models from every topic, a consumer per topic", schema="gateway",
-            reports=tuple(f"gateway-projector.{topic}" for topic in TOPICS.values()), group="gateway-projector"),
-    Process("pilots-subscriptions", "consumer", "services.pilots.subscriptions", "pilots", "consumer group",
-            "pilots' copies of the pledge's and the knowledge base's facts", schema="pilots",
-            reports=("pilots-subscriptions",), group="pilots-subscriptions"),
-    Process("knowledge-subscriptions", "consumer", "services.knowledge.subscriptions", "knowledge", "consumer group",
-            "what the knowledge base learns from pilots", schema="knowledge",
-            reports=("knowledge-subscriptions",), group="knowledge-subscriptions"),
-    Process("webhook-dispatcher", "consumer", "services.gateway.delivery.webhooks.dispatcher", "webhooks",
-            "consumer group", "queues and sends webhook deliveries (its senders claim each with a lease)",
+    Process("projector", "consumer", runs="services.gateway.projector", role="projector", copies="consumer group",
+            does="feeds the gateway's read models from every topic, a consumer per topic",
+            schema="gateway", reports=tuple(f"gateway-projector.{topic}" for topic in TOPICS.values()),
+            group="gateway-projector"),
+    Process("pilots-subscriptions", "consumer", runs="services.pilots.subscriptions", role="pilots",
+            copies="consumer group", does="pilots' copies of the pledge's and the knowledge base's facts",
+            schema="pilots", reports=("pilots-subscriptions",), group="pilots-subscriptions"),
+    Process("knowledge-subscriptions", "consumer", runs="services.knowledge.subscriptions", role="knowledge",
+            copies="consumer group", does="what the knowledge base learns from pilots",
+            schema="knowledge", reports=("knowledge-subscriptions",), group="knowledge-subscriptions"),
+    Process("webhook-dispatcher", "consumer", runs="services.gateway.delivery.webhooks.dispatcher", role="webhooks",
+            copies="consumer group", does="queues and sends webhook deliveries (its senders claim each with a lease)",
             schema="gateway_hooks", reports=("gateway-webhooks",), group="gateway-webhooks"),
-    Process("pledge-mail", "worker", "services.pledge.mail_delivery", "pledge", "row claims",
-            "mails signatories their verification links (only with `SMTP_HOST` set)", schema="pledge",
-            reports=("pledge-mail",), needs="smtp_host"),
+    Process("pledge-mail", "worker", runs="services.pledge.mail_delivery", role="pledge", copies="row claims",
+            does="mails signatories their verification links (only with `SMTP_HOST` set)",
+            schema="pledge", reports=("pledge-mail",), needs="smtp_host"),
 )
 BY_NAME = {p.name: p for p in PROCESSES}
 HTTP = tuple(p.name for p in PROCESSES if p.kind == "http")
