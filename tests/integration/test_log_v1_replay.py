@@ -1,7 +1,7 @@
 """A log written before upcasting existed replays, through today's code and upcasters, to the same read models.
 
 `tests/fixtures/log_v1.jsonl` is the three stores as the code of commit 512130b wrote them (every event
-type but BarrierRemovalEvidenceWithdrawn; see tests/fixtures/record_log_v1.py), and `read_models_v1.json`
+type; see tests/fixtures/record_log_v1.py), and `read_models_v1.json`
 the gateway's read models that code rebuilt from it. History is never edited: if this test fails, an event
 changed shape without an upcaster, or a read model changed what it makes of the same events.
 """

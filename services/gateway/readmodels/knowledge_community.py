@@ -112,11 +112,6 @@ def on_evidenced(conn, env: dict[str, Any]) -> None:
                   d["solution_title"], d["evidenced_at"]])
 
 
-def on_evidence_withdrawn(conn, env: dict[str, Any]) -> None:
-    d = env["data"]
-    conn.execute("DELETE FROM kb_evidence WHERE barrier_id = %s AND pilot_id = %s", [d["barrier_id"], d["pilot_id"]])
-
-
 HANDLERS = from_knowledge({
     "BarrierEndorsed": on_endorsed("barrier_id"),
     "SolutionEndorsed": on_endorsed("solution_id"),
@@ -126,5 +121,4 @@ HANDLERS = from_knowledge({
     "CommentPosted": on_comment_posted,
     "CommentHidden": on_comment_hidden,
     "BarrierRemovalEvidenced": on_evidenced,
-    "BarrierRemovalEvidenceWithdrawn": on_evidence_withdrawn,
 })

@@ -38,7 +38,6 @@ EVENTS = EventRegistry(
     discussion.CommentPosted,
     discussion.CommentHidden,
     evidence.BarrierRemovalEvidenced,
-    evidence.BarrierRemovalEvidenceWithdrawn,
     watchlists.PageWatched,
     watchlists.PageUnwatched,
 )

@@ -25,15 +25,6 @@ class BarrierRemovalEvidenced(Event):
 
 
 @dataclass(frozen=True)
-class BarrierRemovalEvidenceWithdrawn(Event):
-    """The pilot no longer reports this barrier removed (its status went back)."""
-
-    barrier_id: str
-    pilot_id: str
-    withdrawn_at: str
-
-
-@dataclass(frozen=True)
 class RecordRemovalEvidence:
     """Built from a pilots event, by the consumer that reads them."""
 
@@ -43,12 +34,6 @@ class RecordRemovalEvidence:
     organisation: str
     solution_id: str | None = None
     solution_title: str | None = None
-
-
-@dataclass(frozen=True)
-class WithdrawRemovalEvidence:
-    actor: str
-    pilot_id: str
 
 
 def decide_record_removal_evidence(state: Item | None, command: RecordRemovalEvidence, *, now: datetime) -> list[Event]:
@@ -67,16 +52,6 @@ def decide_record_removal_evidence(state: Item | None, command: RecordRemovalEvi
     if any(replace(_evidence_of(event), at=e.at) == e for e in item.evidence):
         return []
     return [event]
-
-
-def decide_withdraw_removal_evidence(
-    state: Item | None, command: WithdrawRemovalEvidence, *, now: datetime
-) -> list[Event]:
-    """Withdraw a pilot's evidence; withdrawing evidence that is not there changes nothing."""
-    item = _barrier(state)
-    if not any(e.pilot_id == command.pilot_id for e in item.evidence):
-        return []
-    return [BarrierRemovalEvidenceWithdrawn(item.id, command.pilot_id, iso(now))]
 
 
 def _barrier(state: Item | None) -> Item:
@@ -102,10 +77,5 @@ def _on_evidenced(item: Item, event: BarrierRemovalEvidenced) -> Item:
     return replace(item, evidence=(*kept, _evidence_of(event)))
 
 
-def _on_withdrawn(item: Item, event: BarrierRemovalEvidenceWithdrawn) -> Item:
-    return replace(item, evidence=tuple(e for e in item.evidence if e.pilot_id != event.pilot_id))
-
-
-EVOLVERS: dict[type[Event], Evolver] = {
-    BarrierRemovalEvidenced: _on_evidenced, BarrierRemovalEvidenceWithdrawn: _on_withdrawn,
-}
+# A pilot's barrier never goes back from removed (NEXT_STATUSES), so evidence, once recorded, stays.
+EVOLVERS: dict[type[Event], Evolver] = {BarrierRemovalEvidenced: _on_evidenced}

@@ -2,9 +2,7 @@ import pytest
 
 from services.knowledge.domain.evidence import (
     RecordRemovalEvidence,
-    WithdrawRemovalEvidence,
     decide_record_removal_evidence,
-    decide_withdraw_removal_evidence,
 )
 from shared.errors import Invalid
 
@@ -35,14 +33,6 @@ def test_the_same_pilot_report_delivered_twice_is_recorded_once():
     events = decide_record_removal_evidence(page, REPORT, now=T0)
 
     assert events == []
-
-
-def test_a_pilot_can_withdraw_its_evidence():
-    page = act(barrier(), decide_record_removal_evidence, REPORT)
-
-    withdrawn = act(page, decide_withdraw_removal_evidence, WithdrawRemovalEvidence(PILOTS, "pilot-7"))
-
-    assert withdrawn.evidence == ()
 
 
 def test_only_a_barrier_can_be_evidenced_as_removed():
