@@ -92,3 +92,11 @@ def as_stored(envelope: dict[str, Any]) -> dict[str, Any]:
 def _signature_requested_names_its_organisation(data: dict[str, Any]) -> dict[str, Any]:
     """v2 carries the organisation's id, its canonical name, so no consumer recomputes it."""
     return data | {"organisation_id": canonical_organisation(data["organisation_name"])}
+
+
+@upcaster("BarrierEndorsed", 1, producer="knowledge")
+@upcaster("SolutionEndorsed", 1, producer="knowledge")
+@upcaster("EndorsementWithdrawn", 1, producer="knowledge")
+def _endorsement_names_its_organisation(data: dict[str, Any]) -> dict[str, Any]:
+    """v2 carries the organisation's id, its canonical name, as signatures do: one organisation, one endorsement."""
+    return data | {"organisation_id": canonical_organisation(data["organisation"])}

@@ -108,3 +108,16 @@ def test_every_event_of_the_log_written_before_upcasting_loads_into_todays_event
     assert len(loaded) == len(log)
     for producer in registries:  # and upcasting on read left the stored chain as it was
         assert first_broken_link([e for e in log if e["producer"] == producer]) is None
+
+
+def test_an_endorsement_of_the_old_log_names_its_organisation_by_id():
+    from services.knowledge.domain import EVENTS as KNOWLEDGE
+    from shared.contract.organisations import canonical_organisation
+
+    old = [json.loads(line) for line in FIXTURE.read_text().splitlines()
+           if '"BarrierEndorsed"' in line or '"SolutionEndorsed"' in line]
+
+    loaded = [KNOWLEDGE.from_envelope(e) for e in old]
+
+    assert old and all(e["schema_version"] == 1 for e in old)
+    assert [e.organisation_id for e in loaded] == [canonical_organisation(e["data"]["organisation"]) for e in old]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from shared.contract.organisations import canonical_organisation
 from shared.errors import Conflict, NotFound, require_text
 from shared.events import Event
 
@@ -16,28 +17,37 @@ from .model import BARRIER, Endorsement, Evolver, Item, iso, require_item
 class BarrierEndorsed(Event):
     """A person said, on behalf of their organisation, "we faced this barrier"."""
 
+    SCHEMA_VERSION = 2  # v2 added `organisation_id`; v1 events are upcast on read (shared/upcasting.py)
+
     barrier_id: str
     organisation: str
     endorsed_by: str
     endorsed_at: str
+    organisation_id: str
 
 
 @dataclass(frozen=True)
 class SolutionEndorsed(Event):
     """A person said, on behalf of their organisation, "this solution worked for us"."""
 
+    SCHEMA_VERSION = 2  # v2 added `organisation_id`; v1 events are upcast on read (shared/upcasting.py)
+
     solution_id: str
     organisation: str
     endorsed_by: str
     endorsed_at: str
+    organisation_id: str
 
 
 @dataclass(frozen=True)
 class EndorsementWithdrawn(Event):
+    SCHEMA_VERSION = 2  # v2 added `organisation_id`, as the endorsements did
+
     item_id: str
     organisation: str
     withdrawn_by: str
     withdrawn_at: str
+    organisation_id: str
 
 
 @dataclass(frozen=True)
@@ -58,9 +68,9 @@ def endorsement_count(item: Item) -> int:
 
 
 def find_endorsement(item: Item, organisation: str) -> Endorsement | None:
-    """The organisation's endorsement, matching its name regardless of case and spacing."""
-    key = organisation.strip().casefold()
-    return next((e for e in item.endorsements if e.organisation.casefold() == key), None)
+    """The organisation's endorsement, by its id: its canonical name, whatever the case, spacing or width."""
+    key = canonical_organisation(organisation)
+    return next((e for e in item.endorsements if e.organisation_id == key), None)
 
 
 def decide_endorse(state: Item | None, command: EndorseItem, *, now: datetime) -> list[Event]:
@@ -72,7 +82,7 @@ def decide_endorse(state: Item | None, command: EndorseItem, *, now: datetime) -
     if find_endorsement(item, organisation) is not None:
         raise Conflict(f"{organisation} already endorses this page", field="organisation")
     event_type = BarrierEndorsed if item.kind == BARRIER else SolutionEndorsed
-    return [event_type(item.id, organisation, command.actor, iso(now))]
+    return [event_type(item.id, organisation, command.actor, iso(now), canonical_organisation(organisation))]
 
 
 def decide_withdraw_endorsement(state: Item | None, command: WithdrawEndorsement, *, now: datetime) -> list[Event]:
@@ -83,16 +93,17 @@ def decide_withdraw_endorsement(state: Item | None, command: WithdrawEndorsement
         raise NotFound(f"{command.organisation} does not endorse this page", field="organisation")
     if endorsement.endorsed_by != command.actor:
         raise NotPermitted("only the person who gave an endorsement can withdraw it")
-    return [EndorsementWithdrawn(item.id, endorsement.organisation, command.actor, iso(now))]
+    return [EndorsementWithdrawn(item.id, endorsement.organisation, command.actor, iso(now),
+                                 endorsement.organisation_id)]
 
 
 def _on_endorsed(item: Item, event: BarrierEndorsed | SolutionEndorsed) -> Item:
-    endorsement = Endorsement(event.organisation, event.endorsed_by, event.endorsed_at)
+    endorsement = Endorsement(event.organisation, event.endorsed_by, event.endorsed_at, event.organisation_id)
     return replace(item, endorsements=(*item.endorsements, endorsement))
 
 
 def _on_withdrawn(item: Item, event: EndorsementWithdrawn) -> Item:
-    kept = tuple(e for e in item.endorsements if e.organisation != event.organisation)
+    kept = tuple(e for e in item.endorsements if e.organisation_id != event.organisation_id)
     return replace(item, endorsements=kept)
 
 

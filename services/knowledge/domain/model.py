@@ -45,6 +45,7 @@ class Endorsement:
     organisation: str
     endorsed_by: str
     at: str
+    organisation_id: str
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,24 @@ def test_a_second_endorsement_from_the_same_organisation_is_refused():
     assert refused.value.field == "organisation"
 
 
+@pytest.mark.parametrize("variant", ["Hull  Council", "Hull\tCouncil", "ＨＵＬＬ Council", "hull council "])
+def test_the_same_organisation_spelt_another_way_cannot_endorse_twice(variant):
+    page = act(barrier(), decide_endorse, EndorseItem(ALICE, "Hull Council"))
+
+    with pytest.raises(Conflict):
+        decide_endorse(page, EndorseItem(BOB, variant), now=T0)
+
+
+def test_an_endorsement_names_its_organisation_by_id_and_withdrawing_it_under_another_spelling_works():
+    events = decide_endorse(barrier(), EndorseItem(ALICE, "Hull  City Council"), now=T0)
+    page = act(barrier(), decide_endorse, EndorseItem(ALICE, "Hull  City Council"))
+
+    withdrawn = act(page, decide_withdraw_endorsement, WithdrawEndorsement(ALICE, "HULL CITY COUNCIL"))
+
+    assert events[0].organisation_id == "hull city council"
+    assert endorsement_count(withdrawn) == 0
+
+
 def test_an_endorsement_can_be_withdrawn_and_given_again():
     page = act(barrier(), decide_endorse, EndorseItem(ALICE, "Leeds City Council"))
 
