@@ -23,12 +23,17 @@ class Refused(Exception):
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
         if "code" not in vars(cls):
-            cls.code = re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
+            cls.code = code_for(cls)
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+def code_for(cls: type[Exception]) -> str:
+    """The code clients see for an exception class: its name in snake case (StaleRevision -> `stale_revision`)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
 
 
 class NotFound(Refused):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import hmac
 import logging
-import re
 import time
 import uuid
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 from . import logging as structured
 from . import metrics
 from .envelope import CommandMeta
-from .errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Refused
+from .errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Refused, code_for
 
 log = logging.getLogger(__name__)
 # What an orchestrator and Prometheus ask every process, with no credential: liveness, readiness and metrics.
@@ -125,7 +124,7 @@ def _domain(exc: Exception) -> tuple[Response, int]:
     if isinstance(exc, Refused):
         code, status = exc.code, refusal_status(exc)
     else:
-        code = re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()  # as Refused.code is named
+        code = code_for(type(exc))
         status = getattr(exc, "status", 409)
     return error(status, code, message, {field: [message]} if field else None)
 
