@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     reads = ReadPool(connect_pool(settings.database_url, max_size=16, name="gateway", search_path=SCHEMA,
-                                 **deadlines(settings)), settings)
+                                 **deadlines(settings)))
     projection = build_projection(reads)
     services = Services(settings)
     identity = build_identity(settings)

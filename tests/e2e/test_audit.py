@@ -64,14 +64,14 @@ def test_an_export_verifies_offline_with_only_the_standard_library_and_a_forgery
     assert f"pledge: BROKEN at position {a_charter['position'] - 1}" in forged.stdout
 
 
-def test_replay_until_a_moment_rebuilds_the_world_as_it_was_then(settings, steward):
+def test_the_snapshot_command_rebuilds_the_world_as_it_was_at_a_moment(settings, steward):
     before = steward.create_charter(title="Existed before").body
     time.sleep(0.05)
     moment = datetime.now(UTC)
     time.sleep(0.05)
     after = steward.create_charter(title="Came later").body
 
-    run = audit(settings, "replay", "--until", moment.isoformat())
+    run = audit(settings, "snapshot", moment.isoformat())
 
     assert run.code == 0, run.err
     schema = run.json["schema"]
@@ -79,12 +79,15 @@ def test_replay_until_a_moment_rebuilds_the_world_as_it_was_then(settings, stewa
         ids = {r[0] for r in conn.execute(f'SELECT charter_id FROM "{schema}".charters')}
         conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
     assert before["charter_id"] in ids and after["charter_id"] not in ids
+    assert run.json["events"] >= 2
 
 
-def test_replay_refuses_a_malformed_moment(settings):
-    run = audit(settings, "replay", "--until", "last tuesday")
+def test_the_snapshot_command_refuses_a_malformed_or_future_moment(settings):
+    malformed = audit(settings, "snapshot", "last tuesday")
+    future = audit(settings, "snapshot", "2999-01-01T00:00:00Z")
 
-    assert run.code == 2 and "RFC 3339" in run.err
+    assert malformed.code == 2 and "RFC 3339" in malformed.err
+    assert future.code == 2 and "future" in future.err
 
 
 def test_auditors_see_an_items_whole_history_and_others_are_refused(web, steward, a_charter):

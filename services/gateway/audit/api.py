@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
+import psycopg
 from flask import Blueprint, Response, jsonify, request
+from marshmallow import Schema, ValidationError, fields, validates
 
 from shared.config import DOMAIN_SERVICES, TOPICS, Settings
 from shared.contract.vocabulary import AUDITOR
-from shared.http import error
+from shared.http import error, validated
 
 from ..edge.auth import current_roles
+from ..readmodels import snapshots as built
+from . import snapshots
 from .log import stored_events, stream_events, topic_events
 from .verify import verify
+
+
+class SnapshotBody(Schema):
+    as_of = fields.AwareDateTime(required=True)
+
+    @validates("as_of")
+    def _not_in_the_future(self, value: datetime, **_) -> None:
+        if value > datetime.now(UTC):
+            raise ValidationError("is in the future")
 
 
 def blueprint(settings: Settings) -> Blueprint:
@@ -43,6 +57,19 @@ def blueprint(settings: Settings) -> Blueprint:
 
         return Response(lines(), mimetype="application/x-ndjson",
                         headers={"Content-Disposition": "attachment; filename=charter-log.jsonl"})
+
+    @bp.post("/snapshots")
+    @validated(SnapshotBody())
+    def build_snapshot(body):
+        """Rebuild the read models as they were at `as_of`; reads name it with `?as_of=` (reused if built)."""
+        snapshot = snapshots.build(settings, body["as_of"].astimezone(UTC))
+        return jsonify(snapshot.to_dict()), 201
+
+    @bp.get("/snapshots")
+    def list_snapshots():
+        """Every snapshot built so far, oldest moment first."""
+        with psycopg.connect(settings.database_url) as conn:
+            return jsonify({"items": [s.to_dict() for s in built.built(conn)]})
 
     @bp.get("/history/<stream_id>")
     def history(stream_id: str):

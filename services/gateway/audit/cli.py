@@ -1,4 +1,4 @@
-"""`charter audit verify | replay | export`: the auditor's command line."""
+"""`charter audit verify | replay | snapshot | export`: the auditor's command line."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,9 @@ from shared.config import DOMAIN_SERVICES, TOPICS, Settings
 
 from ..ops import parked_cli
 from ..projector import SCHEMA
+from ..readmodels.snapshots import schema_for
 from . import replay as replaying
+from . import snapshots
 from .log import stored_events, topic_events
 from .progress import Progress
 from .verify import verify
@@ -54,16 +56,21 @@ def cmd_verify(args, s: Settings) -> int:
 def cmd_replay(args, s: Settings) -> int:
     events = log(s, "reading the log")
     progress = Progress("replaying")
-    schema = replaying.rebuild(s.database_url, events, until=args.until, progress=progress)
+    schema = replaying.rebuild(s.database_url, events, progress=progress)
     progress.done()
-    if args.until:
-        print(json.dumps({"schema": schema, "as_of": args.until.isoformat()}))
-        return 0
     diff = replaying.differences(s.database_url, SCHEMA, schema)
     if not args.keep:
         replaying.drop(s.database_url, schema)
     print(json.dumps({"equal": not diff, "differences": diff}, indent=2))
     return 0 if not diff else 1
+
+
+def cmd_snapshot(args, s: Settings) -> int:
+    progress = Progress("replaying")
+    snapshot = snapshots.build(s, args.as_of.astimezone(UTC), progress=progress)
+    progress.done()
+    print(json.dumps(snapshot.to_dict() | {"schema": schema_for(snapshot.as_of)}))
+    return 0
 
 
 def cmd_export(args, s: Settings) -> int:
@@ -83,8 +90,9 @@ def parser(*more_areas: Callable[[Any], None]) -> argparse.ArgumentParser:
     sub = audit.add_subparsers(dest="command", required=True)
     sub.add_parser("verify", help="check every hash chain and that each topic holds exactly the stored events")
     r = sub.add_parser("replay", help="rebuild every read model from the log and compare it with the live one")
-    r.add_argument("--until", type=_timestamp, help="rebuild the world as it was at this RFC 3339 moment")
     r.add_argument("--keep", action="store_true", help="keep the rebuilt schema")
+    n = sub.add_parser("snapshot", help="rebuild the read models as they were at a moment; reads use ?as_of=")
+    n.add_argument("as_of", type=_timestamp, help="the RFC 3339 moment, e.g. 2026-03-01T00:00:00Z")
     e = sub.add_parser("export", help="the whole log as JSON Lines with its hashes")
     e.add_argument("--out", default="-", help="file to write (default: stdout)")
     parked_cli.add_commands(areas)
@@ -100,6 +108,8 @@ def _timestamp(text: str) -> datetime:
         raise argparse.ArgumentTypeError(f"not an RFC 3339 timestamp: {text!r}") from exc
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError("the timestamp needs a time zone, e.g. 2026-03-01T00:00:00Z")
+    if moment > datetime.now(UTC):
+        raise argparse.ArgumentTypeError("the moment is in the future")
     return moment
 
 
@@ -111,7 +121,8 @@ def run(args: argparse.Namespace) -> int:
     """Carry out a parsed `audit` or `parked` command."""
     if args.area == "parked":
         return parked_cli.run(args, settings())
-    handler = {"verify": cmd_verify, "replay": cmd_replay, "export": cmd_export}[args.command]
+    handler = {"verify": cmd_verify, "replay": cmd_replay, "snapshot": cmd_snapshot,
+               "export": cmd_export}[args.command]
     return handler(args, settings())
 
 

@@ -19,9 +19,9 @@ from ..readmodels import migrate as read_models
 BOOKKEEPING = {"stream_checkpoints", "held_events", "producer_positions", "feed", "parked_events", "heartbeats"}
 
 
-def rebuild(database_url: str, envelopes: Iterable[dict], until: datetime | None = None,
-            schema: str | None = None, progress=None, batch: int = 2000) -> str:
-    """Project the log (up to `until`, if given) into a new schema; returns the schema's name.
+def rebuild(database_url: str, envelopes: Iterable[dict], schema: str | None = None, progress=None,
+            batch: int = 2000) -> str:
+    """Project the log into a new schema; returns the schema's name.
 
     Events are applied in the order they occurred across services, so read models that join
     streams see them as the live projector normally does.
@@ -29,8 +29,7 @@ def rebuild(database_url: str, envelopes: Iterable[dict], until: datetime | None
     schema = schema or f"replay_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(database_url, autocommit=True) as conn:
         read_models(conn, schema)
-    chosen = [e for e in envelopes if until is None or _at(e) <= until]
-    chosen.sort(key=lambda e: (e["occurred_at"], e["producer"], e["position"]))
+    chosen = sorted(envelopes, key=lambda e: (e["occurred_at"], e["producer"], e["position"]))
     pool = connect_pool(database_url, max_size=1, name="replay", search_path=schema)
     try:
         projection = build_projection(pool, schema)
@@ -65,6 +64,11 @@ def drop(database_url: str, schema: str) -> None:
     """Remove a rebuilt schema."""
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+def until(envelopes: Iterable[dict], moment: datetime) -> list[dict]:
+    """The events that had occurred by `moment`."""
+    return [e for e in envelopes if _at(e) <= moment]
 
 
 def _at(envelope: dict) -> datetime:
