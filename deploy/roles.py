@@ -69,6 +69,19 @@ def apply(conn: psycopg.Connection, passwords_dir: str = "") -> None:
                                                             _role(role)))
 
 
+def hand_over(conn: psycopg.Connection, schema: str, like: str) -> None:
+    """Give `schema` the owner and grants `like` has (a rebuilt read-model schema, before it is swapped in)."""
+    if like not in OWNERS:
+        return
+    _own(conn, schema, OWNERS[like])
+    for reader in (*READERS.get(like, ()), "auditor"):
+        _read(conn, schema, OWNERS[like], reader)
+    for (of, table), (role, privileges) in WRITERS.items():
+        if of == like:
+            conn.execute(sql.SQL("GRANT {} ON {} TO {}").format(sql.SQL(privileges), sql.Identifier(schema, table),
+                                                                _role(role)))
+
+
 def _own(conn: psycopg.Connection, schema: str, owner: str) -> None:
     # Tables made by an earlier migration (as the admin) change hands too, so an upgrade lands in the same state.
     conn.execute(sql.SQL("ALTER SCHEMA {} OWNER TO {}").format(sql.Identifier(schema), _role(owner)))

@@ -96,3 +96,28 @@ def test_the_gateway_reads_the_read_models_but_writes_only_what_its_api_changes(
                 refused(conn, sql.SQL("UPDATE {} SET {col} = {col}").format(name, col=sql.Identifier(column)))
         conn.execute("DELETE FROM gateway_hooks.subscriptions WHERE false")
         refused(conn, sql.SQL("DELETE FROM gateway_hooks.deliveries"))
+
+
+def test_read_models_rebuilt_for_a_new_release_keep_every_roles_privileges_from_the_swap_on(roles_on):
+    from deploy.migrate import read_models
+    from services.gateway.readmodels import rebuilds
+
+    with psycopg.connect(roles_on.database_url, autocommit=True) as conn:  # as if an older release built them
+        conn.execute("UPDATE gateway.read_model_version SET fingerprint = '0-older'")
+    # Only the rebuild, not the grants a whole migration ends with: the swapped-in schema must already carry
+    # them, or a running projector would be refused (and park events) until the migration finished.
+    assert read_models(roles_on.database_url, "gateway") == "rebuilt"
+
+    with psycopg.connect(roles_on.database_url) as conn:
+        assert conn.execute("SELECT fingerprint FROM gateway.read_model_version").fetchone()[0] == rebuilds.fingerprint()
+    with connect_as(roles_on, "projector") as conn:
+        conn.execute("INSERT INTO gateway.stream_checkpoints VALUES ('privilege-check', 1)")
+        conn.rollback()
+    with connect_as(roles_on, "gateway") as conn:
+        for table in tables(roles_on, "gateway"):
+            conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier("gateway", table)))
+        conn.execute("UPDATE gateway.parked_events SET status = status WHERE false")
+        refused(conn, sql.SQL("DELETE FROM gateway.charters"))
+    with psycopg.connect(roles_on.database_url_of("auditor")) as conn:
+        conn.execute("SELECT count(*) FROM gateway.charters")
+        refused(conn, sql.SQL("DELETE FROM gateway.charters"))

@@ -9,36 +9,19 @@ from datetime import datetime
 import psycopg
 from psycopg import sql
 
-from shared.db import connect_pool, one
+from shared.db import one
 
-from ..projector import build_projection
-from ..readmodels import migrate as read_models
+from ..readmodels import rebuilds
 
 # `feed.seq` numbers events in live delivery order, which a replay cannot reproduce; parked events and heartbeats
 # are the live consumer's own record of its work, not read models.
 BOOKKEEPING = {"stream_checkpoints", "held_events", "producer_positions", "feed", "parked_events", "heartbeats"}
 
 
-def rebuild(database_url: str, envelopes: Iterable[dict], schema: str | None = None, progress=None,
-            batch: int = 2000) -> str:
-    """Project the log into a new schema; returns the schema's name.
-
-    Events are applied in the order they occurred across services, so read models that join
-    streams see them as the live projector normally does.
-    """
+def rebuild(database_url: str, envelopes: Iterable[dict], schema: str | None = None, progress=None) -> str:
+    """Project the log into a new schema (a `replay_…` one unless named); returns the schema's name."""
     schema = schema or f"replay_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        read_models(conn, schema)
-    chosen = sorted(envelopes, key=lambda e: (e["occurred_at"], e["producer"], e["position"]))
-    pool = connect_pool(database_url, max_size=1, name="replay", search_path=schema)
-    try:
-        projection = build_projection(pool, schema)
-        for i in range(0, len(chosen), batch):
-            projection.apply(chosen[i:i + batch])
-            if progress:
-                progress(len(chosen[i:i + batch]))
-    finally:
-        pool.close()
+    rebuilds.build(database_url, envelopes, schema, progress)
     return schema
 
 

@@ -17,7 +17,7 @@ from shared.upcasting import as_stored
 from .filters import all_types, organisations_named
 
 DDL = """
-CREATE TABLE IF NOT EXISTS feed (
+CREATE TABLE feed (
     seq           bigserial PRIMARY KEY,
     event_id      uuid NOT NULL UNIQUE,
     topic         text NOT NULL,
@@ -27,8 +27,8 @@ CREATE TABLE IF NOT EXISTS feed (
     organisations text[] NOT NULL,
     envelope      jsonb NOT NULL
 );
-CREATE INDEX IF NOT EXISTS feed_by_stream ON feed (stream_id, version);
-CREATE INDEX IF NOT EXISTS feed_by_organisation ON feed USING gin (organisations);
+CREATE INDEX feed_by_stream ON feed (stream_id, version);
+CREATE INDEX feed_by_organisation ON feed USING gin (organisations);
 """
 
 # A stream's later events follow the organisations its first event named (see services/gateway/delivery/filters.py).

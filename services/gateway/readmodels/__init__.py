@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import psycopg
-from psycopg import sql
-
-from shared.projection import Handler, Projection
+from shared.projection import Handler
 
 from ..delivery import feed
 from . import (
@@ -46,12 +43,6 @@ def _all(hs: list[Handler]) -> Handler:
 
 
 def ddl() -> str:
-    """The SQL that creates every read model's tables (idempotent)."""
+    """The SQL that creates every read model's tables, run only into a new schema (`rebuilds.py`)."""
     return "\n".join(module.DDL for module in MODULES)
 
-
-def migrate(conn: psycopg.Connection, schema: str) -> None:
-    """The read models and their consumer's bookkeeping in `schema` (a live, replayed or as-of one)."""
-    Projection(None, schema, {}).migrate(conn)
-    conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
-    conn.execute(ddl())

@@ -7,7 +7,7 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 DDL = """
-CREATE TABLE IF NOT EXISTS charters (
+CREATE TABLE charters (
     charter_id   text PRIMARY KEY,
     title        text NOT NULL,
     purpose      text NOT NULL,
@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS charters (
     draft_count  integer NOT NULL DEFAULT 0,
     created_at   timestamptz NOT NULL
 );
-CREATE TABLE IF NOT EXISTS drafts (
+CREATE TABLE drafts (
     draft_id       text PRIMARY KEY,
     charter_id     text NOT NULL,
     round_number   integer NOT NULL,
@@ -29,9 +29,9 @@ CREATE TABLE IF NOT EXISTS drafts (
     author         text NOT NULL,
     proposed_at    timestamptz NOT NULL
 );
-CREATE INDEX IF NOT EXISTS drafts_by_charter ON drafts (charter_id, proposed_at, draft_id);
-CREATE INDEX IF NOT EXISTS drafts_by_author ON drafts (author, proposed_at, draft_id);
-CREATE TABLE IF NOT EXISTS charter_versions (
+CREATE INDEX drafts_by_charter ON drafts (charter_id, proposed_at, draft_id);
+CREATE INDEX drafts_by_author ON drafts (author, proposed_at, draft_id);
+CREATE TABLE charter_versions (
     charter_id   text NOT NULL,
     version      integer NOT NULL,
     round_number integer NOT NULL,

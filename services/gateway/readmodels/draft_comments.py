@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 DDL = """
-CREATE TABLE IF NOT EXISTS draft_comments (
+CREATE TABLE draft_comments (
     comment_id    text PRIMARY KEY,
     draft_id      text NOT NULL,
     author        text NOT NULL,
@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS draft_comments (
     quote         text,
     posted_at     timestamptz NOT NULL
 );
-CREATE INDEX IF NOT EXISTS draft_comments_by_draft ON draft_comments (draft_id, posted_at, comment_id);
+CREATE INDEX draft_comments_by_draft ON draft_comments (draft_id, posted_at, comment_id);
 """
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from shared.contract.vocabulary import PRIOR_MEAN, PRIOR_WEIGHT
 
 DDL = """
-CREATE TABLE IF NOT EXISTS draft_standings (
+CREATE TABLE draft_standings (
     draft_id     text PRIMARY KEY,
     charter_id   text NOT NULL,
     round_number integer NOT NULL,
@@ -16,16 +16,16 @@ CREATE TABLE IF NOT EXISTS draft_standings (
     score        double precision NOT NULL,
     withdrawn    boolean NOT NULL DEFAULT false
 );
-CREATE INDEX IF NOT EXISTS draft_standings_ranked
+CREATE INDEX draft_standings_ranked
     ON draft_standings (charter_id, score DESC, rating_count DESC, draft_id);
-CREATE TABLE IF NOT EXISTS draft_ratings (
+CREATE TABLE draft_ratings (
     draft_id text NOT NULL,
     rater    text NOT NULL,
     stars    integer NOT NULL,
     rated_at timestamptz NOT NULL,
     PRIMARY KEY (draft_id, rater)
 );
-CREATE INDEX IF NOT EXISTS draft_ratings_by_rater ON draft_ratings (rater, rated_at, draft_id);
+CREATE INDEX draft_ratings_by_rater ON draft_ratings (rater, rated_at, draft_id);
 """
 
 # The one definition of a draft's score (see PRIOR_MEAN in the vocabulary), one statement rescoring one draft per

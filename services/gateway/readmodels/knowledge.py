@@ -24,7 +24,7 @@ def text_fields(kind: str, content: Mapping[str, Any]) -> dict[str, str]:
             for name in CONTENT[kind]}
 
 DDL = """
-CREATE TABLE IF NOT EXISTS kb_pages (
+CREATE TABLE kb_pages (
     item_id      text PRIMARY KEY,
     kind         text NOT NULL,
     revision     integer,  -- the latest visible revision; NULL while every revision is hidden
@@ -44,11 +44,11 @@ CREATE TABLE IF NOT EXISTS kb_pages (
         || setweight(to_tsvector('english'::regconfig, body), 'B')
         || setweight(to_tsvector('english'::regconfig, search_extra), 'C')) STORED
 );
-CREATE INDEX IF NOT EXISTS kb_pages_search ON kb_pages USING gin (search);
-CREATE INDEX IF NOT EXISTS kb_pages_tags ON kb_pages USING gin (tags);
-CREATE INDEX IF NOT EXISTS kb_pages_barrier_ids ON kb_pages USING gin (barrier_ids);
-CREATE INDEX IF NOT EXISTS kb_pages_browse ON kb_pages (kind, category, updated_at DESC, item_id);
-CREATE TABLE IF NOT EXISTS kb_revisions (
+CREATE INDEX kb_pages_search ON kb_pages USING gin (search);
+CREATE INDEX kb_pages_tags ON kb_pages USING gin (tags);
+CREATE INDEX kb_pages_barrier_ids ON kb_pages USING gin (barrier_ids);
+CREATE INDEX kb_pages_browse ON kb_pages (kind, category, updated_at DESC, item_id);
+CREATE TABLE kb_revisions (
     item_id       text NOT NULL,
     number        integer NOT NULL,
     change        text NOT NULL,  -- proposed, edited, restored or reverted
@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS kb_revisions (
     hidden        boolean NOT NULL DEFAULT false,
     PRIMARY KEY (item_id, number)
 );
-CREATE INDEX IF NOT EXISTS kb_revisions_recent ON kb_revisions (at DESC, item_id, number);
+CREATE INDEX kb_revisions_recent ON kb_revisions (at DESC, item_id, number);
 """
 
 # The page shows its latest visible revision: recomputed whenever revisions or their visibility change.

@@ -11,14 +11,14 @@ from typing import Any
 from .knowledge import from_knowledge
 
 DDL = """
-CREATE TABLE IF NOT EXISTS kb_endorsements (
+CREATE TABLE kb_endorsements (
     item_id      text NOT NULL,
     organisation text NOT NULL,
     endorsed_by  text NOT NULL,
     at           timestamptz NOT NULL,
     PRIMARY KEY (item_id, organisation)
 );
-CREATE TABLE IF NOT EXISTS kb_photos (
+CREATE TABLE kb_photos (
     item_id     text NOT NULL,
     sha256      text NOT NULL,
     media_type  text NOT NULL,
@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS kb_photos (
     at          timestamptz NOT NULL,
     PRIMARY KEY (item_id, sha256)
 );
-CREATE TABLE IF NOT EXISTS kb_comments (
+CREATE TABLE kb_comments (
     comment_id text PRIMARY KEY,
     item_id    text NOT NULL,
     body       text NOT NULL,
@@ -37,8 +37,8 @@ CREATE TABLE IF NOT EXISTS kb_comments (
     at         timestamptz NOT NULL,
     hidden     boolean NOT NULL DEFAULT false
 );
-CREATE INDEX IF NOT EXISTS kb_comments_by_item ON kb_comments (item_id, at, comment_id);
-CREATE TABLE IF NOT EXISTS kb_evidence (
+CREATE INDEX kb_comments_by_item ON kb_comments (item_id, at, comment_id);
+CREATE TABLE kb_evidence (
     barrier_id     text NOT NULL,
     pilot_id       text NOT NULL,
     pilot_title    text NOT NULL,

@@ -8,7 +8,7 @@ from typing import Any
 from .knowledge import from_knowledge
 
 DDL = """
-CREATE TABLE IF NOT EXISTS kb_decisions (
+CREATE TABLE kb_decisions (
     item_id   text NOT NULL,
     version   integer NOT NULL,
     kind      text NOT NULL,
@@ -20,8 +20,8 @@ CREATE TABLE IF NOT EXISTS kb_decisions (
     at        timestamptz NOT NULL,
     PRIMARY KEY (item_id, version)
 );
-CREATE INDEX IF NOT EXISTS kb_decisions_recent ON kb_decisions (at DESC, item_id, version);
-CREATE TABLE IF NOT EXISTS kb_flags (
+CREATE INDEX kb_decisions_recent ON kb_decisions (at DESC, item_id, version);
+CREATE TABLE kb_flags (
     flag_id    text PRIMARY KEY,
     item_id    text NOT NULL,
     kind       text NOT NULL,
@@ -29,15 +29,13 @@ CREATE TABLE IF NOT EXISTS kb_flags (
     reason     text NOT NULL,
     flagged_by text NOT NULL,
     at         timestamptz NOT NULL,
-    status     text NOT NULL DEFAULT 'open'  -- open; actioned once the flagged content is hidden; or dismissed
+    status     text NOT NULL DEFAULT 'open',  -- open; actioned once the flagged content is hidden; or dismissed
+    dismissed_by     text,
+    dismissed_at     timestamptz,
+    dismissal_reason text
 );
--- ALTERs rather than columns in the CREATE: read models made before flags could be dismissed gain them, and
--- the live and a replayed schema keep one column order (the replay audit compares rows column by column).
-ALTER TABLE kb_flags ADD COLUMN IF NOT EXISTS dismissed_by text;
-ALTER TABLE kb_flags ADD COLUMN IF NOT EXISTS dismissed_at timestamptz;
-ALTER TABLE kb_flags ADD COLUMN IF NOT EXISTS dismissal_reason text;
-CREATE INDEX IF NOT EXISTS kb_flags_by_status ON kb_flags (status, at);
-CREATE TABLE IF NOT EXISTS kb_protection (
+CREATE INDEX kb_flags_by_status ON kb_flags (status, at);
+CREATE TABLE kb_protection (
     item_id   text PRIMARY KEY,
     until     timestamptz NOT NULL,
     reason    text NOT NULL,

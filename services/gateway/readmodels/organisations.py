@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 DDL = """
-CREATE TABLE IF NOT EXISTS organisation_signatures (
+CREATE TABLE organisation_signatures (
     signature_id      text PRIMARY KEY,
     organisation_id   text NOT NULL,
     organisation_name text NOT NULL,
@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS organisation_signatures (
     verified_at       timestamptz,
     withdrawn_at      timestamptz
 );
-CREATE INDEX IF NOT EXISTS organisation_signatures_by_organisation
+CREATE INDEX organisation_signatures_by_organisation
     ON organisation_signatures (organisation_id, requested_at);
 """
 

@@ -9,7 +9,7 @@ from psycopg.types.json import Jsonb
 from .pilots import from_pilots
 
 DDL = """
-CREATE TABLE IF NOT EXISTS pilot_reports (
+CREATE TABLE pilot_reports (
     pilot_id    text NOT NULL,
     report_id   text NOT NULL,
     reported_on date NOT NULL,
@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS pilot_reports (
     reported_by text NOT NULL,
     PRIMARY KEY (pilot_id, report_id)
 );
-CREATE TABLE IF NOT EXISTS pilot_metrics (
+CREATE TABLE pilot_metrics (
     pilot_id    text NOT NULL,
     metric      text NOT NULL,
     reported_on date NOT NULL,

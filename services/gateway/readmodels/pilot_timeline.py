@@ -11,7 +11,7 @@ from shared.contract.vocabulary import PILOT_EVENTS
 from .pilots import from_pilots
 
 DDL = """
-CREATE TABLE IF NOT EXISTS pilot_timeline (
+CREATE TABLE pilot_timeline (
     pilot_id    text NOT NULL,
     version     integer NOT NULL,
     occurred_at timestamptz NOT NULL,

@@ -13,7 +13,7 @@ from psycopg.types.json import Jsonb
 from shared.projection import Handler
 
 DDL = """
-CREATE TABLE IF NOT EXISTS pilots (
+CREATE TABLE pilots (
     pilot_id          text PRIMARY KEY,
     organisation_id   text NOT NULL,
     organisation_name text NOT NULL,
@@ -39,9 +39,9 @@ CREATE TABLE IF NOT EXISTS pilots (
     latest_report     jsonb,
     outcome           jsonb
 );
-CREATE INDEX IF NOT EXISTS pilots_by_proposal ON pilots (proposed_at, pilot_id);
-CREATE INDEX IF NOT EXISTS pilots_by_organisation ON pilots (organisation_id);
-CREATE TABLE IF NOT EXISTS pilot_barriers (
+CREATE INDEX pilots_by_proposal ON pilots (proposed_at, pilot_id);
+CREATE INDEX pilots_by_organisation ON pilots (organisation_id);
+CREATE TABLE pilot_barriers (
     pilot_id       text NOT NULL,
     barrier_id     text NOT NULL,
     barrier_title  text NOT NULL,
@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS pilot_barriers (
     removed_on     date,
     PRIMARY KEY (pilot_id, barrier_id)
 );
-CREATE TABLE IF NOT EXISTS pilot_milestones (
+CREATE TABLE pilot_milestones (
     pilot_id     text NOT NULL,
     milestone_id text NOT NULL,
     title        text NOT NULL,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 DDL = """
-CREATE TABLE IF NOT EXISTS signatures (
+CREATE TABLE signatures (
     signature_id      text PRIMARY KEY,
     charter_id        text NOT NULL,
     version           integer NOT NULL,
@@ -25,9 +25,9 @@ CREATE TABLE IF NOT EXISTS signatures (
     withdrawn_at      timestamptz,
     withdrawal_reason text
 );
-CREATE INDEX IF NOT EXISTS signatures_public
+CREATE INDEX signatures_public
     ON signatures (charter_id, version, status, verified_at, signature_id);
-CREATE TABLE IF NOT EXISTS signing_days (
+CREATE TABLE signing_days (
     charter_id text NOT NULL,
     version    integer NOT NULL,
     day        date NOT NULL,
