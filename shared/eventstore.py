@@ -14,47 +14,13 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
+from . import migrations
 from .db import one
 from .envelope import CommandMeta, IdempotencyClaim, new_envelope
 from .events import Event, EventRegistry, replay
-from .hashchain import GENESIS, chain_hash
+from .hashchain import chain_hash
 
 S = TypeVar("S")
-
-DDL = """
-CREATE SCHEMA IF NOT EXISTS {schema};
-CREATE TABLE IF NOT EXISTS {schema}.events (
-    position    bigint PRIMARY KEY,
-    event_id    uuid NOT NULL UNIQUE,
-    stream_type text NOT NULL,
-    stream_id   text NOT NULL,
-    version     integer NOT NULL CHECK (version > 0),
-    type        text NOT NULL,
-    occurred_at timestamptz NOT NULL,
-    envelope    jsonb NOT NULL,
-    UNIQUE (stream_id, version)
-);
-CREATE TABLE IF NOT EXISTS {schema}.head (
-    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
-    position bigint NOT NULL,
-    hash     text NOT NULL
-);
-INSERT INTO {schema}.head (position, hash) VALUES (0, {genesis}) ON CONFLICT DO NOTHING;
-CREATE TABLE IF NOT EXISTS {schema}.idempotency_keys (
-    actor        text NOT NULL,
-    key          text NOT NULL,
-    request_hash text NOT NULL,
-    attempt      text NOT NULL,
-    stream_id    text NOT NULL,
-    version      integer NOT NULL,
-    position     bigint NOT NULL,
-    status       integer,
-    reply        text,
-    recorded_at  timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (actor, key)
-);
-CREATE INDEX IF NOT EXISTS idempotency_keys_by_age ON {schema}.idempotency_keys (recorded_at);
-"""
 
 CLAIM = (
     "INSERT INTO {}.idempotency_keys (actor, key, request_hash, attempt, stream_id, version, position)"
@@ -134,8 +100,8 @@ class EventStore:
         return self._pool
 
     def migrate(self, conn: psycopg.Connection) -> None:
-        """Create the schema and tables if they do not exist."""
-        conn.execute(sql.SQL(DDL).format(schema=self._t, genesis=sql.Literal(GENESIS)))
+        """Create the schema and apply the store's numbered migrations it lacks (shared/migrations/eventstore/)."""
+        migrations.migrate(conn, self.schema, migrations.EVENT_STORE)
 
     def append(
         self, stream_type: str, stream_id: str, expected_version: int, events: Sequence[Event],

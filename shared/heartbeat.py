@@ -21,34 +21,11 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from . import migrations
 from .db import table_exists
 
 log = logging.getLogger(__name__)
 
-DDL = """
-CREATE TABLE IF NOT EXISTS {schema}.heartbeats (
-    process     text NOT NULL,
-    instance    text NOT NULL,
-    pid         integer NOT NULL,
-    host        text NOT NULL,
-    started_at  timestamptz NOT NULL,
-    beat_at     timestamptz NOT NULL,
-    progress_at timestamptz NOT NULL,
-    details     jsonb NOT NULL DEFAULT '{{}}',
-    CONSTRAINT heartbeats_instance_key PRIMARY KEY (process, instance)
-);
-"""
-# A table made before copies had rows of their own was keyed by process alone: key it by instance too.
-KEYED_BY_INSTANCE = """
-DO $$ BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '{t}'::regclass
-                   AND conname = 'heartbeats_instance_key') THEN
-        ALTER TABLE {t} ADD COLUMN IF NOT EXISTS instance text NOT NULL DEFAULT '';
-        ALTER TABLE {t} DROP CONSTRAINT IF EXISTS heartbeats_pkey;
-        ALTER TABLE {t} ADD CONSTRAINT heartbeats_instance_key PRIMARY KEY (process, instance);
-    END IF;
-END $$;
-"""
 UPSERT = """
 INSERT INTO {t} (process, instance, pid, host, started_at, beat_at, progress_at, details)
 VALUES (%(process)s, %(instance)s, %(pid)s, %(host)s, %(started_at)s, now(), %(progress_at)s, %(details)s)
@@ -62,9 +39,8 @@ DEAD_AFTER_S = 60.0
 
 
 def migrate(conn: psycopg.Connection, schema: str) -> None:
-    """Create the heartbeats table in `schema` if missing."""
-    conn.execute(sql.SQL(DDL).format(schema=sql.Identifier(schema)))
-    conn.execute(sql.SQL(KEYED_BY_INSTANCE).format(t=sql.Identifier(schema, "heartbeats")))
+    """Apply the heartbeats migrations `schema` lacks (shared/migrations/heartbeats/)."""
+    migrations.migrate(conn, schema, migrations.HEARTBEATS)
 
 
 def instance_name() -> str:

@@ -14,7 +14,7 @@ from kafka.errors import KafkaError
 from psycopg import sql
 from psycopg_pool import PoolTimeout
 
-from . import heartbeat, kafka, metrics
+from . import kafka, metrics, migrations
 from .backoff import Backoff
 from .config import TOPICS, Settings
 from .db import one
@@ -26,22 +26,9 @@ from .process import open_pool, stop_on_signals
 
 log = logging.getLogger(__name__)
 
-CHECKPOINT_DDL = """
-CREATE TABLE IF NOT EXISTS {schema}.relay_checkpoint (
-    topic    text PRIMARY KEY,
-    position bigint NOT NULL,
-    topic_id text NOT NULL
-);
--- Where the relay stopped publishing because the stored chain breaks there, and why (NULL: it does not).
-ALTER TABLE {schema}.relay_checkpoint ADD COLUMN IF NOT EXISTS halted_at bigint;
-ALTER TABLE {schema}.relay_checkpoint ADD COLUMN IF NOT EXISTS halted_reason text;
-"""
-
-
 def migrate(conn: psycopg.Connection, schema: str) -> None:
-    """Create the relay's checkpoint table (and the service's heartbeats table) in its schema if missing."""
-    conn.execute(sql.SQL(CHECKPOINT_DDL).format(schema=sql.Identifier(schema)))
-    heartbeat.migrate(conn, schema)
+    """Apply the relay's checkpoint and the heartbeats migrations `schema` lacks (shared/migrations/)."""
+    migrations.migrate(conn, schema, migrations.RELAY, migrations.HEARTBEATS)
 
 
 def lease_key(schema: str) -> int:

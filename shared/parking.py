@@ -21,31 +21,6 @@ from .db import table_exists
 
 OPEN = ("parked", "retry", "skip")
 
-DDL = """
-CREATE TABLE IF NOT EXISTS {schema}.parked_events (
-    parked_id     bigserial PRIMARY KEY,
-    consumer      text NOT NULL,
-    stream_id     text NOT NULL,
-    version       integer NOT NULL,
-    event_id      text,
-    type          text,
-    envelope      jsonb NOT NULL,
-    handler       text NOT NULL,
-    error         text NOT NULL,
-    attempts      integer NOT NULL DEFAULT 1,
-    parked_at     timestamptz NOT NULL DEFAULT now(),
-    last_tried_at timestamptz NOT NULL DEFAULT now(),
-    status        text NOT NULL DEFAULT 'parked'
-                  CHECK (status IN ('parked', 'retry', 'skip', 'retried', 'skipped')),
-    requested_by  text,
-    reason        text,
-    resolved_at   timestamptz
-);
-CREATE UNIQUE INDEX IF NOT EXISTS parked_events_open ON {schema}.parked_events (consumer, stream_id, version)
-    WHERE resolved_at IS NULL;
-"""
-
-
 class ParkedRequestRefused(Exception):
     """An operator's request cannot be taken: no such parked event, or it is no longer open."""
 
@@ -53,10 +28,6 @@ class ParkedRequestRefused(Exception):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
 
-
-def migrate(conn: psycopg.Connection, schema: str) -> None:
-    """Create the parked-events table in `schema` if missing."""
-    conn.execute(sql.SQL(DDL).format(schema=sql.Identifier(schema)))
 
 
 def park(conn: psycopg.Connection, schema: str, consumer: str, env: dict[str, Any], handler: str, error: str) -> None:

@@ -13,7 +13,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from . import heartbeat, metrics, parking
+from . import metrics, migrations, parking
 from .eventstore import ConcurrencyConflict
 from .upcasting import upcast
 
@@ -21,27 +21,6 @@ Handler = Callable[[psycopg.Connection, dict[str, Any]], None]
 # Worth retrying the same batch, never a reason to park: the database went away, a deadline passed, the pool ran
 # dry, or a handler appending to a store met a concurrent writer.
 TRANSIENT = (psycopg.OperationalError, PoolTimeout, ConcurrencyConflict)
-
-DDL = """
-CREATE SCHEMA IF NOT EXISTS {schema};
-CREATE TABLE IF NOT EXISTS {schema}.stream_checkpoints (
-    stream_id text PRIMARY KEY,
-    version   integer NOT NULL
-);
-CREATE TABLE IF NOT EXISTS {schema}.held_events (
-    stream_id text NOT NULL,
-    version   integer NOT NULL,
-    envelope  jsonb NOT NULL,
-    PRIMARY KEY (stream_id, version)
-);
--- When an event started waiting behind a gap: a gap that stays open is what health reports.
-ALTER TABLE {schema}.held_events ADD COLUMN IF NOT EXISTS held_at timestamptz NOT NULL DEFAULT now();
-CREATE TABLE IF NOT EXISTS {schema}.producer_positions (
-    producer text PRIMARY KEY,
-    position bigint NOT NULL
-);
-"""
-
 
 class Projection:
     """Applies envelopes through per-type handlers into one schema, idempotently by (stream_id, version).
@@ -73,10 +52,13 @@ class Projection:
         return self._pool
 
     def migrate(self, conn: psycopg.Connection) -> None:
-        """Create the bookkeeping tables if missing."""
-        conn.execute(sql.SQL(DDL).format(schema=self._t))
-        parking.migrate(conn, self.schema)
-        heartbeat.migrate(conn, self.schema)
+        """Create the bookkeeping tables if missing: checkpoints, held and parked events, heartbeats.
+
+        This builds them in a schema made afresh (a read model's, rebuilt from the log and swapped in,
+        or a scratch one), recording nothing there. A service's own long-lived schema applies the same
+        files as numbered migrations instead: `shared.migrations.migrate(conn, schema, *CONSUMER)`.
+        """
+        migrations.build(conn, self.schema, *migrations.CONSUMER)
 
     def apply(self, envelopes: Iterable[dict[str, Any]]) -> int:
         """Apply a batch in one transaction; returns how many events changed the read model."""

@@ -1,4 +1,4 @@
-"""Photo bytes, stored by their SHA-256 in the knowledge schema, outside the event payloads."""
+"""Photo bytes, stored by their SHA-256 in the knowledge schema (`migrations/`), outside the event payloads."""
 
 from __future__ import annotations
 
@@ -6,21 +6,6 @@ import psycopg
 from psycopg import sql
 
 from .domain.images import CleanImage
-
-DDL = """
-CREATE TABLE IF NOT EXISTS {schema}.photos (
-    sha256     text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{{64}}$'),
-    media_type text NOT NULL,
-    bytes      bytea NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_photo_sha256 ON {schema}.events ((envelope->'data'->>'sha256'))
-    WHERE type = 'PhotoAttached';
-"""
-
-
-def migrate(conn: psycopg.Connection, schema: str) -> None:
-    """Create the photo table (and the index that finds a photo's pages) if missing."""
-    conn.execute(sql.SQL(DDL).format(schema=sql.Identifier(schema)))
 
 
 def save(conn: psycopg.Connection, schema: str, image: CleanImage) -> None:

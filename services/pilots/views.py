@@ -1,7 +1,7 @@
 """The pilots service's own tables of what it learnt from the log, read back into the domain's views.
 
-`subscriptions.py` writes these tables from pledge and knowledge events; the command handlers read
-them. Nothing here reads another service's tables or calls another service.
+`subscriptions.py` writes these tables (made by `migrations/`) from pledge and knowledge events; the command
+handlers read them. Nothing here reads another service's tables or calls another service.
 
 Organisation identity: `organisation_id` is the organisation's name as the pledge compares it for
 uniqueness — NFKC-normalised, case-folded, runs of whitespace made one space (see `organisation_id`).
@@ -21,51 +21,9 @@ from .domain.signatories import Signatories, Signatory
 
 SCHEMA = "pilots"
 
-DDL = """
-CREATE TABLE IF NOT EXISTS pilots.signature_requests (
-    signature_id      text PRIMARY KEY,
-    organisation_id   text NOT NULL,
-    organisation_name text NOT NULL,
-    organisation_type text NOT NULL,
-    charter_id        text NOT NULL,
-    version           integer NOT NULL
-);
-CREATE TABLE IF NOT EXISTS pilots.signatories (
-    organisation_id   text PRIMARY KEY,
-    organisation_name text NOT NULL,
-    organisation_type text NOT NULL,
-    live              jsonb NOT NULL,
-    ever_signed       boolean NOT NULL
-);
-CREATE TABLE IF NOT EXISTS pilots.known_barriers (
-    barrier_id text PRIMARY KEY,
-    title      text NOT NULL,
-    hidden     boolean NOT NULL DEFAULT false
-);
-CREATE TABLE IF NOT EXISTS pilots.known_solutions (
-    solution_id text NOT NULL,
-    barrier_id  text NOT NULL,
-    title       text NOT NULL,
-    PRIMARY KEY (solution_id, barrier_id)
-);
-CREATE TABLE IF NOT EXISTS pilots.known_revisions (
-    item_id     text NOT NULL,
-    revision    integer NOT NULL,
-    title       text NOT NULL,
-    barrier_ids jsonb,
-    PRIMARY KEY (item_id, revision)
-);
-"""
-
-
 def organisation_id(name: str) -> str:
     """The organisation's id: its canonical name, exactly as the pledge canonicalises it."""
     return canonical_organisation(name)
-
-
-def migrate(conn: psycopg.Connection) -> None:
-    """Create the view tables if missing (the schema comes with the event store)."""
-    conn.execute(DDL)
 
 
 def signatories_of(conn: psycopg.Connection, organisation: str) -> Signatories:

@@ -10,24 +10,6 @@ from psycopg import sql
 
 log = logging.getLogger(__name__)
 
-DDL = """
-CREATE TABLE IF NOT EXISTS {schema}.outgoing_mail (
-    mail_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    signature_id text NOT NULL,
-    recipient    text,
-    link         text NOT NULL,
-    queued_at    timestamptz NOT NULL DEFAULT now(),
-    sent_at      timestamptz
-);
--- Delivery bookkeeping (services/pledge/mail_delivery.py), added after the first release.
-ALTER TABLE {schema}.outgoing_mail ADD COLUMN IF NOT EXISTS attempts integer NOT NULL DEFAULT 0;
-ALTER TABLE {schema}.outgoing_mail ADD COLUMN IF NOT EXISTS next_attempt_at timestamptz NOT NULL DEFAULT now();
-ALTER TABLE {schema}.outgoing_mail ADD COLUMN IF NOT EXISTS last_error text;
-ALTER TABLE {schema}.outgoing_mail ADD COLUMN IF NOT EXISTS given_up_at timestamptz;
-CREATE INDEX IF NOT EXISTS outgoing_mail_by_signature ON {schema}.outgoing_mail (signature_id, mail_id);
-"""
-
-
 class Mailer:
     """Queues verification mail in the caller's transaction, so a link exists exactly when its event does.
 

@@ -13,16 +13,6 @@ from shared.db import one
 
 from .domain.abuse import RateLimits, check_rate_limit
 
-DDL = """
-CREATE TABLE IF NOT EXISTS {schema}.signing_attempts (
-    email_hash   text NOT NULL,
-    ip_hash      text NOT NULL,
-    attempted_at timestamptz NOT NULL
-);
-CREATE INDEX IF NOT EXISTS signing_attempts_by_email ON {schema}.signing_attempts (email_hash, attempted_at);
-CREATE INDEX IF NOT EXISTS signing_attempts_by_ip ON {schema}.signing_attempts (ip_hash, attempted_at);
-"""
-
 
 class SigningGuard:
     """Admits a signing request while its e-mail and client address have attempts left in the window."""
