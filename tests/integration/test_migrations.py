@@ -175,3 +175,17 @@ def shape(conn, schema: str) -> dict[str, list[tuple]]:
         "indexes": rows("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = %s"),
         "tables": rows("SELECT table_name FROM information_schema.tables WHERE table_schema = %s"),
     }
+
+
+def test_a_mail_queue_from_the_first_release_gains_its_delivery_columns_and_keeps_its_rows(conn, schema):
+    s = sql.Identifier(schema)
+    conn.execute(sql.SQL("CREATE SCHEMA {s}; CREATE TABLE {s}.outgoing_mail (mail_id bigint GENERATED ALWAYS AS"
+                         " IDENTITY PRIMARY KEY, signature_id text NOT NULL, recipient text, link text NOT NULL,"
+                         " queued_at timestamptz NOT NULL DEFAULT now(), sent_at timestamptz);"
+                         " INSERT INTO {s}.outgoing_mail (signature_id, link) VALUES ('s1', 'https://x/v')").format(s=s))
+
+    pledge.migrate(conn, schema)
+
+    row = conn.execute(sql.SQL("SELECT signature_id, attempts, last_error, given_up_at FROM {}.outgoing_mail")
+                       .format(s)).fetchall()
+    assert row == [("s1", 0, None, None)]
