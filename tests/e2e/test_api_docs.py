@@ -42,6 +42,19 @@ def test_paged_reads_document_their_paging_parameters(document):
     assert {"limit", "offset", "consistency_token"} <= params
 
 
+def test_every_read_that_answers_a_page_documents_limit_and_offset(document, web):
+    reads = [p for p, item in document["paths"].items() if "get" in item and "{" not in p]
+    undocumented = []
+    for path in reads:
+        reply = web.request("GET", path)
+        paged = reply.status == 200 and isinstance(reply.body, dict) and {"limit", "offset"} <= set(reply.body)
+        params = {p["name"] for p in document["paths"][path]["get"].get("parameters", [])}
+        if paged and not {"limit", "offset"} <= params:
+            undocumented.append(path)
+
+    assert len(reads) > 10 and undocumented == []
+
+
 def test_every_command_in_the_document_refuses_an_anonymous_caller_with_401(document, web):
     anonymous = web.anonymous()
     commands = [(m, p) for p, item in document["paths"].items() for m in item if m in ("post", "put", "patch", "delete")

@@ -9,8 +9,8 @@ from shared.db import one
 from shared.http import RequestRefused
 from shared.projection import Projection
 
-from ..edge.consistency import wait_for_request_token
-from ..edge.paging import page, page_args
+from ..edge.consistency import reads_your_writes
+from ..edge.paging import page, page_args, paged
 from ..readmodels.knowledge_reads import (
     PAGE,
     SEARCH,
@@ -28,9 +28,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
     bp = Blueprint("knowledge_queries", __name__, url_prefix="/api/v1")
     pool = projection.pool
 
-    @bp.before_request
-    def _read_your_writes() -> None:
-        wait_for_request_token(projection, consistency_timeout_s)
+    reads_your_writes(bp, projection, consistency_timeout_s)
 
     def listing(kind: str):
         limit, offset = page_args()
@@ -43,11 +41,13 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
         return jsonify(page([page_view(r) for r in rows], total, limit, offset))
 
     @bp.get("/barriers")
+    @paged
     def browse_barriers():
         """Barriers, most recently changed first, filtered by `category` and `tag`."""
         return listing("barrier")
 
     @bp.get("/solutions")
+    @paged
     def browse_solutions():
         """Solutions, most recently changed first, filtered by `category` (of their barriers) and `tag`."""
         return listing("solution")
@@ -75,6 +75,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
         return jsonify(page_view(row) | {"barriers": barriers} | extras)
 
     @bp.get("/search")
+    @paged
     def search():
         """Full-text search of barriers and solutions, ranked, filtered by `category`, `tag` and `kind`."""
         q = request.args.get("q", "").strip()

@@ -18,8 +18,8 @@ from shared.openapi import documented
 from shared.projection import Projection
 
 from ..edge.auth import require_principal
-from ..edge.consistency import wait_for_request_token
-from ..edge.paging import MAX_LIMIT, page
+from ..edge.consistency import reads_your_writes
+from ..edge.paging import MAX_LIMIT, page, paged
 from ..identity.feed_keys import FeedKeys
 from ..readmodels.knowledge_changes import WATCHED, changes, feed_url
 from ..readmodels.knowledge_reads import KINDS, kind_filter
@@ -60,9 +60,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float, feed_keys: F
     bp = Blueprint("knowledge_feeds", __name__, url_prefix="/api/v1")
     pool = projection.pool
 
-    @bp.before_request
-    def _read_your_writes() -> None:
-        wait_for_request_token(projection, consistency_timeout_s)
+    reads_your_writes(bp, projection, consistency_timeout_s)
 
     def read_changes(user: str | None) -> tuple[list[dict[str, Any]], int, int, int]:
         kind = kind_filter()
@@ -70,6 +68,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float, feed_keys: F
             return changes(cur, user, kind)
 
     @bp.get("/recent-changes")
+    @paged
     def recent_changes():
         """Recent revisions across the knowledge base, newest first."""
         return jsonify(page(*read_changes(None)))

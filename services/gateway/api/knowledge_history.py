@@ -11,8 +11,8 @@ from shared.http import RequestRefused
 from shared.projection import Projection
 from shared.textdiff import diff_words
 
-from ..edge.consistency import wait_for_request_token
-from ..edge.paging import page, page_args
+from ..edge.consistency import reads_your_writes
+from ..edge.paging import page, page_args, paged
 from ..readmodels.knowledge import text_fields
 from ..readmodels.knowledge_reads import (
     DECISIONS,
@@ -35,9 +35,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
     bp = Blueprint("knowledge_history", __name__, url_prefix="/api/v1")
     pool = projection.pool
 
-    @bp.before_request
-    def _read_your_writes() -> None:
-        wait_for_request_token(projection, consistency_timeout_s)
+    reads_your_writes(bp, projection, consistency_timeout_s)
 
     def visible_revision(cur, kind: str, item_id: str, number: int, field: str) -> dict:
         row = cur.execute(REVISIONS.format(content=", content") + " AND number = %s", [item_id, number]).fetchone()
@@ -47,6 +45,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
         return row
 
     @bp.get(f"{PAGE_PATH}/history")
+    @paged
     def history(kinds, item_id):
         """A page's revisions, newest first; a hidden revision keeps its place but not its author or summary."""
         limit, offset = page_args()
@@ -93,6 +92,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
                                          "flags": flags} | extras)
 
     @bp.get("/moderation-log")
+    @paged
     def moderation_log():
         """Every moderation decision, newest first: what, by whom, when and why."""
         limit, offset = page_args()
@@ -103,6 +103,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
         return jsonify(page(rows, total, limit, offset))
 
     @bp.get("/flags")
+    @paged
     def flags():
         """Flags by `status` (open by default), oldest first (moderators and auditors)."""
         require_any_role(MODERATOR, AUDITOR)

@@ -9,8 +9,8 @@ from shared.contract.organisations import canonical_organisation
 from shared.http import error
 from shared.projection import Projection
 
-from ..edge.consistency import wait_for_request_token
-from ..edge.paging import page, page_args
+from ..edge.consistency import reads_your_writes
+from ..edge.paging import page, page_args, paged
 from ..readmodels import organisation_reads, pilot_reads
 from ..readmodels.organisation_reads import status_arg
 
@@ -20,11 +20,10 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
     bp = Blueprint("pilot_queries", __name__, url_prefix="/api/v1")
     pool = projection.pool
 
-    @bp.before_request
-    def _read_your_writes() -> None:
-        wait_for_request_token(projection, consistency_timeout_s)
+    reads_your_writes(bp, projection, consistency_timeout_s)
 
     @bp.get("/pilots")
+    @paged
     def dashboard():
         """The pilots dashboard, newest first, filtered by `?status=` and `?organisation_id=`."""
         limit, offset = page_args()
@@ -57,6 +56,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
             return jsonify(organisation_reads.figures(cur))
 
     @bp.get("/organisations")
+    @paged
     def organisations():
         """Organisations that signed, or asked to: signature standing, pilots and barriers removed."""
         limit, offset = page_args()

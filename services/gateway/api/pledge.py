@@ -10,8 +10,8 @@ from shared.http import RequestRefused, error
 from shared.projection import Projection
 from shared.textdiff import diff_words
 
-from ..edge.consistency import wait_for_request_token
-from ..edge.paging import page, page_args
+from ..edge.consistency import reads_your_writes
+from ..edge.paging import page, page_args, paged
 from ..readmodels import pledge_reads as reads
 from ..readmodels.credits import credits
 
@@ -31,9 +31,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
     bp = Blueprint("pledge_queries", __name__, url_prefix="/api/v1")
     pool = projection.pool
 
-    @bp.before_request
-    def _read_your_writes() -> None:
-        wait_for_request_token(projection, consistency_timeout_s)
+    reads_your_writes(bp, projection, consistency_timeout_s)
 
     @bp.get("/charters/<uuid:charter_id>/versions")
     def list_versions(charter_id):
@@ -52,6 +50,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
         return jsonify(adopted | {"credits": credits(draft, lambda i: _draft_or_none(rows, i))})
 
     @bp.get("/charters/<uuid:charter_id>/drafts/ranked")
+    @paged
     def ranked_drafts(charter_id):
         limit, offset = page_args()
         round_number = reads.positive_int_arg("round")

@@ -9,8 +9,8 @@ from shared.db import one
 from shared.http import error
 from shared.projection import Projection
 
-from ..edge.consistency import wait_for_request_token
-from ..edge.paging import page, page_args
+from ..edge.consistency import reads_your_writes
+from ..edge.paging import page, page_args, paged
 from ..readmodels import pledge_reads
 from ..readmodels.pledge_reads import CHARTER, DRAFT
 
@@ -20,11 +20,10 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
     bp = Blueprint("charter_queries", __name__, url_prefix="/api/v1")
     pool = projection.pool
 
-    @bp.before_request
-    def _read_your_writes() -> None:
-        wait_for_request_token(projection, consistency_timeout_s)
+    reads_your_writes(bp, projection, consistency_timeout_s)
 
     @bp.get("/charters")
+    @paged
     def list_charters():
         limit, offset = page_args()
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
@@ -35,6 +34,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
         return jsonify(page(items, total, limit, offset))
 
     @bp.get("/charters/<uuid:charter_id>")
+    @paged
     def get_charter(charter_id):
         limit, offset = page_args()
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:

@@ -13,8 +13,8 @@ from shared.db import one
 from shared.http import RequestRefused
 from shared.projection import Projection
 
-from ..edge.consistency import wait_for_request_token
-from ..edge.paging import page, page_args
+from ..edge.consistency import reads_your_writes
+from ..edge.paging import page, page_args, paged
 from ..readmodels import pledge_reads as reads
 from ..readmodels.pledge_reads import COUNTS, PUBLIC, TIMELINE
 
@@ -24,11 +24,10 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
     bp = Blueprint("signatory_queries", __name__, url_prefix="/api/v1/charters/<uuid:charter_id>/signatories")
     pool = projection.pool
 
-    @bp.before_request
-    def _read_your_writes() -> None:
-        wait_for_request_token(projection, consistency_timeout_s)
+    reads_your_writes(bp, projection, consistency_timeout_s)
 
     @bp.get("")
+    @paged
     def list_signatories(charter_id):
         limit, offset = page_args()
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import request
+from flask import Blueprint, request
 
 from shared.http import RequestRefused
 from shared.projection import Projection
@@ -22,6 +22,17 @@ def parse(token: str) -> tuple[str, int]:
         raise RequestRefused(400, "invalid_consistency_token", "consistency_token must look like '<stream>@<version>'",
                              {"consistency_token": ["not a token this API issued"]})
     return stream_id, int(version)
+
+
+# The blueprints whose reads wait for a consistency token: the API document lists the parameter on their routes.
+READ_YOUR_WRITES: set[str] = set()
+
+
+def reads_your_writes(bp: Blueprint, projection: Projection, timeout_s: float) -> Blueprint:
+    """Make every read of `bp` wait for the write its `consistency_token` names."""
+    READ_YOUR_WRITES.add(bp.name)
+    bp.before_request(lambda: wait_for_request_token(projection, timeout_s))
+    return bp
 
 
 def wait_for_request_token(projection: Projection, timeout_s: float) -> None:

@@ -7,8 +7,11 @@ from typing import Any
 from flask import request
 
 from shared.http import RequestRefused
+from shared.openapi import documented
 
 MAX_LIMIT = 100
+# Marks a read that pages its list with `page_args()`: the API document lists `limit` and `offset` for it.
+paged = documented(paged=True)
 
 
 def page_args() -> tuple[int, int]:

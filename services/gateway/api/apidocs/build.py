@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -13,6 +12,7 @@ from werkzeug.routing import Rule
 from shared.openapi import UNSAFE, add_routes, new_spec
 
 from ...edge.auth import CREDENTIAL_ENDPOINTS, SESSION_COOKIE
+from ...edge.consistency import READ_YOUR_WRITES
 from .merge import PREFIX, merge, service_part
 
 NOT_DOCUMENTED = {"commands.forward", "apidocs.openapi_json", "apidocs.docs_page"}
@@ -59,18 +59,11 @@ def _details(app: Flask, rule: Rule, method: str) -> dict[str, Any]:
 
 
 def _query_params(app: Flask, rule: Rule, view: Callable) -> list[dict[str, Any]]:
-    # The query parameters every read route shares are found from what the route's code calls (paging,
-    # read-your-writes in its blueprint's before_request): routes need no annotation to be documented.
-    params = list(PAGE_QUERY) if "page_args" in _names(view) else []
-    blueprint = rule.endpoint.rpartition(".")[0]
-    if any("wait_for_request_token" in _names(f) for f in app.before_request_funcs.get(blueprint, ())):
+    # The query parameters reads share, from what routes declare: `@paged`, and `reads_your_writes(bp)`.
+    params = list(PAGE_QUERY) if getattr(view, "openapi", {}).get("paged") else []
+    if rule.endpoint.rpartition(".")[0] in READ_YOUR_WRITES:
         params.append(CONSISTENCY_QUERY)
     return params
-
-
-def _names(fn: Callable) -> tuple[str, ...]:
-    code = getattr(inspect.unwrap(fn), "__code__", None)
-    return code.co_names if code else ()
 
 
 class ApiDocument:

@@ -14,7 +14,7 @@ from shared.http import RequestRefused, error, validated
 from shared.openapi import documented
 
 from ...edge.auth import current_actor
-from ...edge.paging import page, page_args
+from ...edge.paging import page, page_args, paged
 from ..filters import EventFilter
 from . import egress, store
 
@@ -87,6 +87,7 @@ def blueprint(pool: ConnectionPool, settings: Settings, gateway_schema: str) -> 
         return jsonify(created | {"secret": secret}), 201, {"Location": f"/api/v1/webhooks/{created['webhook_id']}"}
 
     @bp.get("")
+    @paged
     def list_mine():
         limit, offset = page_args()
         items, total = store.list_for(pool, owner(), limit, offset)
