@@ -2,21 +2,25 @@
 
 Each domain service's schema and the gateway's own state (accounts, webhooks) take the numbered SQL
 files they lack (shared/migrations/: applied once, in order, recorded in `<schema>.schema_migrations`);
-the gateway's read models are created from their DDL, not migrated; then the roles and grants.
+the gateway's read models are never migrated in place: made from their DDL, or rebuilt from the log into a
+fresh schema and swapped in when a release changes them (services/gateway/readmodels/rebuilds.py); then the
+roles and grants.
 """
 
 from __future__ import annotations
 
 import psycopg
 
-from services.gateway import readmodels as projections
 from services.gateway.delivery.webhooks import schema as gateway_hooks
 from services.gateway.identity import schema as gateway_auth
 from services.gateway.projector import SCHEMA as GATEWAY
+from services.gateway.readmodels import rebuilds
 from services.knowledge import migrations as knowledge
 from services.pilots import migrations as pilots
 from services.pledge import migrations as pledge
-from shared.config import Settings
+from shared.config import DOMAIN_SERVICES, Settings
+from shared.db import connect_pool
+from shared.eventstore import EventStore
 
 from . import roles
 
@@ -31,18 +35,37 @@ def migrate(database_url: str, gateway_schema: str = GATEWAY, passwords_dir: str
         conn.execute("SELECT pg_advisory_lock(7242001)")
         for service in (pledge, knowledge, pilots):
             service.migrate(conn)
-        read_models(conn, gateway_schema)
         # Accounts live beside the read models, never in a schema rebuilt from the log; an older deployment's
-        # watch lists move from the read models (`kb_watches`) into the accounts' own state here.
+        # watch lists move from the read models (`kb_watches`) into the accounts' own state, before any rebuild.
         gateway_auth.migrate(conn, read_models=gateway_schema)
+        read_models(database_url, gateway_schema)
         gateway_hooks.migrate(conn)  # webhook subscriptions and deliveries: the gateway's own state, too
         roles.apply(conn, passwords_dir)
         conn.execute("SELECT pg_advisory_unlock(7242001)")
 
 
-def read_models(conn: psycopg.Connection, schema: str) -> None:
-    """The gateway's read models and their consumer's bookkeeping in `schema` (a live, replayed or as-of one)."""
-    projections.migrate(conn, schema)
+def read_models(database_url: str, schema: str) -> str:
+    """The gateway's read models in `schema`: created, current, or rebuilt from the stored log and swapped in."""
+    return rebuilds.migrate(database_url, schema, stored_log(database_url),
+                            prepare=lambda conn, fresh: roles.hand_over(conn, fresh, like=schema))
+
+
+def stored_log(database_url: str) -> rebuilds.Log:
+    """Every domain store's events after given positions, read as the migration's owner (no service runs yet)."""
+    def after(positions) -> list[dict]:
+        pool = connect_pool(database_url, max_size=1, name="migrate")
+        try:
+            envelopes: list[dict] = []
+            for service in DOMAIN_SERVICES:
+                store, position = EventStore(pool, service), positions.get(service, 0)
+                while page := store.read_all(position, 5000):
+                    envelopes += page
+                    position = page[-1]["position"]
+            return envelopes
+        finally:
+            pool.close()
+
+    return after
 
 
 if __name__ == "__main__":
