@@ -7,12 +7,14 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from deploy.local.stack import database_env
 from services.gateway.delivery.webhooks import schema as webhooks
 from services.gateway.identity import schema as identity
 from services.knowledge import migrations as knowledge
 from services.pilots import migrations as pilots
 from services.pledge import migrations as pledge
-from shared import migrations
+from shared import migrations, outbox
+from shared.config import DOMAIN_SERVICES
 from shared.migrations import Migration, MigrationError, Migrations
 from shared.projection import Projection
 
@@ -189,3 +191,17 @@ def test_a_mail_queue_from_the_first_release_gains_its_delivery_columns_and_keep
     row = conn.execute(sql.SQL("SELECT signature_id, attempts, last_error, given_up_at FROM {}.outgoing_mail")
                        .format(s)).fetchall()
     assert row == [("s1", 0, None, None)]
+
+
+def test_a_relay_starting_as_its_services_role_finds_its_schema_migrated(settings):
+    from deploy.migrate import migrate
+
+    if not settings.database_roles:
+        pytest.skip("the server is configured from outside (DATABASE_URL): its roles are the operator's")
+    migrate(settings.database_url)
+
+    for service in DOMAIN_SERVICES:
+        with psycopg.connect(database_env(settings, f"{service}-relay")["DATABASE_URL"], autocommit=True) as c:
+            assert outbox.migrate(c, service) is None
+            assert c.execute(sql.SQL("SELECT count(*) FROM {}").format(
+                sql.Identifier(service, "schema_migrations"))).fetchone()[0] >= 3
