@@ -109,7 +109,8 @@ def test_read_models_rebuilt_for_a_new_release_keep_every_roles_privileges_from_
     assert read_models(roles_on.database_url, "gateway") == "rebuilt"
 
     with psycopg.connect(roles_on.database_url) as conn:
-        assert conn.execute("SELECT fingerprint FROM gateway.read_model_version").fetchone()[0] == rebuilds.fingerprint()
+        found = conn.execute("SELECT fingerprint FROM gateway.read_model_version").fetchone()[0]
+    assert found == rebuilds.fingerprint()
     with connect_as(roles_on, "projector") as conn:
         conn.execute("INSERT INTO gateway.stream_checkpoints VALUES ('privilege-check', 1)")
         conn.rollback()

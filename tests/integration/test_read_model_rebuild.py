@@ -45,7 +45,8 @@ def test_read_models_of_an_older_release_are_rebuilt_beside_the_live_ones_and_sw
     older, later = LOG[: len(LOG) // 2], LOG[len(LOG) // 2:]
     rebuilds.build(database_url, older, live)
     with psycopg.connect(database_url, autocommit=True) as conn:  # what the older release left: its own shape
-        conn.execute(sql.SQL("UPDATE {} SET fingerprint = '0-older'").format(sql.Identifier(live, "read_model_version")))
+        conn.execute(sql.SQL("UPDATE {} SET fingerprint = '0-older'").format(
+            sql.Identifier(live, "read_model_version")))
         conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN legacy integer").format(sql.Identifier(live, "charters")))
         # Live delivery order is not a replay's: the projector applies partitions in any order.
         conn.execute(sql.SQL("UPDATE {} SET seq = seq + 1000").format(sql.Identifier(live, "feed")))
@@ -71,7 +72,8 @@ def test_read_models_of_an_older_release_are_rebuilt_beside_the_live_ones_and_sw
 def test_events_stored_while_the_rebuild_ran_are_in_the_swapped_in_schema(database_url, live):
     rebuilds.build(database_url, LOG[:10], live)
     with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("UPDATE {} SET fingerprint = '0-older'").format(sql.Identifier(live, "read_model_version")))
+        conn.execute(sql.SQL("UPDATE {} SET fingerprint = '0-older'").format(
+            sql.Identifier(live, "read_model_version")))
     calls = []
 
     def growing_log(after):

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 import psycopg
 from psycopg import sql
 
+from shared import migrations
 from shared.db import connect_pool, table_exists
 from shared.projection import Projection
 
@@ -27,8 +28,9 @@ Prepare = Callable[[psycopg.Connection, str], None]
 
 
 def fingerprint() -> str:
-    """What built a read-model schema: the handlers' version and the tables' shape."""
-    return f"{VERSION}-{hashlib.sha256(ddl().encode()).hexdigest()[:16]}"
+    """What built a read-model schema: the handlers' version and the tables' shape, its consumer's bookkeeping too."""
+    shape = ddl() + "".join(m.checksum for c in migrations.CONSUMER for m in c.files())
+    return f"{VERSION}-{hashlib.sha256(shape.encode()).hexdigest()[:16]}"
 
 
 def create(conn: psycopg.Connection, schema: str) -> None:
