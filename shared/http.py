@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hmac
 import logging
@@ -14,7 +15,7 @@ from typing import Any
 import psycopg
 from flask import Flask, Response, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, post_load
 from psycopg_pool import PoolTimeout
 from werkzeug.exceptions import HTTPException
 
@@ -194,7 +195,7 @@ class RequestRefused(Exception):
 
 
 def validated(schema: Schema) -> Callable:
-    """Decorator: load the JSON body through `schema` and pass the result as the first argument."""
+    """Decorator: load the JSON body through `schema` and pass the result (a CommandBody's command) first."""
 
     def wrap(view: Callable) -> Callable:
         @functools.wraps(view)
@@ -205,6 +206,55 @@ def validated(schema: Schema) -> Callable:
         return inner
 
     return wrap
+
+
+class CommandBody(Schema):
+    """A command's JSON body: loading it validates the body, then its `@post_load` builds the command.
+
+    The command's class is the schema's `command`, or given per route when one body serves several
+    commands (`EmptyBody(charters.CloseRound)`); `build_command` fills it. `fresh_ids` names the ids
+    the command creates (a new draft's `draft_id`): each is a new UUID, made here once per request. A
+    schema whose command needs more than that overrides `make_command`.
+    """
+
+    command: type | None = None
+    fresh_ids: tuple[str, ...] = ()
+
+    def __init__(self, command: type | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if command is not None:
+            self.command = command
+
+    @post_load
+    def make_command(self, body: dict[str, Any], **_: Any) -> Any:
+        """The command this body asks for."""
+        assert self.command is not None, f"{type(self).__name__} names no command"
+        return build_command(self.command, body | {name: str(uuid.uuid4()) for name in self.fresh_ids})
+
+
+def build_command(command: type, body: dict[str, Any] | None = None) -> Any:
+    """The command of class `command`, each field filled by its name from what the request says.
+
+    A field is who acts (`actor`, `actor_roles`, from the gateway's headers), else the route's path
+    parameter of its name, else the validated body's field; one none of them names keeps its default.
+    Lists become tuples and UUIDs text, as commands hold them.
+    """
+    given = (body or {}) | (request.view_args or {}) | {"actor": actor(), "actor_roles": actor_roles()}
+    names = {f.name for f in dataclasses.fields(command)}
+    return command(**{name: _plain(value) for name, value in given.items() if name in names})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, list):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def actor() -> str:
+    """Who is acting, as the gateway forwards them (`anonymous` if nobody is signed in)."""
+    return command_meta().actor
 
 
 def actor_roles() -> frozenset[str]:

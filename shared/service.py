@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import psycopg
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, Flask, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from psycopg import sql
 from psycopg_pool import PoolTimeout
@@ -18,17 +18,25 @@ from .eventstore import ConcurrencyConflict, EventStore
 from .health import Bounded, Probe, broker_ok, schema_report
 from .logging import configure
 
+Setup = Callable[[Flask, EventStore, Settings], None]
 
-def service_app(name: str, settings: Settings, routes: Callable[[EventStore, Settings], Blueprint]) -> Flask:
+
+def service_app(name: str, settings: Settings, routes: Blueprint, setup: Setup | None = None) -> Flask:
     """A domain service: its event store, its command routes, `/healthz`, `/metrics`, and the shared HTTP edge.
 
-    The shared edge answers every domain refusal (shared.errors) and a stale append (ConcurrencyConflict).
+    `routes` is the service's module-level blueprint; its views reach the store and settings through
+    `current_store()` and `current_settings()`. `setup(app, store, settings)` builds what else the service's
+    routes need once, keeping it in `app.extensions`. The shared edge answers every domain refusal
+    (shared.errors) and a stale append (ConcurrencyConflict).
     """
     configure(name, settings.log_level)
     app = Flask(name)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     store = EventStore(connect_pool(settings.database_url, name=name, **deadlines(settings)), name)
-    app.register_blueprint(routes(store, settings))
+    app.extensions["event_store"], app.extensions["settings"] = store, settings
+    app.register_blueprint(routes)
+    if setup is not None:
+        setup(app, store, settings)
     app.register_blueprint(health_blueprint(store, settings))
     app.register_blueprint(openapi.blueprint(lambda: openapi.service_spec(name)))
     app.register_blueprint(log_blueprint(store))
@@ -38,6 +46,16 @@ def service_app(name: str, settings: Settings, routes: Callable[[EventStore, Set
     metrics.count_commands(app)
     idempotency.install_service(app, store, settings.idempotency_ttl_s)
     return app
+
+
+def current_store() -> EventStore:
+    """The event store of the service answering this request."""
+    return current_app.extensions["event_store"]
+
+
+def current_settings() -> Settings:
+    """The settings of the service answering this request."""
+    return current_app.extensions["settings"]
 
 
 def health_blueprint(store: EventStore, settings: Settings) -> Blueprint:

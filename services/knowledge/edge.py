@@ -1,13 +1,31 @@
-"""What every knowledge route shares: who acts, and the reply to a command."""
+"""What every knowledge route shares: the blueprint, who may write, and the reply to a command."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict
 
-from flask import jsonify
+from flask import Blueprint, jsonify, request
 
 from shared.eventstore import AppendResult
-from shared.http import command_meta
+from shared.http import RequestRefused, actor
+
+from .conflicts import EditConflict, conflict_body
+from .domain.model import BARRIER, SOLUTION
+
+# The knowledge service's one blueprint: api.py, page_api.py and photo_api.py add their routes to it.
+bp = Blueprint("knowledge", __name__)
+PAGE = "/<any(barriers, solutions):kinds>/<uuid:item_id>"
+KIND = {"barriers": BARRIER, "solutions": SOLUTION}
+
+
+@bp.before_request
+def _signed_in() -> None:
+    if request.method == "POST" and actor() == "anonymous":
+        raise RequestRefused(401, "unauthenticated", "sign in to change the knowledge base")
+
+
+bp.register_error_handler(EditConflict, lambda exc: (jsonify(conflict_body(exc)), 409))
 
 
 def accepted(result: AppendResult, **ids) -> tuple:
@@ -15,6 +33,11 @@ def accepted(result: AppendResult, **ids) -> tuple:
     return jsonify(ids | asdict(result)), 201
 
 
-def actor() -> str:
-    """The person acting, as the gateway forwards them."""
-    return command_meta().actor
+def page(kinds: str, item_id: uuid.UUID) -> tuple[str, str]:
+    """The page a route's path names: its kind (barrier or solution) and its id."""
+    return KIND[kinds], str(item_id)
+
+
+def on_page(result: AppendResult, kind: str, item_id: str, **ids) -> tuple:
+    """The reply to a command on a page: `<kind>_id`, the other ids, and where its events landed."""
+    return accepted(result, **{f"{kind}_id": item_id}, **ids)

@@ -4,119 +4,120 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint
-
-from shared.eventstore import EventStore
-from shared.http import actor_roles, command_meta, validated
+from shared.http import command_meta, validated
+from shared.service import current_store
 
 from . import handlers, schemas
-from .domain import discussion, endorsements, moderation, photos, protection, revisions
-from .domain.model import BARRIER, SOLUTION
-from .edge import accepted, actor
-
-PAGE = "/<any(barriers, solutions):kinds>/<uuid:item_id>"
-KIND = {"barriers": BARRIER, "solutions": SOLUTION}
+from .domain import discussion, endorsements, moderation, photos, protection
+from .edge import PAGE, bp, on_page, page
 
 
-def register(bp: Blueprint, store: EventStore) -> None:
-    """Add the shared page routes to the knowledge blueprint."""
-    def act(kinds: str, item_id, decide, command, **ids: str):
-        kind = KIND[kinds]
-        result = handlers.act_on_page(store, kind, str(item_id), decide, command, command_meta(), **ids)
-        return accepted(result, **{f"{kind}_id": str(item_id)}, **ids)
+@bp.post(f"{PAGE}/restorations")
+@validated(schemas.RestoreRevisionBody())
+def restore_revision(command, kinds, item_id):
+    """Restore an older revision of the page as a new revision."""
+    kind, item_id = page(kinds, item_id)
+    result, revision = handlers.restore_revision(current_store(), kind, item_id, command, command_meta())
+    return on_page(result, kind, item_id, revision=revision)
 
-    def revise(kinds: str, item_id, decide, command):
-        kind = KIND[kinds]
-        result, revision = handlers.revise_page(store, kind, str(item_id), decide, command, command_meta())
-        return accepted(result, **{f"{kind}_id": str(item_id)}, revision=revision)
 
-    @bp.post(f"{PAGE}/restorations")
-    @validated(schemas.RestoreRevisionBody())
-    def restore_revision(body, kinds, item_id):
-        """Restore an older revision of the page as a new revision."""
-        command = revisions.RestoreRevision(actor(), **body, actor_roles=actor_roles())
-        return revise(kinds, item_id, revisions.decide_restore_revision, command)
+@bp.post(f"{PAGE}/reverts")
+@validated(schemas.RevertEditsBody())
+def revert_edits(command, kinds, item_id):
+    """Revert the latest run of edits by one author in one action (moderators)."""
+    kind, item_id = page(kinds, item_id)
+    result, revision = handlers.revert_edits(current_store(), kind, item_id, command, command_meta())
+    return on_page(result, kind, item_id, revision=revision)
 
-    @bp.post(f"{PAGE}/reverts")
-    @validated(schemas.RevertEditsBody())
-    def revert_edits(body, kinds, item_id):
-        """Revert the latest run of edits by one author in one action (moderators)."""
-        command = revisions.RevertEdits(actor(), **body, actor_roles=actor_roles())
-        return revise(kinds, item_id, revisions.decide_revert_edits, command)
 
-    @bp.post(f"{PAGE}/endorsements")
-    @validated(schemas.OrganisationBody())
-    def endorse(body, kinds, item_id):
-        """Endorse the page for an organisation: we faced this barrier, or this solution worked for us."""
-        return act(kinds, item_id, endorsements.decide_endorse, endorsements.EndorseItem(actor(), **body))
+@bp.post(f"{PAGE}/endorsements")
+@validated(schemas.OrganisationBody(endorsements.EndorseItem))
+def endorse(command, kinds, item_id):
+    """Endorse the page for an organisation: we faced this barrier, or this solution worked for us."""
+    kind, item_id = page(kinds, item_id)
+    return on_page(handlers.endorse(current_store(), kind, item_id, command, command_meta()), kind, item_id)
 
-    @bp.post(f"{PAGE}/endorsements/withdraw")
-    @validated(schemas.OrganisationBody())
-    def withdraw_endorsement(body, kinds, item_id):
-        """Withdraw an endorsement you gave."""
-        command = endorsements.WithdrawEndorsement(actor(), **body)
-        return act(kinds, item_id, endorsements.decide_withdraw_endorsement, command)
 
-    @bp.post(f"{PAGE}/flags")
-    @validated(schemas.RevisionReasonBody())
-    def flag(body, kinds, item_id):
-        """Flag the page, or one revision of it, for a moderator, saying why."""
-        command = moderation.FlagItem(actor(), **body)
-        return act(kinds, item_id, moderation.decide_flag_item, command, flag_id=str(uuid.uuid4()))
+@bp.post(f"{PAGE}/endorsements/withdraw")
+@validated(schemas.OrganisationBody(endorsements.WithdrawEndorsement))
+def withdraw_endorsement(command, kinds, item_id):
+    """Withdraw an endorsement you gave."""
+    kind, item_id = page(kinds, item_id)
+    result = handlers.withdraw_endorsement(current_store(), kind, item_id, command, command_meta())
+    return on_page(result, kind, item_id)
 
-    @bp.post(f"{PAGE}/hide")
-    @validated(schemas.RevisionReasonBody())
-    def hide(body, kinds, item_id):
-        """Hide the page, or one revision, from public reads, saying why (moderators)."""
-        command = moderation.ModerateItem(actor(), **body, actor_roles=actor_roles())
-        return act(kinds, item_id, moderation.decide_hide, command)
 
-    @bp.post(f"{PAGE}/unhide")
-    @validated(schemas.RevisionReasonBody())
-    def unhide(body, kinds, item_id):
-        """Bring a hidden page or revision back, saying why (moderators)."""
-        command = moderation.ModerateItem(actor(), **body, actor_roles=actor_roles())
-        return act(kinds, item_id, moderation.decide_unhide, command)
+@bp.post(f"{PAGE}/flags")
+@validated(schemas.RevisionReasonBody(moderation.FlagItem))
+def flag(command, kinds, item_id):
+    """Flag the page, or one revision of it, for a moderator, saying why."""
+    kind, item_id = page(kinds, item_id)
+    flag_id = str(uuid.uuid4())
+    result = handlers.flag(current_store(), kind, item_id, flag_id, command, command_meta())
+    return on_page(result, kind, item_id, flag_id=flag_id)
 
-    @bp.post(f"{PAGE}/flags/<uuid:flag_id>/dismiss")
-    @validated(schemas.ReasonBody())
-    def dismiss_flag(body, kinds, item_id, flag_id):
-        """Dismiss an open flag, leaving the content as it is, saying why (moderators)."""
-        command = moderation.DismissFlag(actor(), str(flag_id), body["reason"], actor_roles())
-        return act(kinds, item_id, moderation.decide_dismiss_flag, command)
 
-    @bp.post(f"{PAGE}/protect")
-    @validated(schemas.ProtectPageBody())
-    def protect(body, kinds, item_id):
-        """Protect the page from edits until a time, saying why (moderators)."""
-        command = protection.ProtectPage(actor(), **body, actor_roles=actor_roles())
-        return act(kinds, item_id, protection.decide_protect_page, command)
+@bp.post(f"{PAGE}/hide")
+@validated(schemas.RevisionReasonBody(moderation.ModerateItem))
+def hide(command, kinds, item_id):
+    """Hide the page, or one revision, from public reads, saying why (moderators)."""
+    kind, item_id = page(kinds, item_id)
+    return on_page(handlers.hide(current_store(), kind, item_id, command, command_meta()), kind, item_id)
 
-    @bp.post(f"{PAGE}/unprotect")
-    @validated(schemas.ReasonBody())
-    def unprotect(body, kinds, item_id):
-        """Lift the page's protection, saying why (moderators)."""
-        command = protection.UnprotectPage(actor(), **body, actor_roles=actor_roles())
-        return act(kinds, item_id, protection.decide_unprotect_page, command)
 
-    @bp.post(f"{PAGE}/comments")
-    @validated(schemas.PostCommentBody())
-    def post_comment(body, kinds, item_id):
-        """Post a comment, or a reply, in the page's discussion."""
-        reply_to = str(body["reply_to"]) if body["reply_to"] else None
-        command = discussion.PostComment(actor(), body["body"], reply_to)
-        return act(kinds, item_id, discussion.decide_post_comment, command, comment_id=str(uuid.uuid4()))
+@bp.post(f"{PAGE}/unhide")
+@validated(schemas.RevisionReasonBody(moderation.ModerateItem))
+def unhide(command, kinds, item_id):
+    """Bring a hidden page or revision back, saying why (moderators)."""
+    kind, item_id = page(kinds, item_id)
+    return on_page(handlers.unhide(current_store(), kind, item_id, command, command_meta()), kind, item_id)
 
-    @bp.post(f"{PAGE}/comments/<uuid:comment_id>/hide")
-    @validated(schemas.ReasonBody())
-    def hide_comment(body, kinds, item_id, comment_id):
-        """Hide a comment from the discussion, saying why (moderators)."""
-        command = discussion.HideComment(actor(), str(comment_id), body["reason"], actor_roles())
-        return act(kinds, item_id, discussion.decide_hide_comment, command)
 
-    @bp.post(f"{PAGE}/photos/<string(length=64):sha256>/remove")
-    @validated(schemas.ReasonBody())
-    def remove_photo(body, kinds, item_id, sha256):
-        """Remove a photo from the page (who attached it, or a moderator)."""
-        command = photos.RemovePhoto(actor(), sha256, body["reason"], actor_roles())
-        return act(kinds, item_id, photos.decide_remove_photo, command)
+@bp.post(f"{PAGE}/flags/<uuid:flag_id>/dismiss")
+@validated(schemas.ReasonBody(moderation.DismissFlag))
+def dismiss_flag(command, kinds, item_id, flag_id):
+    """Dismiss an open flag, leaving the content as it is, saying why (moderators)."""
+    kind, item_id = page(kinds, item_id)
+    return on_page(handlers.dismiss_flag(current_store(), kind, item_id, command, command_meta()), kind, item_id)
+
+
+@bp.post(f"{PAGE}/protect")
+@validated(schemas.ProtectPageBody())
+def protect(command, kinds, item_id):
+    """Protect the page from edits until a time, saying why (moderators)."""
+    kind, item_id = page(kinds, item_id)
+    return on_page(handlers.protect(current_store(), kind, item_id, command, command_meta()), kind, item_id)
+
+
+@bp.post(f"{PAGE}/unprotect")
+@validated(schemas.ReasonBody(protection.UnprotectPage))
+def unprotect(command, kinds, item_id):
+    """Lift the page's protection, saying why (moderators)."""
+    kind, item_id = page(kinds, item_id)
+    return on_page(handlers.unprotect(current_store(), kind, item_id, command, command_meta()), kind, item_id)
+
+
+@bp.post(f"{PAGE}/comments")
+@validated(schemas.PostCommentBody())
+def post_comment(command, kinds, item_id):
+    """Post a comment, or a reply, in the page's discussion."""
+    kind, item_id = page(kinds, item_id)
+    comment_id = str(uuid.uuid4())
+    result = handlers.post_comment(current_store(), kind, item_id, comment_id, command, command_meta())
+    return on_page(result, kind, item_id, comment_id=comment_id)
+
+
+@bp.post(f"{PAGE}/comments/<uuid:comment_id>/hide")
+@validated(schemas.ReasonBody(discussion.HideComment))
+def hide_comment(command, kinds, item_id, comment_id):
+    """Hide a comment from the discussion, saying why (moderators)."""
+    kind, item_id = page(kinds, item_id)
+    return on_page(handlers.hide_comment(current_store(), kind, item_id, command, command_meta()), kind, item_id)
+
+
+@bp.post(f"{PAGE}/photos/<string(length=64):sha256>/remove")
+@validated(schemas.ReasonBody(photos.RemovePhoto))
+def remove_photo(command, kinds, item_id, sha256):
+    """Remove a photo from the page (who attached it, or a moderator)."""
+    kind, item_id = page(kinds, item_id)
+    return on_page(handlers.remove_photo(current_store(), kind, item_id, command, command_meta()), kind, item_id)

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from flask import Blueprint, Response, request
+from flask import Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from shared.config import Settings
-from shared.eventstore import EventStore
-from shared.http import RequestRefused, actor_roles, command_meta, error
+from shared.http import RequestRefused, actor, actor_roles, command_meta, error
 from shared.openapi import documented
+from shared.service import current_settings, current_store
 
 from . import handlers
 from .domain.images import clean_image
 from .domain.photos import AttachPhoto
-from .edge import accepted, actor
-from .page_api import KIND, PAGE
+from .edge import PAGE, bp, on_page, page
 
 # Room for a multipart form's boundaries and the alt text around an image of the maximum size.
 FORM_OVERHEAD = 64 * 1024
@@ -31,31 +29,29 @@ UPLOAD = {"required": True, "content": {
 }}
 
 
-def register(bp: Blueprint, store: EventStore, settings: Settings) -> None:
-    """Add the photo routes to the knowledge blueprint."""
+@bp.post(f"{PAGE}/photos")
+@documented(request_body=UPLOAD)
+def attach_photo(kinds, item_id):
+    """Attach a JPEG, PNG or WebP photo with its alt text; metadata such as GPS is stripped."""
+    (kind, item_id), max_bytes = page(kinds, item_id), current_settings().max_image_bytes
+    data, alt_text = upload(max_bytes)
+    image = clean_image(data, max_bytes)
+    command = AttachPhoto(actor(), image, alt_text, actor_roles())
+    result = handlers.attach_photo(current_store(), kind, item_id, command, command_meta())
+    return on_page(result, kind, item_id, sha256=image.sha256, media_type=image.media_type, size=image.size)
 
-    @bp.post(f"{PAGE}/photos")
-    @documented(request_body=UPLOAD)
-    def attach_photo(kinds, item_id):
-        """Attach a JPEG, PNG or WebP photo with its alt text; metadata such as GPS is stripped."""
-        data, alt_text = upload(settings.max_image_bytes)
-        image = clean_image(data, settings.max_image_bytes)
-        command = AttachPhoto(actor(), image, alt_text, actor_roles())
-        result = handlers.attach_photo(store, KIND[kinds], str(item_id), command, command_meta())
-        return accepted(result, **{f"{KIND[kinds]}_id": str(item_id)}, sha256=image.sha256,
-                        media_type=image.media_type, size=image.size)
 
-    @bp.get("/photos/<string(length=64):sha256>")
-    def photo(sha256):
-        """The bytes of a photo that a visible page carries."""
-        found = handlers.visible_photo(store, sha256.lower(), actor_roles())
-        if found is None:
-            return error(404, "not_found", "no visible photo has this hash", {"sha256": ["unknown or hidden photo"]})
-        response = Response(found[1], mimetype=found[0])
-        response.set_etag(sha256.lower())
-        response.headers["Cache-Control"] = CACHE_CONTROL
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response.make_conditional(request)
+@bp.get("/photos/<string(length=64):sha256>")
+def photo(sha256):
+    """The bytes of a photo that a visible page carries."""
+    found = handlers.visible_photo(current_store(), sha256.lower(), actor_roles())
+    if found is None:
+        return error(404, "not_found", "no visible photo has this hash", {"sha256": ["unknown or hidden photo"]})
+    response = Response(found[1], mimetype=found[0])
+    response.set_etag(sha256.lower())
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response.make_conditional(request)
 
 
 def upload(max_bytes: int) -> tuple[bytes, str]:

@@ -1,9 +1,16 @@
-"""Marshmallow schemas for the knowledge service's command bodies: the edge's validation."""
+"""The knowledge service's command bodies: each validates a body and builds its command (shared.http.CommandBody).
+
+The page a command acts on (and the id of a new page, flag or comment) is not part of the command:
+the route passes it to the handler beside the command.
+"""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
+from shared.http import CommandBody
+
+from .domain import barriers, discussion, protection, revisions, solutions
 from .domain.barriers import CATEGORIES
 
 TITLE = validate.Length(min=1, max=200)
@@ -25,7 +32,8 @@ def revision_number(**kwargs) -> fields.Integer:
     return fields.Integer(strict=True, validate=REVISION, **kwargs)
 
 
-class ProposeBarrierBody(Schema):
+class ProposeBarrierBody(CommandBody):
+    command: type = barriers.ProposeBarrier
     title = fields.String(required=True, validate=TITLE)
     description = fields.String(required=True, validate=LONG_TEXT)
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
@@ -34,10 +42,12 @@ class ProposeBarrierBody(Schema):
 
 
 class EditBarrierBody(ProposeBarrierBody):
+    command = barriers.EditBarrier
     based_on_revision = revision_number(required=True)
 
 
-class ProposeSolutionBody(Schema):
+class ProposeSolutionBody(CommandBody):
+    command: type = solutions.ProposeSolution
     title = fields.String(required=True, validate=TITLE)
     body = fields.String(required=True, validate=LONG_TEXT)
     barrier_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=50))
@@ -50,25 +60,28 @@ class ProposeSolutionBody(Schema):
 
 
 class EditSolutionBody(ProposeSolutionBody):
+    command = solutions.EditSolution
     based_on_revision = revision_number(required=True)
 
 
-class RestoreRevisionBody(Schema):
+class RestoreRevisionBody(CommandBody):
+    command = revisions.RestoreRevision
     revision = revision_number(required=True)
     based_on_revision = revision_number(required=True)
     summary = fields.String(load_default="", validate=SUMMARY)
 
 
-class RevertEditsBody(Schema):
+class RevertEditsBody(CommandBody):
+    command = revisions.RevertEdits
     author = fields.String(required=True, validate=validate.Length(min=1, max=200))
     reason = fields.String(required=True, validate=REASON)
 
 
-class OrganisationBody(Schema):
+class OrganisationBody(CommandBody):
     organisation = fields.String(required=True, validate=ORGANISATION)
 
 
-class ReasonBody(Schema):
+class ReasonBody(CommandBody):
     reason = fields.String(required=True, validate=REASON)
 
 
@@ -79,9 +92,11 @@ class RevisionReasonBody(ReasonBody):
 
 
 class ProtectPageBody(ReasonBody):
+    command = protection.ProtectPage
     until = fields.AwareDateTime(required=True)
 
 
-class PostCommentBody(Schema):
+class PostCommentBody(CommandBody):
+    command = discussion.PostComment
     body = fields.String(required=True, validate=validate.Length(min=1, max=10_000))
     reply_to = fields.UUID(load_default=None, allow_none=True)

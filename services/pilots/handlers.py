@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from shared.envelope import CommandMeta
-from shared.events import Event
 from shared.eventstore import AppendResult, EventStore
 
 from . import views
@@ -24,87 +22,105 @@ def load(store: EventStore, pilot_id: str) -> tuple[Pilot | None, int]:
     return store.load(EVENTS, pilots.evolve, pilot_id)
 
 
-def _decided(store: EventStore, pilot_id: str, decide: Callable[[Pilot | None], list[Event]],
-             meta: CommandMeta) -> AppendResult:
-    state, version = load(store, pilot_id)
-    return store.append(STREAM_TYPE, pilot_id, version, decide(state), meta)
-
-
 def propose_pilot(store: EventStore, command: pilots.ProposePilot, meta: CommandMeta) -> AppendResult:
     """Propose a pilot for an organisation the signatories view knows as a live signatory."""
     signatories = views.load_signatories(store.pool, command.organisation_id)
-    return _decided(store, command.pilot_id, lambda s: pilots.decide_propose_pilot(s, command, signatories), meta)
+    pilot, version = load(store, command.pilot_id)
+    events = pilots.decide_propose_pilot(pilot, command, signatories)
+    return store.append(STREAM_TYPE, command.pilot_id, version, events, meta)
 
 
 def approve_pilot(store: EventStore, command: pilots.ApprovePilot, meta: CommandMeta) -> AppendResult:
     """A steward approves a proposed pilot."""
-    return _decided(store, command.pilot_id, lambda s: pilots.decide_approve_pilot(s, command, today()), meta)
+    pilot, version = load(store, command.pilot_id)
+    events = pilots.decide_approve_pilot(pilot, command, today())
+    return store.append(STREAM_TYPE, command.pilot_id, version, events, meta)
 
 
 def start_pilot(store: EventStore, command: pilots.StartPilot, meta: CommandMeta) -> AppendResult:
     """A lead starts an approved pilot."""
-    return _decided(store, command.pilot_id, lambda s: pilots.decide_start_pilot(s, command, today()), meta)
+    pilot, version = load(store, command.pilot_id)
+    events = pilots.decide_start_pilot(pilot, command, today())
+    return store.append(STREAM_TYPE, command.pilot_id, version, events, meta)
 
 
 def complete_pilot(store: EventStore, command: pilots.CompletePilot, meta: CommandMeta) -> AppendResult:
     """A lead completes an active pilot."""
-    return _decided(store, command.pilot_id, lambda s: pilots.decide_complete_pilot(s, command, today()), meta)
+    pilot, version = load(store, command.pilot_id)
+    events = pilots.decide_complete_pilot(pilot, command, today())
+    return store.append(STREAM_TYPE, command.pilot_id, version, events, meta)
 
 
 def stop_pilot(store: EventStore, command: pilots.StopPilot, meta: CommandMeta) -> AppendResult:
     """A lead or a steward stops an unfinished pilot."""
-    return _decided(store, command.pilot_id, lambda s: pilots.decide_stop_pilot(s, command, today()), meta)
+    pilot, version = load(store, command.pilot_id)
+    events = pilots.decide_stop_pilot(pilot, command, today())
+    return store.append(STREAM_TYPE, command.pilot_id, version, events, meta)
 
 
 def target_barrier(store: EventStore, command: barriers.TargetBarrier, meta: CommandMeta) -> AppendResult:
     """Target a barrier the knowledge view knows and shows."""
     known = views.load_known_barriers(store.pool, command.barrier_id)
-    return _decided(store, command.pilot_id,
-                    lambda s: barriers.decide_target_barrier(s, command, known, today()), meta)
+    pilot, version = load(store, command.pilot_id)
+    events = barriers.decide_target_barrier(pilot, command, known, today())
+    return store.append(STREAM_TYPE, command.pilot_id, version, events, meta)
 
 
 def change_barrier_status(store: EventStore, command: barriers.ChangeBarrierStatus, meta: CommandMeta) -> AppendResult:
     """Move a targeted barrier on; removing it names the solution applied."""
     known = views.load_known_barriers(store.pool, command.barrier_id, command.solution_id)
-    return _decided(store, command.pilot_id,
-                    lambda s: barriers.decide_change_barrier_status(s, command, known, today()), meta)
+    pilot, version = load(store, command.pilot_id)
+    events = barriers.decide_change_barrier_status(pilot, command, known, today())
+    return store.append(STREAM_TYPE, command.pilot_id, version, events, meta)
 
 
 def add_milestone(store: EventStore, command: milestones.AddMilestone, meta: CommandMeta) -> AppendResult:
     """Plan a milestone due no earlier than the pilot starts."""
-    return _decided(store, command.pilot_id, lambda s: milestones.decide_add_milestone(s, command), meta)
+    pilot, version = load(store, command.pilot_id)
+    events = milestones.decide_add_milestone(pilot, command)
+    return store.append(STREAM_TYPE, command.pilot_id, version, events, meta)
 
 
 def mark_milestone_done(store: EventStore, command: milestones.MarkMilestoneDone, meta: CommandMeta) -> AppendResult:
     """Mark a milestone of an active pilot done."""
-    return _decided(store, command.pilot_id,
-                    lambda s: milestones.decide_mark_milestone_done(s, command, today()), meta)
+    pilot, version = load(store, command.pilot_id)
+    events = milestones.decide_mark_milestone_done(pilot, command, today())
+    return store.append(STREAM_TYPE, command.pilot_id, version, events, meta)
 
 
 def import_milestones(store: EventStore, command: milestones.ImportMilestones, meta: CommandMeta) -> AppendResult:
     """Add or replace milestones from CSV, all or nothing."""
-    return _decided(store, command.pilot_id,
-                    lambda s: milestones.decide_import_milestones(s, command, today()), meta)
+    pilot, version = load(store, command.pilot_id)
+    events = milestones.decide_import_milestones(pilot, command, today())
+    return store.append(STREAM_TYPE, command.pilot_id, version, events, meta)
 
 
 def report_progress(store: EventStore, command: progress.ReportProgress, meta: CommandMeta) -> AppendResult:
     """File today's progress report with its metrics."""
-    return _decided(store, command.pilot_id, lambda s: progress.decide_report_progress(s, command, today()), meta)
+    pilot, version = load(store, command.pilot_id)
+    events = progress.decide_report_progress(pilot, command, today())
+    return store.append(STREAM_TYPE, command.pilot_id, version, events, meta)
 
 
 def import_progress(store: EventStore, command: progress.ImportProgress, meta: CommandMeta) -> AppendResult:
     """Take metric readings from CSV, all or nothing."""
-    return _decided(store, command.pilot_id, lambda s: progress.decide_import_progress(s, command, today()), meta)
+    pilot, version = load(store, command.pilot_id)
+    events = progress.decide_import_progress(pilot, command, today())
+    return store.append(STREAM_TYPE, command.pilot_id, version, events, meta)
 
 
 def record_outcome(store: EventStore, command: outcomes.RecordOutcome, meta: CommandMeta) -> AppendResult:
     """Record the outcome of a finished pilot."""
-    return _decided(store, command.pilot_id, lambda s: outcomes.decide_record_outcome(s, command, today()), meta)
+    pilot, version = load(store, command.pilot_id)
+    events = outcomes.decide_record_outcome(pilot, command, today())
+    return store.append(STREAM_TYPE, command.pilot_id, version, events, meta)
 
 
 def verify_outcome(store: EventStore, command: outcomes.VerifyOutcome, meta: CommandMeta) -> AppendResult:
     """An independent steward verifies a pilot's outcome."""
-    return _decided(store, command.pilot_id, lambda s: outcomes.decide_verify_outcome(s, command, today()), meta)
+    pilot, version = load(store, command.pilot_id)
+    events = outcomes.decide_verify_outcome(pilot, command, today())
+    return store.append(STREAM_TYPE, command.pilot_id, version, events, meta)
 
 
 def export_milestones(store: EventStore, pilot_id: str) -> str:

@@ -1,12 +1,18 @@
-"""Marshmallow schemas for the pilots service's command bodies: the edge's validation."""
+"""The pilots service's command bodies: each validates a body and builds its command (shared.http.CommandBody)."""
 
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
+from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
-from .domain.state import COMPLETION_SCALE, BarrierStatus
+from shared.contract.organisations import canonical_organisation
+from shared.http import CommandBody
+
+from .domain import barriers, milestones, outcomes, pilots, progress
+from .domain.state import COMPLETION_SCALE, BarrierStatus, Metric
 
 TITLE = validate.Length(min=1, max=200)
 NAME = validate.Length(min=1, max=200)
@@ -24,11 +30,12 @@ class Number(fields.Field):
         return value
 
 
-class EmptyBody(Schema):
+class EmptyBody(CommandBody):
     """A command that needs nothing but its path and actor (unknown fields are still refused)."""
 
 
-class ProposePilotBody(Schema):
+class ProposePilotBody(CommandBody):
+    command, fresh_ids = pilots.ProposePilot, ("pilot_id",)
     organisation_id = fields.String(required=True, validate=NAME)
     title = fields.String(required=True, validate=TITLE)
     aims = fields.String(required=True, validate=validate.Length(min=1, max=10_000))
@@ -38,30 +45,45 @@ class ProposePilotBody(Schema):
     start_date = fields.Date(required=True)
     planned_end_date = fields.Date(required=True)
 
+    @post_load
+    def make_command(self, body: dict[str, Any], **kwargs: Any) -> pilots.ProposePilot:
+        """The proposal, naming the organisation by its id: its canonical name, as the pledge gives it."""
+        return super().make_command(body | {"organisation_id": canonical_organisation(body["organisation_id"])})
 
-class StopPilotBody(Schema):
+
+class StopPilotBody(CommandBody):
+    command = pilots.StopPilot
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2_000))
 
 
-class TargetBarrierBody(Schema):
+class TargetBarrierBody(CommandBody):
+    command = barriers.TargetBarrier
     barrier_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
     notes = fields.String(load_default="", validate=NOTES)
 
 
-class ChangeBarrierStatusBody(Schema):
+class ChangeBarrierStatusBody(CommandBody):
+    command = barriers.ChangeBarrierStatus
     status = fields.String(required=True, validate=validate.OneOf([s.value for s in BarrierStatus]))
     notes = fields.String(load_default="", validate=NOTES)
     solution_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=100))
     solution_title = fields.String(load_default=None, allow_none=True, validate=TITLE)
 
 
-class AddMilestoneBody(Schema):
+class AddMilestoneBody(CommandBody):
+    command, fresh_ids = milestones.AddMilestone, ("milestone_id",)
     title = fields.String(required=True, validate=TITLE)
     due_date = fields.Date(required=True)
 
 
-class MarkMilestoneDoneBody(Schema):
+class MarkMilestoneDoneBody(CommandBody):
+    command = milestones.MarkMilestoneDone
     done_date = fields.Date(load_default=None, allow_none=True)
+
+    @post_load
+    def make_command(self, body: dict[str, Any], **kwargs: Any) -> milestones.MarkMilestoneDone:
+        """Done today (UTC) unless the body names the day."""
+        return super().make_command({"done_date": body["done_date"] or datetime.now(UTC).date()})
 
 
 class MetricBody(Schema):
@@ -69,18 +91,25 @@ class MetricBody(Schema):
     value = Number(required=True)
     unit = fields.String(required=True, validate=validate.Length(min=1, max=50))
 
+    @post_load
+    def make_metric(self, body: dict[str, Any], **kwargs: Any) -> Metric:
+        return Metric(**body)
 
-class ReportProgressBody(Schema):
+
+class ReportProgressBody(CommandBody):
+    command, fresh_ids = progress.ReportProgress, ("report_id",)
     text = fields.String(load_default="", validate=TEXT)
     metrics = fields.List(fields.Nested(MetricBody), load_default=list, validate=validate.Length(max=50))
 
 
-class RecordOutcomeBody(Schema):
+class RecordOutcomeBody(CommandBody):
+    command = outcomes.RecordOutcome
     what_worked = fields.String(required=True, validate=TEXT)
     what_did_not = fields.String(required=True, validate=TEXT)
     lessons = fields.String(required=True, validate=TEXT)
     completion = fields.String(required=True, validate=validate.OneOf(COMPLETION_SCALE))
 
 
-class VerifyOutcomeBody(Schema):
+class VerifyOutcomeBody(CommandBody):
+    command = outcomes.VerifyOutcome
     comment = fields.String(load_default="", validate=validate.Length(max=2_000))

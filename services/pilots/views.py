@@ -4,7 +4,8 @@
 handlers read them. Nothing here reads another service's tables or calls another service.
 
 Organisation identity: `organisation_id` is the organisation's name as the pledge compares it for
-uniqueness — NFKC-normalised, case-folded, runs of whitespace made one space (see `organisation_id`).
+uniqueness — NFKC-normalised, case-folded, runs of whitespace made one space
+(`shared.contract.organisations.canonical_organisation`, applied to a proposal by `schemas.py`).
 A signature's stream id also derives from it, but per charter version, so it cannot name an
 organisation across versions; the canonical name can, and a pilot lead can type it.
 """
@@ -14,16 +15,10 @@ from __future__ import annotations
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from shared.contract.organisations import canonical_organisation
-
 from .domain.known_barriers import KnownBarrier, KnownBarriers, KnownSolution
 from .domain.signatories import Signatories, Signatory
 
 SCHEMA = "pilots"
-
-def organisation_id(name: str) -> str:
-    """The organisation's id: its canonical name, exactly as the pledge canonicalises it."""
-    return canonical_organisation(name)
 
 
 def signatories_of(conn: psycopg.Connection, organisation: str) -> Signatories:

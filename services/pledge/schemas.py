@@ -1,9 +1,12 @@
-"""Marshmallow schemas for the pledge service's command bodies: the edge's validation."""
+"""The pledge service's command bodies: each validates a body and builds its command (shared.http.CommandBody)."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate
 
+from shared.http import CommandBody
+
+from .domain import charters, comments, drafts, signatures
 from .domain.comments import MAX_COMMENT_CHARS
 from .domain.signatures import MAX_NAME_CHARS, MAX_STATEMENT_CHARS, ORGANISATION_TYPES
 
@@ -22,35 +25,41 @@ class Text(fields.String):
         return text
 
 
-class CreateCharterBody(Schema):
+class CreateCharterBody(CommandBody):
+    command, fresh_ids = charters.CreateCharter, ("charter_id",)
     title = Text(required=True, validate=TITLE)
     purpose = Text(required=True, validate=validate.Length(min=1, max=5000))
 
 
-class ProposeDraftBody(Schema):
+class ProposeDraftBody(CommandBody):
+    command, fresh_ids = drafts.ProposeDraft, ("draft_id",)
     title = Text(required=True, validate=TITLE)
     text = Text(required=True, validate=validate.Length(min=1, max=DRAFT_TEXT_MAX))
     change_summary = Text(load_default="", validate=validate.Length(max=1000))
     parents = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=10))
 
 
-class OpenRoundBody(Schema):
+class OpenRoundBody(CommandBody):
+    command = charters.OpenRound
     closes_at = fields.DateTime(load_default=None, allow_none=True)
 
 
-class EmptyBody(Schema):
+class EmptyBody(CommandBody):
     """A command that needs nothing but its path and actor (unknown fields are still refused)."""
 
 
-class AdoptVersionBody(Schema):
+class AdoptVersionBody(CommandBody):
+    command = charters.AdoptVersion
     draft_id = fields.UUID(required=True)
 
 
-class RateDraftBody(Schema):
+class RateDraftBody(CommandBody):
+    command = drafts.RateDraft
     stars = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
 
 
-class PostCommentBody(Schema):
+class PostCommentBody(CommandBody):
+    command, fresh_ids = comments.PostComment, ("comment_id",)
     body = Text(required=True, validate=validate.Length(min=1, max=MAX_COMMENT_CHARS))
     reply_to = fields.UUID(load_default=None, allow_none=True)
     passage_start = fields.Integer(load_default=None, allow_none=True, strict=True)
@@ -58,7 +67,8 @@ class PostCommentBody(Schema):
     quote = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=DRAFT_TEXT_MAX))
 
 
-class RequestSignatureBody(Schema):
+class RequestSignatureBody(CommandBody):
+    command = signatures.RequestSignature
     version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     organisation_name = Text(required=True, validate=NAME)
     organisation_type = Text(required=True, validate=validate.OneOf(ORGANISATION_TYPES))
@@ -70,9 +80,11 @@ class RequestSignatureBody(Schema):
     statement = Text(load_default=None, allow_none=True, validate=validate.Length(max=MAX_STATEMENT_CHARS))
 
 
-class VerifySignatureBody(Schema):
+class VerifySignatureBody(CommandBody):
+    command = signatures.VerifySignature
     token = Text(required=True, validate=validate.Length(min=1, max=200))
 
 
-class WithdrawSignatureBody(Schema):
+class WithdrawSignatureBody(CommandBody):
+    command = signatures.WithdrawSignature
     reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=MAX_STATEMENT_CHARS))
