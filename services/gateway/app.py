@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(web_pages(projection, services, identity, settings, health, parked))
     app.register_blueprint(docs.blueprint(ApiDocument(app, services.openapi, commands.OWNERS)))
     http.install(app, retry_after_s=settings.retry_after_s)
+    commands.install_not_found(app)
     auth.install(app, identity, settings)
     etags.install(app)
     return app

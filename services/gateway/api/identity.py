@@ -8,6 +8,7 @@ from shared.config import Settings
 from shared.http import RequestRefused, error, validated
 from shared.openapi import documented
 
+from ..edge import csrf
 from ..edge import identity_schemas as s
 from ..edge.auth import Principal, Refused, client_ip, current_principal, require_principal
 from ..edge.cookies import end_session, set_session_cookie, start_session
@@ -79,9 +80,14 @@ def blueprint(identity: Identity, settings: Settings) -> Blueprint:
     @documented(response=s.TokenCreated, status=201, tag="identity")
     @validated(s.CreateTokenBody())
     def create_token(body):
-        """Create an API token (shown once): signed in, or with the account's e-mail and password in the body."""
+        """Create an API token (shown once): with the account's e-mail and password in the body, or signed in."""
         principal = current_principal()
-        account_id = principal.account_id if principal else checked_sign_in(*credentials(body))
+        if body.get("password") or principal is None:
+            account_id = checked_sign_in(*credentials(body))  # the password proves it, cookie or no cookie
+        else:
+            if principal.session_id:  # the session's cookie is what proves it: a forged request must not
+                csrf.require(principal.csrf_token or "")
+            account_id = principal.account_id
         token_id, secret = identity.tokens.create(account_id, body["name"])
         return jsonify({"token_id": token_id, "name": body["name"], "token": secret}), 201
 

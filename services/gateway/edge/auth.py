@@ -22,6 +22,7 @@ SESSION_COOKIE = "charter_session"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # These authenticate by the credentials in their body; cookie or no cookie, they need no CSRF token.
 SIGN_IN_ENDPOINTS = frozenset({"identity.sign_up", "identity.sign_in"})
+# A token is made with a password or by the session: the view checks CSRF only when the cookie is the proof.
 CREDENTIAL_ENDPOINTS = SIGN_IN_ENDPOINTS | {"identity.create_token"}
 
 
@@ -66,7 +67,7 @@ def install(app: Flask, identity: Identity, settings: Settings) -> None:
             return
         if request.endpoint in SIGN_IN_ENDPOINTS:
             return
-        if principal.session_id:
+        if principal.session_id and request.endpoint not in CREDENTIAL_ENDPOINTS:
             csrf.require(principal.csrf_token or "")
         wait = identity.write_limits.admit(principal.account_id)
         if wait:

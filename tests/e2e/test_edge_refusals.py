@@ -1,0 +1,49 @@
+"""What the gateway's edge answers to requests that miss: unknown paths and ids, wrong methods, a token by password."""
+
+import uuid
+
+import pytest
+
+from .clients import Browser
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE"])
+def test_a_path_that_does_not_exist_is_a_404_whatever_the_method(web, method):
+    r = web.request(method, "/api/v1/charters/not-a-charter-id/nothing-here", {} if method != "GET" else None)
+    unknown = web.request(method, "/api/v1/no-such-resource/at-all", {} if method != "GET" else None)
+
+    assert (r.status, r.body["code"]) == (404, "not_found")
+    assert (unknown.status, unknown.body["code"]) == (404, "not_found")
+
+
+def test_an_id_that_cannot_exist_is_a_404(web):
+    r = web.request("GET", "/api/v1/charters/not-a-uuid")
+    barrier = web.request("GET", "/api/v1/barriers/12345")
+
+    assert (r.status, r.body["code"]) == (404, "not_found")
+    assert (barrier.status, barrier.body["code"]) == (404, "not_found")
+
+
+def test_a_wrong_method_on_a_real_path_is_a_405_naming_the_allowed_ones(web):
+    r = web.request("PUT", "/api/v1/session", {})
+
+    assert (r.status, r.body["code"]) == (405, "method_not_allowed")
+    assert set(r.headers["Allow"].split(", ")) >= {"GET", "POST", "DELETE"}
+
+
+def test_a_token_is_made_with_e_mail_and_password_even_with_a_session_cookie_along(web):
+    person = Browser(web.base_url)
+    email, password = f"{uuid.uuid4().hex[:8]}@example.org", "a long enough password"
+    assert person.sign_up(email, password).status == 201 and person.cookies  # signed in, the cookie kept
+
+    made = person.request("POST", "/api/v1/tokens", {"name": "cli", "email": email, "password": password},
+                          csrf=False)
+    wrong = person.request("POST", "/api/v1/tokens", {"name": "cli", "email": email, "password": "not it"},
+                           csrf=False)
+    by_cookie_alone = person.request("POST", "/api/v1/tokens", {"name": "cli"}, csrf=False)
+    by_cookie_and_csrf = person.request("POST", "/api/v1/tokens", {"name": "cli"})
+
+    assert made.status == 201 and made.body["token"]
+    assert wrong.status == 401
+    assert (by_cookie_alone.status, by_cookie_alone.body["code"]) == (403, "csrf_failed")
+    assert by_cookie_and_csrf.status == 201
