@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import hmac
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -147,10 +148,30 @@ def database_unavailable(exc: Exception, retry_after_s: int) -> tuple[Response, 
     return response, status
 
 
+# No command body nests more than a few levels; a deeper one is refused before anything recurses through it.
+MAX_JSON_DEPTH = 32
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def json_depth(data: bytes) -> int:
+    """How deeply a JSON text nests arrays and objects (brackets inside strings do not count); no recursion."""
+    if data.count(b"[") + data.count(b"{") <= MAX_JSON_DEPTH:
+        return 0  # too few brackets to nest too deep: the common case costs two counts
+    deepest = depth = 0
+    for bracket in _BRACKETS.findall(_JSON_STRING.sub(b"", data)):
+        depth += 1 if bracket in (b"[", b"{") else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def json_body() -> dict[str, Any]:
     """The request's JSON object, or a 415/400 error naming what is wrong with it."""
     if not request.is_json:
         raise RequestRefused(415, "unsupported_media_type", "send the body as application/json")
+    if json_depth(request.get_data(cache=True)) > MAX_JSON_DEPTH:
+        raise RequestRefused(400, "json_too_deep", f"the body nests arrays and objects deeper than {MAX_JSON_DEPTH}"
+                             " levels", {"_schema": [f"nested more than {MAX_JSON_DEPTH} levels deep"]})
     data = request.get_json(silent=True)
     if data is None:
         raise RequestRefused(400, "malformed_json", "the body is not valid JSON")

@@ -47,3 +47,15 @@ def test_a_token_is_made_with_e_mail_and_password_even_with_a_session_cookie_alo
     assert wrong.status == 401
     assert (by_cookie_alone.status, by_cookie_alone.body["code"]) == (403, "csrf_failed")
     assert by_cookie_and_csrf.status == 201
+
+
+@pytest.mark.parametrize("path", ["/api/v1/accounts", "/api/v1/charters", "/api/v1/barriers"])
+def test_json_nested_deeper_than_a_sane_limit_is_a_400_and_writes_nothing(web, path):
+    before = web.store_head("pledge"), web.store_head("knowledge")
+    deep = b'{"title": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+
+    r = web.request("POST", path, raw=deep)
+
+    assert (r.status, r.body["code"]) == (400, "json_too_deep"), r.body
+    assert "nest" in r.body["message"]
+    assert (web.store_head("pledge"), web.store_head("knowledge")) == before
