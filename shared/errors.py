@@ -43,6 +43,8 @@ class NotFound(Refused):
 class Invalid(Refused):
     """The command is well-formed but one of its values breaks a rule."""
 
+    code = "validation_failed"  # the same code as a body the schema refuses: to a client it is one problem
+
 
 class Forbidden(Refused):
     """The actor lacks the role, membership or ownership the command needs."""
@@ -53,7 +55,11 @@ class Conflict(Refused):
 
 
 class RateLimited(Refused):
-    """Too many attempts from one address or e-mail in the recent window."""
+    """Too many attempts from one address or e-mail in the recent window; try again in `retry_after` seconds."""
+
+    def __init__(self, message: str, field: str | None = None, *, retry_after: int = 60) -> None:
+        super().__init__(message, field)
+        self.retry_after = max(1, retry_after)
 
 
 def require_text(value: str, field: str, limit: int, *, blank: str | None = None) -> str:

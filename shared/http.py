@@ -18,7 +18,7 @@ from flask import Flask, Response, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema, ValidationError, post_load
 from psycopg_pool import PoolTimeout
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from . import logging as structured
 from . import metrics
@@ -34,9 +34,13 @@ REFUSAL_STATUS: tuple[tuple[type[Refused], int], ...] = (
 )
 
 
-def error(status: int, code: str, message: str, errors: dict[str, Any] | None = None) -> tuple[Response, int]:
-    """The one error shape of the API: `{"code", "message", "errors": {field: [problems]}}`."""
-    body = {"code": code, "message": message, "errors": errors or {}}
+def error(status: int, code: str, message: str, errors: dict[str, Any] | None = None,
+          extra: dict[str, Any] | None = None) -> tuple[Response, int]:
+    """The one error shape of the API: `{"code", "message", "errors": {field: [problems]}}`.
+
+    `code` is one of shared/error_codes.py's catalogue; `extra` holds the further fields its entry names.
+    """
+    body = {"code": code, "message": message, "errors": errors or {}} | (extra or {})
     return jsonify(body), status
 
 
@@ -97,11 +101,13 @@ def install(app: Flask, domain_errors: tuple[type[Exception], ...] = (), interna
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> tuple[Response, int]:
+        if isinstance(exc, RequestEntityTooLarge):
+            return too_large(request.max_content_length or app.config["MAX_CONTENT_LENGTH"])
         return error(exc.code or 500, (exc.name or "error").lower().replace(" ", "_"), exc.description or "")
 
     @app.errorhandler(RequestRefused)
     def _refused(exc: RequestRefused) -> tuple[Response, int]:
-        response, status = error(exc.status, exc.code, exc.message, exc.errors)
+        response, status = error(exc.status, exc.code, exc.message, exc.errors, exc.extra)
         response.headers.update(exc.headers)
         return response, status
 
@@ -113,6 +119,12 @@ def install(app: Flask, domain_errors: tuple[type[Exception], ...] = (), interna
     answered: tuple[type[Exception], ...] = (Refused, *domain_errors)
     for cls in answered:
         app.register_error_handler(cls, _domain)
+
+
+def too_large(limit: int | None) -> tuple[Response, int]:
+    """413 naming the body size limit, in the message, in `errors._schema` and as `limit_bytes`."""
+    return error(413, "request_entity_too_large", f"the request body must be at most {limit} bytes",
+                 {"_schema": [f"at most {limit} bytes"]}, {"limit_bytes": limit})
 
 
 def refusal_status(exc: Refused) -> int:
@@ -128,7 +140,10 @@ def _domain(exc: Exception) -> tuple[Response, int]:
     else:
         code = code_for(type(exc))
         status = getattr(exc, "status", 409)
-    return error(status, code, message, {field: [message]} if field else None)
+    response, status = error(status, code, message, {field: [message]} if field else None)
+    if isinstance(exc, RateLimited):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response, status
 
 
 def database_unavailable(exc: Exception, retry_after_s: int) -> tuple[Response, int]:
@@ -204,15 +219,16 @@ class RequestRefused(Exception):
     """A request refused before it is handled: bad media type or JSON, not an object, a service out of reach."""
 
     def __init__(self, status: int, code: str, message: str, errors: dict | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.errors = status, code, message, errors
         self.headers = headers or {}
+        self.extra = extra or {}
 
     @property
     def body(self) -> dict[str, Any]:
         """The refusal in the one error shape."""
-        return {"code": self.code, "message": self.message, "errors": self.errors or {}}
+        return {"code": self.code, "message": self.message, "errors": self.errors or {}} | self.extra
 
 
 def validated(schema: Schema) -> Callable:

@@ -16,6 +16,8 @@ from .domain.model import Item
 class EditConflict(StaleRevision):
     """A StaleRevision carrying what changed between the editor's revision and the latest one."""
 
+    code = StaleRevision.code
+
     def __init__(self, stale: StaleRevision, diff: dict[str, list[dict[str, str]]] | None) -> None:
         super().__init__(stale.based_on, stale.changes)
         self.diff = diff

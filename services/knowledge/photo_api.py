@@ -71,4 +71,4 @@ def upload(max_bytes: int) -> tuple[bytes, str]:
         return request.get_data(), alt_text
     except RequestEntityTooLarge:
         raise RequestRefused(413, "image_too_large", f"the image must be at most {max_bytes} bytes",
-                             {"image": [f"larger than {max_bytes} bytes"]}) from None
+                             {"image": [f"larger than {max_bytes} bytes"]}, extra={"limit_bytes": max_bytes}) from None

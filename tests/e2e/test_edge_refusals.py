@@ -5,6 +5,7 @@ import uuid
 import pytest
 
 from .clients import Browser
+from .test_knowledge import new_barrier
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE"])
@@ -59,3 +60,26 @@ def test_json_nested_deeper_than_a_sane_limit_is_a_400_and_writes_nothing(web, p
     assert (r.status, r.body["code"]) == (400, "json_too_deep"), r.body
     assert "nest" in r.body["message"]
     assert (web.store_head("pledge"), web.store_head("knowledge")) == before
+
+
+def test_a_body_over_the_limit_is_a_413_naming_the_limit(web, settings):
+    charter = web.as_user("steward").create_charter().body["charter_id"]
+    before = web.store_head("pledge")
+
+    r = web.request("POST", f"/api/v1/charters/{charter}/drafts",
+                    raw=b'{"title": "' + b"x" * (settings.max_body_bytes + 10) + b'"}')
+
+    assert (r.status, r.body["code"], r.body["limit_bytes"]) == (413, "request_entity_too_large",
+                                                                  settings.max_body_bytes)
+    assert str(settings.max_body_bytes) in r.body["message"] and r.body["errors"]["_schema"]
+    assert web.store_head("pledge") == before
+
+
+def test_a_photo_far_over_the_limit_is_a_413_naming_the_limit(web, settings):
+    barrier, _ = new_barrier(web)
+
+    r = web.attach_photo(barrier, b"\xff\xd8" + b"\x00" * (settings.max_image_bytes + 128 * 1024),
+                         "Far too big")
+
+    assert (r.status, r.body["code"], r.body["limit_bytes"]) == (413, "image_too_large", settings.max_image_bytes)
+    assert str(settings.max_image_bytes) in r.body["message"] and "image" in r.body["errors"]

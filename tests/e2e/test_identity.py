@@ -198,7 +198,7 @@ def test_sign_in_locks_an_e_mail_after_repeated_failures_with_429_and_retry_afte
     locked = web.anonymous().request("POST", "/api/v1/session", {"email": email, "password": "a long enough password"})
 
     assert failures == [401] * 5
-    assert locked.status == 429 and locked.body["code"] == "too_many_attempts"
+    assert locked.status == 429 and locked.body["code"] == "rate_limited"
     assert int(locked.headers["Retry-After"]) > 0 and "try again" in locked.body["message"]
 
 

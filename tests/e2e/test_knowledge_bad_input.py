@@ -113,9 +113,9 @@ def test_an_oversized_or_mislabelled_image_body_is_refused(web, barrier, setting
 def test_moderation_by_someone_who_is_not_a_moderator_is_refused(web, barrier):
     until = "2099-01-01T00:00:00Z"
 
-    refused(web, lambda: web.hide(barrier, "I dislike it"), 403, None, "not_permitted")
-    refused(web, lambda: web.protect_page(barrier, "mine now", until), 403, None, "not_permitted")
-    refused(web, lambda: web.revert_edits(barrier, web.actor, "oops"), 403, None, "not_permitted")
+    refused(web, lambda: web.hide(barrier, "I dislike it"), 403, None, "forbidden")
+    refused(web, lambda: web.protect_page(barrier, "mine now", until), 403, None, "forbidden")
+    refused(web, lambda: web.revert_edits(barrier, web.actor, "oops"), 403, None, "forbidden")
     refused(web, lambda: web.as_user("moderator").hide(barrier, ""), 422, "reason")
     refused(web, lambda: web.as_user("moderator").protect_page(barrier, "why", "2001-01-01T00:00:00Z"), 422, "until")
     refused(web, lambda: web.as_user("moderator").protect_page(barrier, "why", "2099-01-01T00:00:00"), 422, "until")

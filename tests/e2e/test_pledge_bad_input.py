@@ -179,6 +179,7 @@ def test_one_email_in_any_spelling_may_sign_five_times_an_hour(web, adopted):
 
     assert_refused(web, before, r, 429, "email")
     assert r.body["code"] == "rate_limited"
+    assert 0 < int(r.headers["Retry-After"]) <= 3600  # when the oldest of the hour's five leaves the window
 
 
 def test_one_network_address_may_sign_twenty_times_an_hour(web, adopted):
@@ -191,6 +192,7 @@ def test_one_network_address_may_sign_twenty_times_an_hour(web, adopted):
 
     assert_refused(web, before, r, 429, None)
     assert r.body["code"] == "rate_limited"
+    assert 0 < int(r.headers["Retry-After"]) <= 3600
 
 
 @pytest.fixture(scope="module")

@@ -49,13 +49,13 @@ def test_a_refusal_that_names_no_field_has_no_field_errors():
 
 
 @pytest.mark.parametrize(("refusal", "status", "code"), [
-    (Invalid("bad", "x"), 422, "invalid"),
+    (Invalid("bad", "x"), 422, "validation_failed"),
     (Forbidden("no", "x"), 403, "forbidden"),
     (Conflict("clash", "x"), 409, "conflict"),
     (RateLimited("slow down", "email"), 429, "rate_limited"),
     (PledgeConflict("already signed", "organisation_name"), 409, "pledge_error"),
     (RoundClosedError("no open round", "charter_id"), 409, "round_closed_error"),
-    (NotPermitted("only a moderator", "x"), 403, "not_permitted"),
+    (NotPermitted("only a moderator", "x"), 403, "forbidden"),
     (AlreadyExists("already there", "image"), 409, "already_exists"),
     (PageIsProtected("2030-01-01T00:00:00Z", "vandalism"), 409, "page_is_protected"),
     (ImageRejected("not an image"), 422, "image_rejected"),
@@ -102,3 +102,17 @@ def test_no_domain_module_spells_an_http_status():
              for line in path.read_text().splitlines() if re.search(r"\bstatus\s*=\s*[1-5]\d\d\b", line)]
 
     assert modules and spelt == []
+
+
+def test_a_rate_limited_refusal_says_when_to_retry():
+    app = Flask(__name__)
+
+    @app.post("/command")
+    def command():
+        raise RateLimited("slow down", "email", retry_after=42)
+
+    http.install(app)
+    response = app.test_client().post("/command")
+
+    assert (response.status_code, response.headers["Retry-After"]) == (429, "42")
+    assert response.get_json()["code"] == "rate_limited"

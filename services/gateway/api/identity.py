@@ -29,7 +29,7 @@ def blueprint(identity: Identity, settings: Settings) -> Blueprint:
         try:
             return sign_in(identity, email, password, client_ip(settings))
         except TooManyAttempts as exc:
-            raise Refused(429, "too_many_attempts", str(exc), {"Retry-After": str(exc.retry_after)}) from None
+            raise Refused(429, "rate_limited", str(exc), {"Retry-After": str(exc.retry_after)}) from None
         except WrongCredentials:
             raise Refused(401, "invalid_credentials", "the e-mail or the password is wrong", {}) from None
 

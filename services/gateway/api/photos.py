@@ -61,4 +61,5 @@ def upload(settings: Settings) -> bytes:
         return request.get_data()
     except RequestEntityTooLarge:
         raise RequestRefused(413, "image_too_large", f"the image must be at most {settings.max_image_bytes} bytes",
-                             {"image": [f"larger than {settings.max_image_bytes} bytes"]}) from None
+                             {"image": [f"larger than {settings.max_image_bytes} bytes"]},
+                             extra={"limit_bytes": settings.max_image_bytes}) from None

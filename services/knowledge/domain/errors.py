@@ -20,6 +20,8 @@ class ImageRejected(Invalid):
 class NotPermitted(Forbidden):
     """The actor may not do this (a moderator's action, or someone else's contribution)."""
 
+    code = "forbidden"  # one code for every "you may not": clients need not know which rule said no
+
 
 class AlreadyExists(Conflict):
     """The command would create something that is already there."""

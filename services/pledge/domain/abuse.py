@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -59,9 +60,17 @@ class RateLimits:
     window: timedelta = timedelta(hours=1)
 
 
-def check_rate_limit(attempts_by_email: int, attempts_by_ip: int, limits: RateLimits = RateLimits()) -> None:
-    """Refuse a signing attempt once the e-mail or IP address has used up its attempts in the window."""
+def check_rate_limit(attempts_by_email: int, attempts_by_ip: int, limits: RateLimits = RateLimits(), *,
+                     email_wait_s: float | None = None, ip_wait_s: float | None = None) -> None:
+    """Refuse a signing attempt once the e-mail or IP address has used up its attempts in the window.
+
+    The waits are the seconds until the oldest attempt of each leaves the window (the whole window if unknown):
+    the refusal's `retry_after`.
+    """
+    window_s = limits.window.total_seconds()
     if attempts_by_email >= limits.per_email:
-        raise RateLimited("too many signing attempts for this e-mail address; try again later", field="email")
+        raise RateLimited("too many signing attempts for this e-mail address; try again later", field="email",
+                          retry_after=math.ceil(window_s if email_wait_s is None else email_wait_s))
     if attempts_by_ip >= limits.per_ip:
-        raise RateLimited("too many signing attempts from this network; try again later")
+        raise RateLimited("too many signing attempts from this network; try again later",
+                          retry_after=math.ceil(window_s if ip_wait_s is None else ip_wait_s))

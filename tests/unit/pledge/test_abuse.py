@@ -76,3 +76,17 @@ def test_too_many_attempts_for_one_address_are_refused():
 def test_too_many_attempts_from_one_ip_are_refused():
     with pytest.raises(RateLimited):
         check_rate_limit(0, 10, RateLimits(per_ip=10))
+
+
+def test_a_refused_attempt_says_when_the_oldest_attempt_leaves_the_window():
+    with pytest.raises(RateLimited) as refused:
+        check_rate_limit(3, 0, RateLimits(per_email=3), email_wait_s=41.2)
+
+    assert refused.value.retry_after == 42
+
+
+def test_a_refused_attempt_of_unknown_age_waits_the_whole_window():
+    with pytest.raises(RateLimited) as refused:
+        check_rate_limit(0, 10, RateLimits(per_ip=10))
+
+    assert refused.value.retry_after == 3600
