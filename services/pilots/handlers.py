@@ -96,7 +96,7 @@ def import_milestones(store: EventStore, command: milestones.ImportMilestones, m
 
 
 def report_progress(store: EventStore, command: progress.ReportProgress, meta: CommandMeta) -> AppendResult:
-    """File today's progress report with its metrics."""
+    """File a progress report with its metrics, for the day it names or today."""
     pilot, version = load(store, command.pilot_id)
     events = progress.decide_report_progress(pilot, command, today())
     return store.append(STREAM_TYPE, command.pilot_id, version, events, meta)

@@ -98,6 +98,7 @@ class MetricBody(Schema):
 
 class ReportProgressBody(CommandBody):
     command, fresh_ids = progress.ReportProgress, ("report_id",)
+    reported_on = fields.Date(load_default=None, allow_none=True)  # the day it reports on; today when absent
     text = fields.String(load_default="", validate=TEXT)
     metrics = fields.List(fields.Nested(MetricBody), load_default=list, validate=validate.Length(max=50))
 

@@ -339,8 +339,11 @@ class WebClient:
         return self.request("POST", f"/api/v1/pilots/{pilot_id}/milestones/{milestone_id}/done",
                             {"done_date": done_date})
 
-    def report_progress(self, pilot_id: str, text: str, metrics: list[dict] = ()):
-        return self.request("POST", f"/api/v1/pilots/{pilot_id}/reports", {"text": text, "metrics": list(metrics)})
+    def report_progress(self, pilot_id: str, text: str, metrics: list[dict] = (), reported_on: str | None = None):
+        """File a progress report for the day `reported_on` names (today when it names none)."""
+        dated = {"reported_on": reported_on} if reported_on else {}
+        return self.request("POST", f"/api/v1/pilots/{pilot_id}/reports",
+                            {"text": text, "metrics": list(metrics)} | dated)
 
     def record_outcome(self, pilot_id: str, completion: str = "substantial"):
         return self.request("POST", f"/api/v1/pilots/{pilot_id}/outcome", {

@@ -48,6 +48,20 @@ def test_a_barrier_a_lead_removes_with_a_solution_shows_the_pilot_as_evidence_on
     assert f'href="{path}"' in evidence.body and f"using Open a team drive {word}" in evidence.body
 
 
+def test_a_lead_reports_on_an_earlier_day_and_a_second_report_that_day_is_refused_beside_the_date(web):
+    pilot = running_pilot(web, web.as_user("steward"))
+    lead, path = PageReader.signed_in(pilot.lead), f"/pilots/{pilot.pilot_id}"
+    open_pilot(lead, pilot)
+    report = {"reported_on": "2025-02-03", "text": "Teams met", "metric_name": "", "metric_value": "",
+              "metric_unit": ""}
+
+    filed = lead.submit(f"{path}/reports", report)
+    again = lead.submit(f"{path}/reports", report | {"text": "Teams met again"})
+
+    assert filed.status == 303 and "Teams met" in lead.follow(filed).body
+    assert again.status == 409 and 'id="reported_on-err"' in again.body and "2025-02-03" in again.body
+
+
 def test_a_milestone_a_lead_adds_and_marks_done_shows_as_progress_on_the_pilot_page(web):
     pilot = running_pilot(web, web.as_user("steward"))
     lead, path = PageReader.signed_in(pilot.lead), f"/pilots/{pilot.pilot_id}"

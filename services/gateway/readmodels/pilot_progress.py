@@ -42,7 +42,10 @@ def on_progress_reported(conn, env: dict[str, Any]) -> None:
     conn.execute("INSERT INTO pilot_reports (pilot_id, report_id, reported_on, text, metrics, reported_by)"
                  " VALUES (%s, %s, %s, %s, %s, %s)", [d["pilot_id"], d["report_id"], d["reported_on"], d["text"],
                                                       Jsonb(d["metrics"]), d["reported_by"]])
-    conn.execute("UPDATE pilots SET latest_report = %s WHERE pilot_id = %s", [Jsonb(report), d["pilot_id"]])
+    # A report may be filed for an earlier day: the latest is the one for the latest day (of those, the last filed).
+    conn.execute("UPDATE pilots SET latest_report = %s WHERE pilot_id = %s"
+                 " AND (latest_report IS NULL OR latest_report->>'reported_on' <= %s)",
+                 [Jsonb(report), d["pilot_id"], d["reported_on"]])
     with conn.cursor() as cur:
         cur.executemany(UPSERT_METRIC, [(d["pilot_id"], m["name"], d["reported_on"], Jsonb(m["value"]), m["unit"])
                                         for m in d["metrics"]])

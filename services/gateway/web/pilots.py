@@ -36,9 +36,11 @@ def number(text: str) -> int | float | None:
 
 
 def report_body(form: Form) -> dict[str, Any] | None:
-    """The progress report's body: its text and at most one metric reading; None when the reading is not a number."""
+    """The progress report's body: its day (today if blank), text and at most one reading; None if that is no number."""
     values = form.values
     body: dict[str, Any] = {"text": values["text"], "metrics": []}
+    if values["reported_on"].strip():
+        body["reported_on"] = values["reported_on"].strip()
     if not values["metric_name"].strip():
         return body
     value = number(values["metric_value"])
@@ -70,8 +72,10 @@ def pilot_page(ui: Ui, pilot_id: str, status: int = 200, **forms: Form):
         is_lead = principal is not None and principal.account_id in pilot["leads"]
         choices = lead_choices(cur, pilot, request.args.get("barrier_q", "").strip()[:200]) if is_lead else {}
     is_member = principal is not None and principal.account_id in {*pilot["leads"], pilot["proposed_by"]}
+    # The steward who approved a pilot is not its independent verifier, so is not offered the form.
+    approved_it = principal is not None and principal.account_id == pilot["approved_by"]
     return page("pilots/pilot.html", status, pilot=pilot, series=series, is_lead=is_lead, is_member=is_member,
-                choices=choices, forms=forms, form_for=lambda key: forms.get(key) or Form())
+                approved_it=approved_it, choices=choices, forms=forms, form_for=lambda key: forms.get(key) or Form())
 
 
 def register(bp: Blueprint, ui: Ui) -> None:
@@ -108,7 +112,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
     @bp.post("/pilots/<uuid:pilot_id>/reports")
     def report_progress(pilot_id):
         require_account(back=f"/pilots/{pilot_id}")
-        form = Form(form_values("text", "metric_name", "metric_value", "metric_unit"))
+        form = Form(form_values("reported_on", "text", "metric_name", "metric_value", "metric_unit"))
         body = report_body(form)
         if body is None:
             return pilot_page(ui, str(pilot_id), 422, report=form)

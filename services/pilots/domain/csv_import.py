@@ -6,13 +6,13 @@ import csv
 import io
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
 from .errors import CsvError, CsvRejected
-from .state import Milestone, ProgressReport
+from .state import Milestone, ProgressReport, outside_dates
 
 MILESTONE_COLUMNS = ("milestone_id", "title", "due_date", "done_date")
 METRIC_COLUMNS = ("reported_on", "metric", "value", "unit")
@@ -62,18 +62,32 @@ def parse_milestones(text: str, starts_on: date, today: date, done_allowed: bool
     return _parse(text, MILESTONE_COLUMNS, parse)
 
 
-def parse_metrics(text: str, today: date) -> tuple[MetricRow, ...]:
-    """Progress-metric rows from CSV text, or CsvRejected listing every problem with its line number."""
+def parse_metrics(
+    text: str,
+    today: date,
+    starts_on: date = date.min,
+    ended_on: date | None = None,
+    units: Mapping[str, str] | None = None,
+) -> tuple[MetricRow, ...]:
+    """Progress-metric rows from CSV text, or CsvRejected listing every problem with its line number.
+
+    Each reading falls within the pilot's dates (`starts_on` to `ended_on` or today), and each metric keeps
+    the unit of its first reading: the one in `units` (those held already), or its first row in the file.
+    """
     seen: set[tuple[date, str]] = set()
+    fixed = dict(units or {})
 
     def parse(line: int, cells: dict[str, str], problems: Problems) -> MetricRow:
         reported_on = _date(line, "reported_on", cells["reported_on"], problems)
-        if reported_on is not None and reported_on > today:
-            problems.append(CsvError(line, "reported_on", f"{reported_on} is in the future"))
+        outside = reported_on and outside_dates(reported_on, today, starts_on, ended_on)
+        if outside:
+            problems.append(CsvError(line, "reported_on", outside))
         metric, unit = cells["metric"], cells["unit"]
         for column, text in (("metric", metric), ("unit", unit)):
             if not text:
                 problems.append(CsvError(line, column, f"the {column} is missing"))
+        if metric and unit and fixed.setdefault(metric, unit) != unit:
+            problems.append(CsvError(line, "unit", f"{metric} is measured in {fixed[metric]}, not {unit}"))
         if reported_on is not None:
             if (reported_on, metric) in seen:
                 problems.append(CsvError(line, "metric", f"{metric} is reported twice on {reported_on}"))

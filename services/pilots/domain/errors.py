@@ -24,7 +24,15 @@ class MilestoneBeforeStart(Invalid):
 
 
 class NotIndependent(Forbidden):
-    """An outcome is verified only by a steward who is not part of the pilot."""
+    """A steward who is part of a pilot does not approve it, nor verify its outcome; its approver does not verify."""
+
+
+class UnitChanged(Invalid):
+    """A metric keeps the unit of its first reading, so its readings can be plotted and compared."""
+
+
+class OutsidePilotDates(Invalid):
+    """A report or reading is dated before its pilot started, after it ended, or in the future."""
 
 
 @dataclass(frozen=True)

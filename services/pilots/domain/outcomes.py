@@ -104,7 +104,7 @@ def decide_record_outcome(state: Pilot | None, command: RecordOutcome, today: da
 
 
 def decide_verify_outcome(state: Pilot | None, command: VerifyOutcome, today: date) -> list[Event]:
-    """A steward who is not part of the pilot verifies its self-reported outcome."""
+    """A steward who is not part of the pilot, and did not approve it, verifies its self-reported outcome."""
     pilot = require_pilot(state)
     require_steward(command.actor_roles)
     outcome = pilot.outcome
@@ -112,6 +112,8 @@ def decide_verify_outcome(state: Pilot | None, command: VerifyOutcome, today: da
         raise IllegalTransition("the pilot has no outcome to verify", field="outcome")
     if command.actor in pilot.members() | {outcome.recorded_by}:
         raise NotIndependent("a steward who is part of the pilot cannot verify its outcome")
+    if command.actor == pilot.approved_by:
+        raise NotIndependent("the steward who approved the pilot cannot verify its outcome; another steward must")
     if outcome.verified_by is not None:
         raise Conflict(f"the outcome was verified on {outcome.verified_on}", field="outcome")
     return [OutcomeVerified(pilot.pilot_id, outcome.completion, command.comment, command.actor, today.isoformat())]

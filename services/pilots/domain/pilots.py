@@ -9,7 +9,7 @@ from shared.errors import Conflict, Forbidden, Invalid, require_text
 from shared.events import Event
 
 from . import barriers, milestones, outcomes, progress
-from .errors import UnsignedOrganisation
+from .errors import NotIndependent, UnsignedOrganisation
 from .signatories import Signatories
 from .state import (
     STEWARD,
@@ -176,9 +176,11 @@ def decide_propose_pilot(state: Pilot | None, command: ProposePilot, signatories
 
 
 def decide_approve_pilot(state: Pilot | None, command: ApprovePilot, today: date) -> list[Event]:
-    """A steward approves a proposed pilot."""
+    """A steward who neither proposed nor leads the pilot approves it."""
     pilot = require_pilot(state)
     require_steward(command.actor_roles)
+    if command.actor in pilot.members():
+        raise NotIndependent("a steward who proposed or leads this pilot cannot approve it; another steward must")
     require_status(pilot, (Status.PROPOSED,), "be approved")
     return [PilotApproved(pilot.pilot_id, command.actor, today.isoformat())]
 

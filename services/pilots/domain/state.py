@@ -62,6 +62,7 @@ class ProgressReport:
     text: str
     metrics: tuple[Metric, ...]
     reported_by: str
+    imported: bool = False  # the readings of one day from a CSV import, not a report a lead filed
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,14 @@ class Pilot:
         # A late start must not turn milestones planned for the early weeks into refusals.
         return min(self.start_date, self.started_on or self.start_date)
 
+    def metric_units(self) -> dict[str, str]:
+        """Each metric's unit, as its first reading gave it."""
+        units: dict[str, str] = {}
+        for report in self.reports:
+            for metric in report.metrics:
+                units.setdefault(metric.name, metric.unit)
+        return units
+
     def members(self) -> frozenset[str]:
         """Users who are part of the pilot: its proposer and leads."""
         return frozenset(self.leads) | {self.proposed_by}
@@ -148,6 +157,17 @@ def warnings(pilot: Pilot, signatories: Signatories, today: date) -> tuple[Pilot
     if overdue:
         found.append(PilotWarning("milestones_overdue", f"{len(overdue)} milestone(s) overdue"))
     return tuple(found)
+
+
+def outside_dates(day: date, today: date, starts_on: date, ended_on: date | None) -> str | None:
+    """Why a reading dated `day` falls outside its pilot's dates (in the future too), or None when it is within."""
+    if day > today:
+        return f"{day} is in the future"
+    if day < starts_on:
+        return f"{day} is before the pilot started on {starts_on}"
+    if ended_on is not None and day > ended_on:
+        return f"{day} is after the pilot ended on {ended_on}"
+    return None
 
 
 def require_pilot(state: Pilot | None) -> Pilot:

@@ -24,6 +24,7 @@ from shared.events import Event, replay
 PILOT = "pilot-1"
 ORG = "org-leeds"
 PROPOSER, LEAD, STEWARD, OUTSIDER = "u-proposer", "u-lead", "u-steward", "u-outsider"
+VERIFIER = "u-verifier"  # a second steward, neither part of the pilot nor its approver
 STEWARDS = frozenset({"steward"})
 TODAY = date(2025, 3, 1)
 START, END = date(2025, 4, 1), date(2025, 12, 31)

@@ -1,6 +1,6 @@
 import pytest
 
-from services.pilots.domain.errors import IllegalTransition, UnsignedOrganisation
+from services.pilots.domain.errors import IllegalTransition, NotIndependent, UnsignedOrganisation
 from services.pilots.domain.pilots import (
     ApprovePilot,
     CompletePilot,
@@ -19,6 +19,7 @@ from .builders import (
     LEAD,
     OUTSIDER,
     PILOT,
+    PROPOSER,
     STEWARD,
     STEWARDS,
     TODAY,
@@ -125,6 +126,16 @@ def test_only_a_steward_approves_a_pilot():
 
     with pytest.raises(Forbidden):
         decide_approve_pilot(pilot, ApprovePilot(PILOT, OUTSIDER, frozenset()), TODAY)
+
+
+@pytest.mark.parametrize("member", [LEAD, PROPOSER])
+def test_a_steward_who_proposed_or_leads_a_pilot_cannot_approve_it(member):
+    pilot = pilot_in("proposed")
+
+    with pytest.raises(NotIndependent) as refused:
+        decide_approve_pilot(pilot, ApprovePilot(PILOT, member, STEWARDS), TODAY)
+
+    assert "another steward must" in refused.value.message
 
 
 def test_stopping_a_pilot_needs_a_reason():

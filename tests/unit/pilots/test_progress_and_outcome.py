@@ -11,11 +11,11 @@ from services.pilots.domain.outcomes import (
     decide_record_outcome,
     decide_verify_outcome,
 )
-from services.pilots.domain.progress import ReportProgress, decide_report_progress
+from services.pilots.domain.progress import ProgressImported, ReportProgress, decide_report_progress
 from services.pilots.domain.state import Metric
 from shared.errors import Conflict, Forbidden, Invalid
 
-from .builders import LEAD, PILOT, PROPOSER, STEWARD, STEWARDS, pilot_in
+from .builders import LEAD, PILOT, PROPOSER, STEWARD, STEWARDS, VERIFIER, pilot_in
 
 TODAY = date(2025, 6, 1)
 STAFF = Metric("staff using the new collaboration tools", 140, "people")
@@ -32,11 +32,11 @@ def test_a_progress_report_keeps_its_text_and_named_metrics_with_units():
 
 
 def test_a_metric_is_reported_once_a_day():
-    pilot = pilot_in("active")
-    first = decide_report_progress(pilot, ReportProgress(PILOT, "r-1", "", (STAFF,), LEAD), TODAY)
+    imported = ProgressImported(PILOT, "imp-1", ({"reported_on": TODAY.isoformat(), "metric": STAFF.name,
+                                                  "value": 120, "unit": "people"},), LEAD)  # fmt: skip
 
     with pytest.raises(Conflict) as refused:
-        decide_report_progress(pilot_in("active", *first), ReportProgress(PILOT, "r-2", "", (STAFF,), LEAD), TODAY)
+        decide_report_progress(pilot_in("active", imported), ReportProgress(PILOT, "r-2", "", (STAFF,), LEAD), TODAY)
 
     assert refused.value.field == "metrics"
 
@@ -72,7 +72,7 @@ def test_an_unverified_outcome_is_self_reported():
 def test_a_steward_outside_the_pilot_verifies_its_outcome():
     pilot = pilot_in("completed", SELF_RATED)
 
-    events = decide_verify_outcome(pilot, VerifyOutcome(PILOT, STEWARD, STEWARDS, "Checked on site"), TODAY)
+    events = decide_verify_outcome(pilot, VerifyOutcome(PILOT, VERIFIER, STEWARDS, "Checked on site"), TODAY)
 
     assert pilot_in("completed", SELF_RATED, *events).outcome.assessment == "verified"
     assert events[0].completion == "substantial"
@@ -84,6 +84,15 @@ def test_verification_by_a_steward_who_is_part_of_the_pilot_is_refused(member):
 
     with pytest.raises(NotIndependent):
         decide_verify_outcome(pilot, VerifyOutcome(PILOT, member, STEWARDS), TODAY)
+
+
+def test_the_steward_who_approved_the_pilot_cannot_verify_its_outcome():
+    pilot = pilot_in("completed", SELF_RATED)
+
+    with pytest.raises(NotIndependent) as refused:
+        decide_verify_outcome(pilot, VerifyOutcome(PILOT, STEWARD, STEWARDS), TODAY)
+
+    assert "approved the pilot" in refused.value.message
 
 
 def test_verification_by_someone_who_is_not_a_steward_is_refused():
