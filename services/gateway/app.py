@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     projection = build_projection(reads)
     services = Services(settings)
     identity = build_identity(settings)
-    forwarder = Forwarder(services, identity.idempotency)
+    forwarder = Forwarder(services, identity.idempotency, identity.accounts)
     app.register_blueprint(commands.blueprint(forwarder))
     app.register_blueprint(pilot_files.blueprint(forwarder))
     app.register_blueprint(queries.blueprint(projection, settings.consistency_timeout_s))

@@ -95,10 +95,11 @@ PROPOSALS = {
 
 @pytest.mark.parametrize("change, field", PROPOSALS.values(), ids=PROPOSALS.keys())
 def test_an_ill_formed_proposal_is_refused_naming_the_field(web, pilots, change, field):
+    lead = web.as_user("pilot_lead")
     body = {"organisation_id": pilots["organisation"], "title": "t", "aims": "a", "sponsor_name": "s",
-            "sponsor_role": "r", "leads": ["me"], "start_date": "2025-01-06", "planned_end_date": "2025-12-31"}
+            "sponsor_role": "r", "leads": [lead.actor], "start_date": "2025-01-06", "planned_end_date": "2025-12-31"}
     body |= change
-    lead, before = web.as_user("pilot_lead"), web.store_head("pilots")
+    before = web.store_head("pilots")
 
     r = lead.request("POST", "/api/v1/pilots", {k: v for k, v in body.items() if v is not None})
 

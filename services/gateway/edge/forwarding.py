@@ -14,9 +14,11 @@ from shared import metrics
 from shared.http import RequestRefused
 from shared.idempotency import HASH_HEADER, HEADER, REPLAYED, request_hash
 
+from ..identity.accounts import Accounts
 from ..identity.idempotency import IdempotencyKeys, Seen
 from .auth import client_ip, current_actor, current_roles
 from .consistency import token_for
+from .leads import refuse_unknown_leads
 from .services import Reply, Services
 
 log = logging.getLogger(__name__)
@@ -30,8 +32,8 @@ CLAIM_MARGIN_S = 5.0
 class Forwarder:
     """Sends commands on as the acting account, each at most once per `Idempotency-Key`."""
 
-    def __init__(self, services: Services, keys: IdempotencyKeys) -> None:
-        self.services, self.keys = services, keys
+    def __init__(self, services: Services, keys: IdempotencyKeys, accounts: Accounts) -> None:
+        self.services, self.keys, self.accounts = services, keys, accounts
 
     def headers(self, content_type: str | None = None) -> dict[str, str]:
         """Who is acting and in answer to what, as every service reads it."""
@@ -44,8 +46,10 @@ class Forwarder:
         """Send a command on; with `key`, a repeat of an answered request gets the first answer back instead.
 
         A repeat arriving while the first is in flight waits up to `wait_s` for its answer, then gets 409.
+        Leads that are not accounts are refused here, before anything is sent or claimed.
         """
         try:
+            refuse_unknown_leads(self.accounts, service, body, content_type)
             reply = self._command(service, method, path, body, content_type, key, extra_headers, wait_s)
         except RequestRefused as refused:
             metrics.FORWARDED.labels(service, "unknown", metrics.outcome(refused.status)).inc()

@@ -86,6 +86,14 @@ class Accounts:
             conn.execute("UPDATE accounts SET password_hash = %s WHERE account_id = %s",
                          [hash_password(password), account_id])
 
+    def missing(self, account_ids: list[str]) -> list[str]:
+        """Those of `account_ids` that name no account, in the order given, each once."""
+        wanted = list(dict.fromkeys(account_ids))
+        with self.pool.connection() as conn:
+            rows = conn.execute("SELECT account_id FROM accounts WHERE account_id = ANY(%s)", [wanted]).fetchall()
+        found = {row[0] for row in rows}
+        return [account_id for account_id in wanted if account_id not in found]
+
     def get(self, account_id: str) -> Account | None:
         """The account with its effective roles, or None."""
         with self.pool.connection() as conn:

@@ -106,7 +106,7 @@ class Ui:
     def send(self, method: str, path: str, data: bytes | None, content_type: str) -> Outcome:
         """Forward a request body to the owning service as the acting account, once per submitted form."""
         service = OWNERS[path.strip("/").split("/")[0]]
-        forwarder = Forwarder(self.services, self.identity.idempotency)
+        forwarder = Forwarder(self.services, self.identity.idempotency, self.identity.accounts)
         try:
             reply = forwarder.command(service, method, path, data, content_type, form_key(method, path),
                                       wait_s=self.settings.forward_timeout_s)
