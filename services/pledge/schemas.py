@@ -7,35 +7,53 @@ from marshmallow import ValidationError, fields, validate
 from shared.http import CommandBody
 
 from .domain import charters, comments, drafts, signatures
+from .domain.charters import MAX_PURPOSE_CHARS
 from .domain.comments import MAX_COMMENT_CHARS
+from .domain.drafts import MAX_SUMMARY_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS
+from .domain.errors import EMPTY
 from .domain.signatures import MAX_NAME_CHARS, MAX_STATEMENT_CHARS, ORGANISATION_TYPES
-
-TITLE = validate.Length(min=1, max=200)
-DRAFT_TEXT_MAX = 20_000
-NAME = validate.Length(min=1, max=MAX_NAME_CHARS)
 
 
 class Text(fields.String):
-    """A string PostgreSQL can store: NUL characters are refused at the edge instead of failing the append."""
+    """Text as the domain keeps it: stripped, as `require_text` strips it, and free of NUL characters.
+
+    NUL is refused at the edge instead of failing the append. Validators see the stripped text, so
+    `required_text(limit)` refuses exactly what the domain's `require_text(value, field, limit)` does,
+    as a 422 naming the field before any command is built. A quote of a draft's text is matched
+    character for character, so it keeps its spaces (`strip=False`).
+    """
+
+    def __init__(self, *, strip: bool = True, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.strip = strip
 
     def _deserialize(self, value, attr, data, **kwargs) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         if "\x00" in text:
             raise ValidationError("must not contain NUL characters")
-        return text
+        return text.strip() if self.strip else text
+
+
+def required_text(limit: int) -> list[validate.Validator]:
+    """The domain's rule for required text: not blank once stripped, and at most `limit` characters."""
+    return [validate.Length(min=1, error=EMPTY), validate.Length(max=limit)]
+
+
+TITLE = required_text(MAX_TITLE_CHARS)
+NAME = required_text(MAX_NAME_CHARS)
 
 
 class CreateCharterBody(CommandBody):
     command, fresh_ids = charters.CreateCharter, ("charter_id",)
     title = Text(required=True, validate=TITLE)
-    purpose = Text(required=True, validate=validate.Length(min=1, max=5000))
+    purpose = Text(required=True, validate=required_text(MAX_PURPOSE_CHARS))
 
 
 class ProposeDraftBody(CommandBody):
     command, fresh_ids = drafts.ProposeDraft, ("draft_id",)
     title = Text(required=True, validate=TITLE)
-    text = Text(required=True, validate=validate.Length(min=1, max=DRAFT_TEXT_MAX))
-    change_summary = Text(load_default="", validate=validate.Length(max=1000))
+    text = Text(required=True, validate=required_text(MAX_TEXT_CHARS))
+    change_summary = Text(load_default="", validate=validate.Length(max=MAX_SUMMARY_CHARS))
     parents = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=10))
 
 
@@ -60,11 +78,11 @@ class RateDraftBody(CommandBody):
 
 class PostCommentBody(CommandBody):
     command, fresh_ids = comments.PostComment, ("comment_id",)
-    body = Text(required=True, validate=validate.Length(min=1, max=MAX_COMMENT_CHARS))
+    body = Text(required=True, validate=required_text(MAX_COMMENT_CHARS))
     reply_to = fields.UUID(load_default=None, allow_none=True)
     passage_start = fields.Integer(load_default=None, allow_none=True, strict=True)
     passage_end = fields.Integer(load_default=None, allow_none=True, strict=True)
-    quote = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=DRAFT_TEXT_MAX))
+    quote = Text(load_default=None, allow_none=True, strip=False, validate=validate.Length(min=1, max=MAX_TEXT_CHARS))
 
 
 class RequestSignatureBody(CommandBody):
@@ -76,7 +94,7 @@ class RequestSignatureBody(CommandBody):
     signatory_name = Text(required=True, validate=NAME)
     signatory_role = Text(required=True, validate=NAME)
     # RFC 5321 caps a forward path at 254 characters; the domain checks the shape and canonicalises.
-    email = Text(required=True, validate=validate.Length(min=1, max=254))
+    email = Text(required=True, validate=required_text(254))
     statement = Text(load_default=None, allow_none=True, validate=validate.Length(max=MAX_STATEMENT_CHARS))
 
 

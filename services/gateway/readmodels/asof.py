@@ -14,6 +14,11 @@ from shared.http import RequestRefused
 
 from . import snapshots
 
+# The setting naming the moment a read is as at: the snapshot's under `?as_of=`, otherwise unset.
+READ_AT = "charter.read_at"
+# That moment in SQL: the snapshot's, or now(). A setting once set in a session reads '' when unset.
+READ_MOMENT = f"coalesce(nullif(current_setting('{READ_AT}', true), '')::timestamptz, now())"
+
 
 class ReadPool:
     """Connections for reading (and, for the projection's consistency waits, its checkpoints).
@@ -38,6 +43,8 @@ class ReadPool:
                                    "POST /api/v1/audit/snapshots"]})
                 conn.execute(sql.SQL("SET LOCAL search_path TO {}").format(
                     sql.Identifier(snapshots.schema_for(moment))))
+                # What depends on the clock (a round past its closing date) is read as at the moment too.
+                conn.execute("SELECT set_config(%s, %s, true)", [READ_AT, moment.isoformat()])
             yield conn
 
     def close(self) -> None:

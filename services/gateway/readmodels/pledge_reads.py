@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import request
@@ -10,6 +9,7 @@ from flask import request
 from shared.db import DictCursor, one
 from shared.http import RequestRefused
 
+from .asof import READ_MOMENT
 from .credits import Draft
 
 Row = dict[str, Any]
@@ -55,11 +55,10 @@ def positive_int_arg(name: str) -> int | None:
 
 
 def open_round(charter: Row) -> Row | None:
-    """The round accepting drafts now, or None: a round past its closing date is over even if not yet closed."""
-    closes_at = charter["round_closes_at"]
-    if not charter["round_open"] or (closes_at is not None and closes_at <= datetime.now(UTC)):
+    """The round accepting drafts now, or None: CHARTER's `round_open` is false once the closing date passed."""
+    if not charter["round_open"]:
         return None
-    return {"round_number": charter["round_number"], "closes_at": closes_at}
+    return {"round_number": charter["round_number"], "closes_at": charter["round_closes_at"]}
 
 
 def versions(cur: DictCursor, charter_id: str) -> list[Row]:
@@ -153,9 +152,14 @@ def as_draft(row: Row) -> Draft:
     return Draft(row["draft_id"], row["text"], tuple(row["parents"]), row["author"])
 
 
+# A round is closed once its closing date passes, whether or not a steward has recorded it yet: no
+# timer writes that moment, so every read works it out against the database's clock (now(), the start
+# of the reading transaction; a snapshot's moment under ?as_of=), and what it says changes the reply's
+# body, so its ETag changes with it.
 CHARTER = (
-    "SELECT charter_id, title, purpose, steward, round_number, round_open, round_closes_at, draft_count,"
-    " created_at FROM charters"
+    "SELECT charter_id, title, purpose, steward, round_number,"
+    f" round_open AND (round_closes_at IS NULL OR round_closes_at > {READ_MOMENT}) AS round_open,"
+    " round_closes_at, draft_count, created_at FROM charters"
 )
 
 

@@ -7,16 +7,18 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from shared.contract.vocabulary import STEWARD
-from shared.errors import Forbidden, Invalid, NotFound
+from shared.errors import Forbidden, Invalid, NotFound, require_text
 from shared.events import Event
 
-from .errors import PledgeConflict, RoundClosedError
+from .errors import EMPTY, DraftAlreadyAdopted, PledgeConflict, RoundClosedError
 
 if TYPE_CHECKING:
     from .drafts import Draft
 
 STREAM_TYPE = "charter"
 STEWARD_ROLE = STEWARD
+MAX_TITLE_CHARS = 200
+MAX_PURPOSE_CHARS = 5_000
 
 
 @dataclass(frozen=True)
@@ -138,8 +140,10 @@ def evolve(state: Charter | None, event: Event) -> Charter | None:
 def create_charter(command: CreateCharter) -> list[Event]:
     """A steward creates a charter, which opens its first drafting round at once: it exists to be drafted."""
     require_steward(command.actor_roles, "create a charter")
+    title = require_text(command.title, "title", MAX_TITLE_CHARS, blank=EMPTY)
+    purpose = require_text(command.purpose, "purpose", MAX_PURPOSE_CHARS, blank=EMPTY)
     return [
-        CharterCreated(command.charter_id, command.title, command.purpose, command.actor),
+        CharterCreated(command.charter_id, title, purpose, command.actor),
         RoundOpened(command.charter_id, 1, None),
     ]
 
@@ -171,6 +175,7 @@ def adopt_version(charter: Charter, draft: Draft | None, command: AdoptVersion, 
     if draft.charter_id != charter.charter_id:
         raise Invalid("the draft belongs to another charter", field="draft_id")
     draft.require_live()
+    _require_not_adopted(charter, draft.draft_id)
     latest = charter.current_version
     if latest is not None and latest.round_number == charter.round_number:
         raise PledgeConflict(f"round {charter.round_number} already adopted version {latest.number}")
@@ -185,6 +190,14 @@ def adopt_version(charter: Charter, draft: Draft | None, command: AdoptVersion, 
         now.isoformat(),
     )
     return [*_close_if_open(charter), adopted]
+
+
+def _require_not_adopted(charter: Charter, draft_id: str) -> None:
+    # A version is a new text for signatories to sign: adopting the same draft again would ask every
+    # organisation to sign the words they already signed, under a new number.
+    for adopted in charter.versions:
+        if adopted.draft_id == draft_id:
+            raise DraftAlreadyAdopted(f"this draft is already version {adopted.number}", field="draft_id")
 
 
 def _closing_date(closes_at: datetime | None, now: datetime) -> str | None:

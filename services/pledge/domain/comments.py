@@ -70,7 +70,7 @@ def post_comment(charter: Charter, draft: Draft, command: PostComment, now: date
     """Comment on a draft or a quoted passage of it, or reply to a top-level comment."""
     require_open_round(charter, now)
     draft.require_live()
-    require_text(command.body, "body", MAX_COMMENT_CHARS, blank=EMPTY)
+    body = require_text(command.body, "body", MAX_COMMENT_CHARS, blank=EMPTY)
     if draft.comment(command.comment_id) is not None:
         raise PledgeConflict("a comment with this id exists", field="comment_id")
     if command.reply_to is not None:
@@ -82,7 +82,7 @@ def post_comment(charter: Charter, draft: Draft, command: PostComment, now: date
             draft.draft_id,
             command.comment_id,
             command.actor,
-            command.body,
+            body,
             command.reply_to,
             command.passage_start,
             command.passage_end,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from shared.errors import Forbidden, Invalid, NotFound, require_text
+from shared.errors import Forbidden, Invalid, NotFound, optional_text, require_text
 from shared.events import Event
 
 from .charters import Charter, require_open_round
@@ -15,6 +15,7 @@ from .errors import EMPTY, PledgeConflict
 STREAM_TYPE = "draft"
 MAX_TITLE_CHARS = 200
 MAX_TEXT_CHARS = 20_000
+MAX_SUMMARY_CHARS = 1_000
 
 
 @dataclass(frozen=True)
@@ -131,8 +132,9 @@ def propose_draft(
 ) -> list[Event]:
     """Propose a draft in the charter's open round; every parent must be a draft of the same charter."""
     require_open_round(charter, now)
-    require_text(command.title, "title", MAX_TITLE_CHARS, blank=EMPTY)
-    require_text(command.text, "text", MAX_TEXT_CHARS, blank=EMPTY)
+    title = require_text(command.title, "title", MAX_TITLE_CHARS, blank=EMPTY)
+    text = require_text(command.text, "text", MAX_TEXT_CHARS, blank=EMPTY)
+    summary = optional_text(command.change_summary, "change_summary", MAX_SUMMARY_CHARS) or ""
     for parent_id in command.parents:
         parent = parents.get(parent_id)
         if parent is None:
@@ -144,9 +146,9 @@ def propose_draft(
             command.draft_id,
             charter.charter_id,
             charter.round_number,
-            command.title,
-            command.text,
-            command.change_summary,
+            title,
+            text,
+            summary,
             tuple(dict.fromkeys(command.parents)),
             command.actor,
         )

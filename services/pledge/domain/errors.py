@@ -16,3 +16,7 @@ class PledgeConflict(Conflict):
 
 class RoundClosedError(Conflict):
     """Drafting happens only while a round is open."""
+
+
+class DraftAlreadyAdopted(PledgeConflict):
+    """A draft becomes a version of its charter once; adopting it again is refused."""

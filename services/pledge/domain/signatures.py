@@ -137,7 +137,7 @@ def request_signature(
 ) -> list[SignatureRequested]:
     """Sign the charter's current version; the signature counts once the e-mailed `token` verifies it."""
     _require_current_version(charter, command.version)
-    _require_organisation(command)
+    organisation, name, role = _require_organisation(command)
     hashed = email_hash(command.email, email_salt)
     if state is not None:
         _require_free(state, hashed, now)
@@ -147,11 +147,11 @@ def request_signature(
             signature_stream_id(charter.charter_id, command.version, command.organisation_name),
             charter.charter_id,
             command.version,
-            command.organisation_name.strip(),
+            organisation,
             command.organisation_type,
             optional_text(command.area, "area", MAX_NAME_CHARS),
-            command.signatory_name.strip(),
-            command.signatory_role.strip(),
+            name,
+            role,
             hashed,
             statement,
             token_hash(token),
@@ -207,12 +207,15 @@ def _require_current_version(charter: Charter, version: int) -> None:
         raise Invalid(f"version {version} is superseded; sign version {latest}", field="version")
 
 
-def _require_organisation(command: RequestSignature) -> None:
+def _require_organisation(command: RequestSignature) -> tuple[str, str, str]:
+    """The organisation's name, the signatory's name and role, each stripped; refused when blank or too long."""
     if command.organisation_type not in ORGANISATION_TYPES:
         raise Invalid(f"must be one of {', '.join(ORGANISATION_TYPES)}", field="organisation_type")
-    require_text(command.organisation_name, "organisation_name", MAX_NAME_CHARS, blank=EMPTY)
-    require_text(command.signatory_name, "signatory_name", MAX_NAME_CHARS, blank=EMPTY)
-    require_text(command.signatory_role, "signatory_role", MAX_NAME_CHARS, blank=EMPTY)
+    return (
+        require_text(command.organisation_name, "organisation_name", MAX_NAME_CHARS, blank=EMPTY),
+        require_text(command.signatory_name, "signatory_name", MAX_NAME_CHARS, blank=EMPTY),
+        require_text(command.signatory_role, "signatory_role", MAX_NAME_CHARS, blank=EMPTY),
+    )
 
 
 def _require_free(state: Signature, hashed_email: str, now: datetime) -> None:

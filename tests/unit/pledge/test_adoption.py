@@ -15,7 +15,7 @@ from services.pledge.domain.charters import (
 )
 from services.pledge.domain.drafts import DraftWithdrawn
 from services.pledge.domain.drafts import evolve as evolve_draft
-from services.pledge.domain.errors import PledgeConflict
+from services.pledge.domain.errors import DraftAlreadyAdopted, PledgeConflict
 from shared.errors import Forbidden, Invalid, NotFound
 
 from .builders import PARTICIPANT, STEWARD, STEWARDS, T0, a_charter, a_draft, apply, closed, with_adopted_version
@@ -69,6 +69,19 @@ def test_one_round_adopts_one_version_only():
 
     with pytest.raises(PledgeConflict):
         adopt_version(charter, draft, AdoptVersion(charter.charter_id, draft.draft_id, STEWARD, STEWARDS), T0)
+
+
+def test_a_draft_already_adopted_is_not_adopted_again_in_a_later_round():
+    charter = a_charter()
+    draft = a_draft(charter)
+    charter = with_adopted_version(charter, draft)
+    charter = apply(evolve, charter, open_round(charter, OpenRound(charter.charter_id, None, STEWARD, STEWARDS), T0))
+
+    with pytest.raises(DraftAlreadyAdopted) as refused:
+        adopt_version(charter, draft, AdoptVersion(charter.charter_id, draft.draft_id, STEWARD, STEWARDS), T0)
+
+    assert (refused.value.field, refused.value.code) == ("draft_id", "draft_already_adopted")
+    assert "version 1" in refused.value.message
 
 
 def test_a_participant_without_the_steward_role_cannot_adopt_a_version():
