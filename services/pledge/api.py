@@ -19,9 +19,9 @@ signing = Blueprint("signing", __name__)
 dev = Blueprint("dev", __name__)  # registered by the app in development only
 
 
-def accepted(result: AppendResult, **ids: str):
-    """The reply to a command: the ids it created and where its events landed."""
-    return jsonify(ids | asdict(result)), 201
+def accepted(result: AppendResult, status: int = 201, **ids: str):
+    """The reply to a command: the ids it created and where its events landed (201, or 200 for a removal)."""
+    return jsonify(ids | asdict(result)), status
 
 
 def client_ip() -> str:
@@ -74,7 +74,7 @@ def rate_draft(command: drafts.RateDraft, draft_id):
 @drafting.delete("/drafts/<uuid:draft_id>/rating")
 def retract_rating(draft_id):
     command = build_command(drafts.RetractRating)
-    return accepted(handlers.retract_rating(current_store(), command, command_meta()), draft_id=command.draft_id)
+    return accepted(handlers.retract_rating(current_store(), command, command_meta()), 200, draft_id=command.draft_id)
 
 
 @drafting.post("/drafts/<uuid:draft_id>/withdrawal")

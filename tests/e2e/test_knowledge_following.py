@@ -46,7 +46,7 @@ def test_unwatching_takes_a_page_off_the_watch_list_at_once(web):
     unwatched = web.unwatch_page(page)
     watchlist = web.read_watchlist().body
 
-    assert unwatched.status == 201 and unwatched.body == {"item_id": page.split("/")[1], "watching": False}
+    assert unwatched.status == 200 and unwatched.body == {"item_id": page.split("/")[1], "watching": False}
     assert watchlist["pages"] == [] and watchlist["changes"]["items"] == []
 
 

@@ -54,11 +54,11 @@ def blueprint(projection: Projection, consistency_timeout_s: float, watchlists: 
 
     @bp.post("/barriers/<uuid:item_id>/unwatch", defaults={"kinds": "barriers"})
     @bp.post("/solutions/<uuid:item_id>/unwatch", defaults={"kinds": "solutions"})
-    @documented(response=WatchReply, status=201, tag="knowledge")
+    @documented(response=WatchReply, status=200, tag="knowledge")
     @validated(WatchBody())
     def unwatch_page(body: dict[str, Any], kinds: str, item_id):
         """Take the page off your watch list, even one hidden since."""
         unwatch(watchlists, require_principal().account_id, str(item_id))
-        return jsonify({"item_id": str(item_id), "watching": False}), 201
+        return jsonify({"item_id": str(item_id), "watching": False}), 200  # a removal: nothing is created
 
     return bp
