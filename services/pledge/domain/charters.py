@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from shared.contract.vocabulary import STEWARD
+from shared.envelope import rfc3339
 from shared.errors import Forbidden, Invalid, NotFound, require_text
 from shared.events import Event
 
@@ -187,7 +188,7 @@ def adopt_version(charter: Charter, draft: Draft | None, command: AdoptVersion, 
         draft.draft_id,
         draft.title,
         draft.text,
-        now.isoformat(),
+        rfc3339(now),
     )
     return [*_close_if_open(charter), adopted]
 
@@ -207,7 +208,7 @@ def _closing_date(closes_at: datetime | None, now: datetime) -> str | None:
         raise Invalid("the closing date needs a time zone", field="closes_at")
     if closes_at <= now:
         raise Invalid("the closing date must be in the future", field="closes_at")
-    return closes_at.isoformat()
+    return rfc3339(closes_at)  # as every timestamp the API answers: UTC, with a Z
 
 
 def _close_if_open(charter: Charter) -> list[Event]:

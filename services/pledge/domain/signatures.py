@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from shared.contract.organisations import canonical_organisation
 from shared.contract.vocabulary import ORGANISATION_TYPES
+from shared.envelope import rfc3339
 from shared.errors import Forbidden, Invalid, NotFound, optional_text, require_text
 from shared.events import Event
 
@@ -155,7 +156,7 @@ def request_signature(
             hashed,
             statement,
             token_hash(token),
-            (now + ttl).isoformat(),
+            rfc3339(now + ttl),
             command.actor,
             canonical_organisation(command.organisation_name),
         )
@@ -173,7 +174,7 @@ def verify_signature(state: Signature | None, command: VerifySignature, now: dat
         return []
     if now >= datetime.fromisoformat(signature.request.token_expires_at):
         raise Invalid("the verification token has expired; sign again for a new one", field="token")
-    return [SignatureVerified(signature.request.signature_id, now.isoformat())]
+    return [SignatureVerified(signature.request.signature_id, rfc3339(now))]
 
 
 def withdraw_signature(state: Signature | None, command: WithdrawSignature, now: datetime) -> list[Event]:
@@ -184,7 +185,7 @@ def withdraw_signature(state: Signature | None, command: WithdrawSignature, now:
     if signature.status == "withdrawn":
         raise PledgeConflict("the signature is already withdrawn", field="signature_id")
     reason = optional_text(command.reason, "reason", MAX_STATEMENT_CHARS)
-    return [SignatureWithdrawn(signature.request.signature_id, reason, now.isoformat())]
+    return [SignatureWithdrawn(signature.request.signature_id, reason, rfc3339(now))]
 
 
 def require_signature(state: Signature | None) -> Signature:

@@ -16,6 +16,7 @@ from services.pledge.domain.charters import (
 from services.pledge.domain.drafts import DraftWithdrawn
 from services.pledge.domain.drafts import evolve as evolve_draft
 from services.pledge.domain.errors import DraftAlreadyAdopted, PledgeConflict
+from shared.envelope import rfc3339
 from shared.errors import Forbidden, Invalid, NotFound
 
 from .builders import PARTICIPANT, STEWARD, STEWARDS, T0, a_charter, a_draft, apply, closed, with_adopted_version
@@ -35,7 +36,7 @@ def test_adopting_a_draft_closes_the_round_and_freezes_its_text_as_version_one()
 
     assert events == [
         RoundClosed(charter.charter_id, 1),
-        VersionAdopted(charter.charter_id, 1, 1, draft.draft_id, draft.title, draft.text, T0.isoformat()),
+        VersionAdopted(charter.charter_id, 1, 1, draft.draft_id, draft.title, draft.text, rfc3339(T0)),
     ]
     adopted = apply(evolve, charter, events)
     assert not adopted.round_open and adopted.current_version.text == "I commit to overcoming the barriers."

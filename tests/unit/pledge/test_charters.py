@@ -19,6 +19,7 @@ from services.pledge.domain.charters import (
     open_round,
 )
 from services.pledge.domain.errors import PledgeConflict, RoundClosedError
+from shared.envelope import rfc3339
 from shared.errors import Forbidden, Invalid
 
 from .builders import PARTICIPANT, STEWARD, STEWARDS, T0, a_charter, apply, closed, later
@@ -80,7 +81,7 @@ def test_the_steward_opens_the_next_round_with_a_closing_date():
 
     events = open_round(charter, OpenRound(charter.charter_id, later(72), STEWARD, STEWARDS), T0)
 
-    assert events == [RoundOpened(charter.charter_id, 2, later(72).isoformat())]
+    assert events == [RoundOpened(charter.charter_id, 2, rfc3339(later(72)))]
 
 
 def test_a_round_stops_accepting_drafts_at_its_closing_date():

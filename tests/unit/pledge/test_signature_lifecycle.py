@@ -20,6 +20,7 @@ from services.pledge.domain.signatures import (
     verify_signature,
     withdraw_signature,
 )
+from shared.envelope import rfc3339
 from shared.errors import Forbidden, Invalid, NotFound
 
 from .builders import (
@@ -47,13 +48,13 @@ def test_a_request_keeps_the_email_and_token_out_of_the_event():
 
     data = json.dumps(events[0].to_data())
     assert "ceo@leeds.gov.uk" not in data and TOKEN not in data
-    assert events[0].token_expires_at == later(48).isoformat()
+    assert events[0].token_expires_at == rfc3339(later(48))
 
 
 def test_the_token_lives_as_long_as_the_service_is_configured_to_keep_it():
     events = request_signature(an_adopted_charter(), None, sign_request(), TOKEN, SALT, T0, ttl=later(1) - T0)
 
-    assert events[0].token_expires_at == later(1).isoformat()
+    assert events[0].token_expires_at == rfc3339(later(1))
 
 
 def test_an_unverified_signature_does_not_count():
@@ -69,7 +70,7 @@ def test_the_right_token_before_it_expires_verifies_the_signature():
 
     events = verify_signature(signature, command, later(47))
 
-    assert events == [SignatureVerified(signature.request.signature_id, later(47).isoformat())]
+    assert events == [SignatureVerified(signature.request.signature_id, rfc3339(later(47)))]
     assert apply(evolve, signature, events).counts
 
 
@@ -108,7 +109,7 @@ def test_the_same_signatory_may_ask_again_for_a_fresh_token():
 
     events = request_signature(charter, signature, sign_request(email="CEO@leeds.gov.uk"), "t2", SALT, later(1))
 
-    assert apply(evolve, signature, events).request.token_expires_at == later(49).isoformat()
+    assert apply(evolve, signature, events).request.token_expires_at == rfc3339(later(49))
 
 
 def test_a_signatory_withdraws_with_a_reason_and_the_signature_stops_counting():
@@ -118,7 +119,7 @@ def test_a_signatory_withdraws_with_a_reason_and_the_signature_stops_counting():
         signature, WithdrawSignature(signature.request.signature_id, "signer-1", " Merged "), T0
     )
 
-    assert events == [SignatureWithdrawn(signature.request.signature_id, "Merged", T0.isoformat())]
+    assert events == [SignatureWithdrawn(signature.request.signature_id, "Merged", rfc3339(T0))]
     assert not apply(evolve, signature, events).counts
 
 

@@ -123,7 +123,7 @@ def blueprint(pool: ConnectionPool, settings: Settings, gateway_schema: str) -> 
             raise not_found()
         # The new secret is shown this once, like the one made at registration.
         return jsonify({"webhook_id": str(webhook_id), "secret": secret,
-                        "previous_secret_expires_at": until.isoformat()}), 201
+                        "previous_secret_expires_at": until}), 201  # JSON gives it a Z, as every time
 
     @bp.get("/<uuid:webhook_id>/deliveries")
     def deliveries(webhook_id):
