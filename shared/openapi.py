@@ -15,8 +15,10 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, current_app, jsonify
 from flask.typing import ResponseReturnValue
-from marshmallow import INCLUDE, Schema, fields
+from marshmallow import INCLUDE, Schema, fields, validate
 from werkzeug.routing import Rule
+
+from .error_codes import CODES
 
 OPENAPI_VERSION = "3.0.3"
 UNSAFE = ("post", "put", "patch", "delete")
@@ -27,9 +29,16 @@ _CONVERTER_TYPES: dict[str, dict[str, Any]] = {
 
 
 class Error(Schema):
-    """The one error shape: a machine-readable code, a sentence for people, and problems by field."""
+    """The one error shape: a machine-readable code, a sentence for people, and problems by field.
 
-    code = fields.String(required=True)
+    `code` is one of the catalogue's (shared/error_codes.py, docs/errors.md); some codes carry more fields.
+    """
+
+    class Meta:
+        unknown = INCLUDE
+
+    code = fields.String(required=True, validate=validate.OneOf(list(CODES)),
+                         metadata={"description": "see docs/errors.md"})
     message = fields.String(required=True)
     errors = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True)
 

@@ -4,12 +4,15 @@ import ast
 import importlib
 from pathlib import Path
 
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
 from werkzeug.exceptions import default_exceptions
 
 from shared import http
 from shared.error_codes import CATALOGUE, CODES, markdown
 from shared.errors import Refused
 from shared.eventstore import ConcurrencyConflict
+from shared.openapi import Error
 
 ROOT = Path(__file__).resolve().parents[2]
 # Modules that define refusals: each service's own, and knowledge's explained stale edit.
@@ -95,3 +98,12 @@ def test_docs_errors_md_is_written_from_the_catalogue_and_lists_every_code():
 
     assert page == markdown(), "run: python -m shared.error_codes > docs/errors.md"
     assert all(f"| `{code}` |" in page for code in CODES)
+
+
+def test_the_documented_error_shape_names_the_catalogue_and_allows_its_extra_fields():
+    spec = APISpec("t", "1", "3.0.3", plugins=[MarshmallowPlugin()])
+    spec.components.schema("Error", schema=Error)
+    documented = spec.to_dict()["components"]["schemas"]["Error"]
+
+    assert documented["properties"]["code"]["enum"] == list(CODES)
+    assert documented.get("additionalProperties", True) is not False
