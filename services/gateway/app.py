@@ -27,11 +27,12 @@ from .api import (
 )
 from .api import identity as identity_api
 from .api import parked as parked_api
+from .api import people as people_api
 from .api.apidocs.build import ApiDocument
 from .audit import api as audit_api
 from .delivery.sse import blueprint as sse_blueprint
 from .delivery.webhooks import api as webhooks_api
-from .edge import auth, etags
+from .edge import auth, etags, people
 from .edge.forwarding import Forwarder
 from .edge.services import Services
 from .identity.store import build as build_identity
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(watching.blueprint(projection, settings.consistency_timeout_s, identity.watchlists))
     app.register_blueprint(identity_api.blueprint(identity, settings))
     app.register_blueprint(admin.blueprint(identity))
+    app.register_blueprint(people_api.blueprint(projection, identity))
     parked = ParkedEvents(reads, services)
     app.register_blueprint(parked_api.blueprint(parked))
     app.register_blueprint(web_pages(projection, services, identity, settings, health, parked))
@@ -87,4 +89,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     commands.install_not_found(app)
     auth.install(app, identity, settings)
     etags.install(app)
+    people.install(app, identity.accounts.names)  # after the ETag's hook, so it runs before it
     return app

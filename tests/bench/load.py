@@ -22,7 +22,8 @@ class Gateway:
 
     def _steward_token(self, admin_token: str) -> str:
         """A bench account of its own, made a steward by the admin (stewards create charters), acting by API token."""
-        credentials = {"email": f"bench-{uuid.uuid4().hex[:8]}@example.test", "password": uuid.uuid4().hex}
+        credentials = {"email": f"bench-{uuid.uuid4().hex[:8]}@example.test", "password": uuid.uuid4().hex,
+                       "display_name": "Bench steward"}
         opened = self.http.request("POST", self.base_url + "/api/v1/accounts", json=credentials)
         assert opened.status == 201, opened.data
         roles = f"{self.base_url}/api/v1/admin/accounts/{opened.json()['account_id']}/roles"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 import uuid
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -37,6 +38,12 @@ class Account:
 ADMINS: dict[str, Account] = {}
 # Where each gateway's system keeps its event stores: the tests look there to check that nothing was written.
 DATABASES: dict[str, str] = {}
+
+
+def a_display_name(label: str = "") -> str:
+    """A public name for a test account: the label's first word when it is a word, and a number."""
+    word = label.split("-")[0]
+    return f"{word.capitalize() if word.isalpha() else 'Tester'} {secrets.randbelow(9000) + 1000}"
 
 
 def register_admin(base_url: str, account: Account, database_url: str = "") -> None:
@@ -78,8 +85,9 @@ class Browser:
             self.csrf_token = parsed["csrf_token"]
         return Response(r.status, parsed, dict(r.headers))
 
-    def sign_up(self, email: str, password: str):
-        return self.request("POST", "/api/v1/accounts", {"email": email, "password": password})
+    def sign_up(self, email: str, password: str, display_name: str | None = None):
+        body = {"email": email, "password": password, "display_name": display_name or a_display_name()}
+        return self.request("POST", "/api/v1/accounts", body)
 
     def sign_in(self, email: str, password: str):
         return self.request("POST", "/api/v1/session", {"email": email, "password": password})
@@ -125,7 +133,7 @@ class WebClient:
     def _open_account(self) -> Account:
         email, password = f"{self.label}-{uuid.uuid4().hex[:8]}@example.test", uuid.uuid4().hex
         anonymous = self.anonymous()
-        opened = anonymous.sign_up(email, password)
+        opened = anonymous.sign_up(email, password, a_display_name(self.label))
         assert opened.status == 201, opened.body
         token = anonymous.request("POST", "/api/v1/tokens", {"name": "e2e", "email": email, "password": password})
         assert token.status == 201, token.body
@@ -161,6 +169,10 @@ class WebClient:
             parsed = r.data.decode(errors="replace")
         return Response(r.status, parsed, dict(r.headers))
 
+    def display_name(self) -> str:
+        """The public name this person's pages and replies show."""
+        return self.request("GET", "/api/v1/session").body["display_name"]
+
     def as_user(self, *roles: str) -> WebClient:
         """Another person using the same gateway, with the given roles (granted by the admin)."""
         return WebClient(self.base_url, roles=roles, http=self.http)
@@ -176,8 +188,9 @@ class WebClient:
 
     # Accounts, sessions and API tokens.
 
-    def sign_up(self, email: str, password: str):
-        return self.request("POST", "/api/v1/accounts", {"email": email, "password": password})
+    def sign_up(self, email: str, password: str, display_name: str | None = None):
+        body = {"email": email, "password": password, "display_name": display_name or a_display_name()}
+        return self.request("POST", "/api/v1/accounts", body)
 
     def create_token(self, name: str = "a system", **credentials: str):
         return self.request("POST", "/api/v1/tokens", {"name": name} | credentials)
@@ -535,9 +548,10 @@ class PageReader:
         token = {"csrf_token": self.form_token} if csrf and self.form_token else {}
         return self._send("POST", path, fields | token)
 
-    def sign_up(self, email: str, password: str) -> Response:
+    def sign_up(self, email: str, password: str, display_name: str | None = None) -> Response:
         self.open("/sign-up")
-        return self.submit("/sign-up", {"email": email, "password": password})
+        return self.submit("/sign-up", {"email": email, "password": password,
+                                        "display_name": display_name or a_display_name()})
 
     def sign_in(self, email: str, password: str) -> Response:
         self.open("/sign-in")

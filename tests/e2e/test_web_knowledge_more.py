@@ -162,7 +162,8 @@ def edit_form(description: str, based_on: int) -> dict[str, str]:
 
 def test_a_protected_page_refuses_a_participants_edit_through_the_form_until_a_moderator_unprotects_it(web):
     barrier_id = barrier(web)
-    moderator, participant = PageReader.signed_in(web.as_user("moderator")), PageReader.signed_in(web.as_user())
+    moderator_account = web.as_user("moderator")
+    moderator, participant = PageReader.signed_in(moderator_account), PageReader.signed_in(web.as_user())
     participant.open(f"/barriers/{barrier_id}/edit")
     moderator.open(f"/barriers/{barrier_id}")
     until = (date.today() + timedelta(days=3)).isoformat()
@@ -173,7 +174,7 @@ def test_a_protected_page_refuses_a_participants_edit_through_the_form_until_a_m
     refused = participant.submit(f"/barriers/{barrier_id}/edit", edit_form("Mine now.", 1))
     form_refused = participant.open(f"/barriers/{barrier_id}/edit")
 
-    assert "Protected by participant" in protected.body and "An edit war" in protected.body
+    assert f"Protected by {moderator_account.display_name()}" in protected.body and "An edit war" in protected.body
     assert refused.status == 409 and "this page is protected until" in refused.body and "An edit war" in refused.body
     assert form_refused.status == 403 and "Only moderators can edit it" in form_refused.body
     assert web.store_head("knowledge") == before
@@ -206,7 +207,7 @@ def test_a_moderator_reverts_the_edits_by_one_author_since_a_revision(web):
     reverted = moderator.follow(moderator.submit(f"/moderation/barriers/{barrier_id}/revert",
                                                   {"author": vandal.actor, "reason": "Vandalism"}))
 
-    assert f"Revert the edits by participant {vandal.actor[:8]} since revision 1" in page.body
+    assert f"Revert the edits by {vandal.display_name()} since revision 1" in page.body
     assert "The careful wording." in reverted.body and "revision 4 of 4" in reverted.body
 
 

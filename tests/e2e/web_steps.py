@@ -67,6 +67,7 @@ def sign_up(page: Page, base: str) -> str:
     """Open an account through the sign-up page; the e-mail used."""
     email = f"newcomer-{uuid.uuid4().hex[:8]}@example.test"
     page.goto(base + "/sign-up")
+    page.get_by_label("Your name, as others see it").fill("Newcomer Example")
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill("a long enough password")
     page.get_by_role("button", name="Create account").click()

@@ -23,7 +23,8 @@ def blueprint(identity: Identity, settings: Settings) -> Blueprint:
 
     def signed_in(account_id: str, status: int):
         session_id, principal = start_session(identity, account_id)
-        return set_session_cookie(settings, make_response(jsonify(session_reply(principal)), status), session_id)
+        reply = session_reply(principal, identity.accounts.names([account_id]))
+        return set_session_cookie(settings, make_response(jsonify(reply), status), session_id)
 
     def checked_sign_in(email: str, password: str) -> str:
         try:
@@ -37,9 +38,10 @@ def blueprint(identity: Identity, settings: Settings) -> Blueprint:
     @documented(response=s.SessionReply, status=201, tag="identity")
     @validated(s.SignUpBody())
     def sign_up(body):
-        """Open an account (every account is a participant) and sign it in with a session cookie."""
+        """Open an account with its public display name (every account is a participant) and sign it in with a
+        session cookie."""
         try:
-            account_id = identity.accounts.create(body["email"], body["password"])
+            account_id = identity.accounts.create(body["email"], body["password"], body["display_name"])
         except EmailTaken:
             return error(409, "email_taken", "an account with this e-mail already exists",
                          {"email": ["an account with this e-mail already exists"]})
@@ -56,7 +58,17 @@ def blueprint(identity: Identity, settings: Settings) -> Blueprint:
     @documented(response=s.SessionReply, tag="identity", authenticated=True)
     def who_am_i():
         """The signed-in account, its roles and (with a session) the CSRF token writes must carry."""
-        return jsonify(session_reply(require_principal()))
+        principal = require_principal()
+        return jsonify(session_reply(principal, identity.accounts.names([principal.account_id])))
+
+    @bp.put("/account/display-name")
+    @documented(response=s.SessionReply, status=200, tag="identity")
+    @validated(s.DisplayNameBody())
+    def change_display_name(body):
+        """Change the signed-in account's public display name (1–60 characters, never an e-mail address)."""
+        principal = require_principal()
+        name = identity.accounts.rename(principal.account_id, body["display_name"])
+        return jsonify(session_reply(principal, {principal.account_id: name or ""}))
 
     @bp.delete("/session")
     @documented(response=None, status=204, tag="identity")
@@ -116,8 +128,9 @@ def credentials(body: dict) -> tuple[str, str]:
     return body["email"], body["password"]
 
 
-def session_reply(principal: Principal) -> dict:
-    """The body describing who is signed in."""
-    return {"account_id": principal.account_id, "roles": sorted(principal.roles),
+def session_reply(principal: Principal, names: dict[str, str]) -> dict:
+    """The body describing who is signed in, with their display name."""
+    return {"account_id": principal.account_id, "display_name": names.get(principal.account_id, ""),
+            "roles": sorted(principal.roles),
             "authenticated_by": "session" if principal.session_id is not None else "token",
             "csrf_token": principal.csrf_token}

@@ -1,4 +1,5 @@
-"""Accounts: an e-mail, an argon2 password hash, the roles granted, and who granted or revoked them when."""
+"""Accounts: an e-mail, an argon2 password hash, a public display name, the roles granted, and who granted or
+revoked them (or reset a name) when."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from psycopg.errors import UniqueViolation
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+from . import names as display_names
 from . import roles
 from .credentials import hash_password, needs_rehash, normalise_email, verify_password
 
@@ -24,6 +26,7 @@ class Account:
     account_id: str
     roles: frozenset[str]
     created_at: datetime
+    display_name: str = ""
 
 
 class Accounts:
@@ -32,13 +35,16 @@ class Accounts:
     def __init__(self, pool: ConnectionPool) -> None:
         self.pool = pool
 
-    def create(self, email: str, password: str) -> str:
-        """Open an account and return its id, or raise EmailTaken."""
+    def create(self, email: str, password: str, display_name: str | None = None) -> str:
+        """Open an account and return its id, or raise EmailTaken (NameRefused for an unusable name); with no
+        name given it gets a neutral generated one."""
         account_id = str(uuid.uuid4())
+        name = display_names.clean(display_name) if display_name is not None else display_names.neutral()
         try:
             with self.pool.connection() as conn:
-                conn.execute("INSERT INTO accounts (account_id, email, password_hash) VALUES (%s, %s, %s)",
-                             [account_id, normalise_email(email), hash_password(password)])
+                conn.execute("INSERT INTO accounts (account_id, email, password_hash, display_name)"
+                             " VALUES (%s, %s, %s, %s)",
+                             [account_id, normalise_email(email), hash_password(password), name])
         except UniqueViolation:
             raise EmailTaken() from None
         return account_id
@@ -80,6 +86,43 @@ class Accounts:
             row = conn.execute("SELECT email FROM accounts WHERE account_id = %s", [account_id]).fetchone()
         return row[0] if row else None
 
+    def names(self, account_ids: list[str]) -> dict[str, str]:
+        """The display name of each of `account_ids` that names an account (the rest are left out)."""
+        if not account_ids:
+            return {}
+        with self.pool.connection() as conn:
+            rows = conn.execute("SELECT account_id, display_name FROM accounts WHERE account_id = ANY(%s)",
+                                [list(set(account_ids))]).fetchall()
+        return dict(rows)
+
+    def rename(self, account_id: str, display_name: str) -> str | None:
+        """Change the account's display name as its owner (NameRefused if unusable); the name kept, or None
+        when there is no such account."""
+        name = display_names.clean(display_name)
+        with self.pool.connection() as conn:
+            changed = conn.execute("UPDATE accounts SET display_name = %s WHERE account_id = %s",
+                                   [name, account_id]).rowcount
+            if changed:
+                self._record_name(conn, account_id, "changed", account_id, None)
+        return name if changed else None
+
+    def reset_name(self, account_id: str, by: str, reason: str) -> str | None:
+        """Replace an abusive display name with a neutral one, recording who did it and why; the new name, or
+        None when there is no such account."""
+        name = display_names.neutral()
+        with self.pool.connection() as conn:
+            changed = conn.execute("UPDATE accounts SET display_name = %s WHERE account_id = %s",
+                                   [name, account_id]).rowcount
+            if changed:
+                self._record_name(conn, account_id, "reset", by, reason)
+        return name if changed else None
+
+    def name_changes(self, account_id: str) -> list[dict[str, Any]]:
+        """Every change of the account's display name after sign-up (not the names themselves), oldest first."""
+        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            return cur.execute("SELECT change, changed_by, reason, changed_at FROM name_changes"
+                               " WHERE account_id = %s ORDER BY change_id", [account_id]).fetchall()
+
     def set_password(self, account_id: str, password: str) -> None:
         """Replace the account's password."""
         with self.pool.connection() as conn:
@@ -98,10 +141,11 @@ class Accounts:
         """The account with its effective roles, or None."""
         with self.pool.connection() as conn:
             row = conn.execute(
-                "SELECT a.created_at, coalesce(array_agg(r.role) FILTER (WHERE r.role IS NOT NULL), '{}')"
+                "SELECT a.created_at, coalesce(array_agg(r.role) FILTER (WHERE r.role IS NOT NULL), '{}'),"
+                " a.display_name"
                 " FROM accounts a LEFT JOIN account_roles r USING (account_id) WHERE a.account_id = %s"
                 " GROUP BY a.account_id", [account_id]).fetchone()
-        return Account(account_id, roles.effective(set(row[1])), row[0]) if row else None
+        return Account(account_id, roles.effective(set(row[1])), row[0], row[2]) if row else None
 
     def grant(self, account_id: str, role: str, by: str) -> bool:
         """Grant a role, recording who did it; False when the account already held it."""
@@ -126,6 +170,11 @@ class Accounts:
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             return cur.execute("SELECT role, change, changed_by, changed_at FROM role_changes WHERE account_id = %s"
                                " ORDER BY change_id", [account_id]).fetchall()
+
+    @staticmethod
+    def _record_name(conn, account_id: str, change: str, by: str, reason: str | None) -> None:
+        conn.execute("INSERT INTO name_changes (account_id, change, changed_by, reason) VALUES (%s, %s, %s, %s)",
+                     [account_id, change, by, reason])
 
     @staticmethod
     def _record(conn, account_id: str, role: str, change: str, by: str) -> None:

@@ -7,6 +7,9 @@ from typing import Any
 
 from shared.db import DictCursor, one
 
+from ..identity.names import shown
+from .people_reads import names_of
+
 Row = dict[str, Any]
 
 PILOT = (
@@ -23,7 +26,7 @@ LIVE_SIGNATURES = "SELECT count(*) AS n FROM organisation_signatures WHERE organ
 
 SUMMARIES = {
     "PilotProposed": "Proposed for {organisation_name}, sponsored by {sponsor_name} ({sponsor_role})",
-    "PilotApproved": "Approved by {approved_by}",
+    "PilotApproved": "Approved by {approved_by_name}",
     "PilotStarted": "Started",
     "PilotCompleted": "Completed",
     "PilotStopped": "Stopped: {reason}",
@@ -37,8 +40,10 @@ SUMMARIES = {
     "ProgressReported": "Progress reported",
     "ProgressImported": "Progress metrics imported from CSV ({count})",
     "OutcomeRecorded": "Outcome recorded: {completion} (self-reported)",
-    "OutcomeVerified": "Outcome verified by {verified_by}",
+    "OutcomeVerified": "Outcome verified by {verified_by_name}",
 }
+# The summaries name these people by their display names (read from the accounts now, never kept in events).
+PEOPLE_IN_SUMMARIES = ("approved_by", "verified_by")
 
 
 def today() -> date:
@@ -84,6 +89,7 @@ def pilot_page(cur: DictCursor, pilot_id: str) -> Row | None:
     timeline = cur.execute("SELECT version, occurred_at, type, actor, data FROM pilot_timeline WHERE pilot_id = %s"
                            " ORDER BY version", [pilot_id]).fetchall()
     live = one(cur.execute(LIVE_SIGNATURES, [row["organisation_id"]]))["n"]
+    names = names_of(cur, [e["data"].get(k) for e in timeline for k in PEOPLE_IN_SUMMARIES])
     day = today()
     for m in milestones:
         m["status"] = "done" if m["done_date"] else "overdue" if m["due_date"] < day else "open"
@@ -91,7 +97,7 @@ def pilot_page(cur: DictCursor, pilot_id: str) -> Row | None:
                                    "ended_on", "stop_reason")}
     return dashboard_item(row) | details | {
         "barriers": barriers, "milestones": milestones, "reports": reports, "outcome": _outcome(row["outcome"]),
-        "timeline": [_entry(e, barriers, milestones) for e in timeline],
+        "timeline": [_entry(e, barriers, milestones, names) for e in timeline],
         "warnings": _warnings(row, live, milestones),
     }
 
@@ -113,7 +119,7 @@ def _warnings(pilot: Row, live_signatures: int, milestones: list[Row]) -> list[R
     return found
 
 
-def _entry(entry: Row, barriers: list[Row], milestones: list[Row]) -> Row:
+def _entry(entry: Row, barriers: list[Row], milestones: list[Row], names: dict[str, str]) -> Row:
     d = entry["data"]
     titles = {b["barrier_id"]: b["barrier_title"] for b in barriers}
     names = {m["milestone_id"]: m["title"] for m in milestones}
@@ -122,7 +128,7 @@ def _entry(entry: Row, barriers: list[Row], milestones: list[Row]) -> Row:
         "solution": d.get("solution_title") or d.get("solution_id"),
         "milestone": names.get(d.get("milestone_id"), d.get("milestone_id")),
         "count": len(d.get("milestones") or d.get("readings") or ()),
-    }
+    } | {f"{k}_name": shown(d.get(k), names) for k in PEOPLE_IN_SUMMARIES}
     kind: str = entry["type"]
     summary = SUMMARIES.get(kind, kind).format_map(values)
     return {k: entry[k] for k in ("version", "occurred_at", "type", "actor")} | {"summary": summary}

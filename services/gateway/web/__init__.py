@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, g, redirect, request, url_for
@@ -15,6 +16,7 @@ from shared.projection import Projection
 from ..edge.auth import current_principal
 from ..edge.consistency import wait_for_request_token
 from ..edge.services import Services
+from ..identity.names import FORMER, is_account_id, shown
 from ..identity.store import Identity
 from . import (
     account,
@@ -27,6 +29,7 @@ from . import (
     knowledge_forms,
     knowledge_revisions,
     moderation,
+    people,
     pilot_forms,
     pilots,
     signing,
@@ -71,6 +74,8 @@ NOTICES = {
     "feed_key_reset": "Your watch list feed has a new address: the old one no longer works.",
     "revision_restored": "The revision is restored as a new revision.",
     "password_changed": "Your password is changed.",
+    "name_changed": "Your name is changed: it shows beside everything you wrote.",
+    "name_reset": "The name is reset to a neutral one; the reset is recorded with your reason.",
     "token_revoked": "The API token is revoked: requests that send it are refused from now on.",
     "parked_retry": "The retry is asked for: the consumer applies the event again within seconds.",
     "parked_skip": "The skip is asked for: the consumer passes over the event within seconds, recording why.",
@@ -93,11 +98,23 @@ def paragraphs(text: str | None) -> Markup:
     return Markup("<br>\n").join(escape(line) for line in (text or "").splitlines())
 
 
-def person(actor: str | None) -> str:
-    """An account as pages name it: accounts have no public names, so a short, stable handle of the id."""
-    if not actor:
-        return "someone"
-    return f"participant {actor[:8]}" if len(actor) > 12 else actor
+def people_filters(identity: Identity) -> tuple[Callable[[str | None], str], Callable[[str | None], Markup]]:
+    """The `person` filter (a person's display name, from the gateway's accounts as the page is made; "a former
+    participant" once the account is gone) and `person_link` (the same name, linked to their profile page)."""
+
+    def person(actor: str | None) -> str:
+        names: dict[str, str] = g.setdefault("people_names", {})
+        if actor and actor not in names and is_account_id(actor):
+            names.update(identity.accounts.names([actor]))
+        return shown(actor, names)
+
+    def person_link(actor: str | None) -> Markup:
+        name = person(actor)
+        if not actor or not is_account_id(actor) or name == FORMER:
+            return escape(name)
+        return Markup('<a href="{}" class="person">{}</a>').format(url_for("ui.person", account_id=actor), name)
+
+    return person, person_link
 
 
 def humanise(name: str | None) -> str:
@@ -115,10 +132,12 @@ def blueprint(projection: Projection, services: Services, identity: Identity, se
     bp = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/ui-static")
     ui = Ui(projection.pool, services, identity, settings, health, parked)
     for area in (home, accounts, drafting, signing, knowledge, knowledge_forms, pilots, stewardship, moderation,
-                 account, admin, system, pilot_forms, knowledge_following, knowledge_revisions):
+                 account, admin, system, pilot_forms, knowledge_following, knowledge_revisions, people):
         area.register(bp, ui)
     bp.add_app_template_filter(paragraphs, "paragraphs")
+    person, person_link = people_filters(identity)
     bp.add_app_template_filter(person, "person")
+    bp.add_app_template_filter(person_link, "person_link")
     bp.add_app_template_global(humanise, "humanise")
     bp.add_app_template_global(has_role, "has_role")
     bp.add_app_template_global(PLURALS, "plurals")  # type: ignore[arg-type]  # a template global may be any value

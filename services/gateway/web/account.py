@@ -6,7 +6,7 @@ from flask import Blueprint, request
 
 from shared.http import RequestRefused
 
-from ..edge.identity_schemas import ChangePasswordBody, CreateTokenBody
+from ..edge.identity_schemas import ChangePasswordBody, CreateTokenBody, DisplayNameBody
 from .web import Form, Ui, done, page, require_account
 
 BACK = "/account"
@@ -20,7 +20,9 @@ def register(bp: Blueprint, ui: Ui) -> None:
     def screen(status: int = 200, headers: dict[str, str] | None = None, new_token: dict | None = None,
                **forms: Form):
         principal = require_account(BACK)
+        account = ui.identity.accounts.get(principal.account_id)
         html, status = page("account.html", status, email=ui.identity.accounts.email(principal.account_id),
+                            display_name=account.display_name if account else "", account_id=principal.account_id,
                             roles=sorted(principal.roles), tokens=ui.identity.tokens.list(principal.account_id),
                             new_token=new_token, forms=forms, Form=Form)
         return html, status, headers or {}
@@ -40,6 +42,16 @@ def register(bp: Blueprint, ui: Ui) -> None:
                                            principal.session_id):
             return screen(403, password=form.add("current_password", "This is not your current password."))
         return done("ui.account", "password_changed")
+
+    @bp.post("/account/display-name")
+    def change_display_name():
+        principal = require_account(BACK)
+        form = Form({"display_name": request.form.get("display_name", "")})
+        form.errors.update(DisplayNameBody().validate(form.values))
+        if form.errors:
+            return screen(422, name=form)
+        ui.identity.accounts.rename(principal.account_id, form.values["display_name"])
+        return done("ui.account", "name_changed")
 
     @bp.post("/account/tokens")
     def create_token():

@@ -62,16 +62,19 @@ def register(bp: Blueprint, ui: Ui) -> None:
 
     @bp.route("/sign-up", methods=["GET", "POST"])
     def sign_up():
-        form = Form(form_values("email", "next") if request.method == "POST" else {"next": request.args.get("next")})
+        form = Form(form_values("display_name", "email", "next") if request.method == "POST"
+                    else {"next": request.args.get("next")})
         if request.method == "GET":
             return page("accounts/sign_up.html", form=form)
         check_form_token()
-        credentials = {"email": form.values["email"].strip(), "password": request.form.get("password", "")}
+        credentials = {"email": form.values["email"].strip(), "password": request.form.get("password", ""),
+                       "display_name": form.values["display_name"]}
         form.errors.update(SignUpBody().validate(credentials))
         if form.errors:
             return page("accounts/sign_up.html", 422, form=form)
         try:
-            account_id = ui.identity.accounts.create(credentials["email"], credentials["password"])
+            account_id = ui.identity.accounts.create(credentials["email"], credentials["password"],
+                                                     credentials["display_name"])
         except EmailTaken:
             return page("accounts/sign_up.html", 409, form=form.add("email", "An account with this e-mail exists:"
                                                                      " sign in instead."))
@@ -79,7 +82,8 @@ def register(bp: Blueprint, ui: Ui) -> None:
 
     @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
     def sign_in_page():
-        form = Form(form_values("email", "next") if request.method == "POST" else {"next": request.args.get("next")})
+        form = Form(form_values("display_name", "email", "next") if request.method == "POST"
+                    else {"next": request.args.get("next")})
         if request.method == "GET":
             return page("accounts/sign_in.html", form=form)
         check_form_token()
