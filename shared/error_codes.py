@@ -70,6 +70,9 @@ CATALOGUE: tuple[ErrorCode, ...] = (
               fields=("limit_bytes",)),
     ErrorCode("unsupported_media_type", (415,), "The body is not of the media type this operation takes."),
     ErrorCode("validation_failed", (422,), "A field of the body breaks a rule; `errors` names each field."),
+    ErrorCode("token_wrong", (422,), "The mailed link's `token` is not this signature's latest: mistyped, or"
+              " replaced by a fresh link."),
+    ErrorCode("token_expired", (422,), "The mailed verification link's `token` has expired; ask for a fresh link."),
     ErrorCode("image_rejected", (422,), "The upload is not an image we accept: wrong content, broken or too large."),
     ErrorCode("milestone_before_start", (422,), "A milestone cannot fall due before its pilot starts."),
     ErrorCode("outside_pilot_dates", (422,), "A report or reading is dated before its pilot started, after it"

@@ -94,6 +94,12 @@ def _signature_requested_names_its_organisation(data: dict[str, Any]) -> dict[st
     return data | {"organisation_id": canonical_organisation(data["organisation_name"])}
 
 
+@upcaster("SignatureRequested", 2, producer="pledge")
+def _signature_requested_may_carry_a_withdrawal_link(data: dict[str, Any]) -> dict[str, Any]:
+    """v3 carries the mailed withdrawal link's token hash; a signature made before it had no such link."""
+    return data | {"withdrawal_token_hash": None}
+
+
 @upcaster("BarrierEndorsed", 1, producer="knowledge")
 @upcaster("SolutionEndorsed", 1, producer="knowledge")
 @upcaster("EndorsementWithdrawn", 1, producer="knowledge")

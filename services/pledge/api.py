@@ -111,15 +111,23 @@ def withdraw_signature(command, signature_id):
     return accepted(result, signature_id=command.signature_id)
 
 
+@signing.post("/signatures/<uuid:signature_id>/links")
+@validated(schemas.ResendSignatureLinksBody())
+def resend_signature_links(command, signature_id):
+    result = handlers.resend_signature_links(current_store(), current_signing(), command, client_ip(), command_meta())
+    return accepted(result, signature_id=command.signature_id)
+
+
 @dev.get("/dev/verification-links/<uuid:signature_id>")
 def verification_link(signature_id):
-    """Development only: read the verification link a signatory would have been e-mailed."""
+    """Development only: read the links a signatory would have been e-mailed last (verify, and withdraw)."""
     with current_store().pool.connection() as conn:
-        link = current_signing().mailer.latest_link(conn, str(signature_id))
-    if link is None:
+        links = current_signing().mailer.latest_links(conn, str(signature_id))
+    if links is None:
         return error(404, "not_found", "no verification mail for this signature",
                      {"signature_id": ["no verification mail"]})
-    return jsonify({"signature_id": str(signature_id), "link": link})
+    link, withdrawal_link = links
+    return jsonify({"signature_id": str(signature_id), "link": link, "withdrawal_link": withdrawal_link})
 
 
 bp.register_blueprint(drafting)

@@ -11,6 +11,7 @@ from shared.events import Event
 from shared.eventstore import AppendResult, EventStore, retry_on_conflict
 
 from .domain import EVENTS, charters, comments, drafts, signatures
+from .domain.abuse import email_hash
 from .mailer import Mailer
 from .ratelimit import SigningGuard
 
@@ -100,12 +101,30 @@ def request_signature(
     charter, _ = _charter(store, command.charter_id)
     stream_id = signatures.signature_stream_id(charter.charter_id, command.version, command.organisation_name)
     state, version = store.load(EVENTS, signatures.evolve, stream_id)
-    token, now = secrets.token_urlsafe(32), _now()
-    events = signatures.request_signature(charter, state, command, token, signing.email_salt, now, signing.token_ttl)
+    token, withdrawal_token, now = secrets.token_urlsafe(32), secrets.token_urlsafe(32), _now()
+    events = signatures.request_signature(charter, state, command, token, signing.email_salt, now, signing.token_ttl,
+                                          withdrawal_token=withdrawal_token)
     with store.pool.connection() as conn:
         result = store.append(signatures.STREAM_TYPE, stream_id, version, events, meta, conn=conn)
         signing.guard.admit(conn, events[0].email_hash, client_ip, now)
-        signing.mailer.send_verification(conn, stream_id, command.email, token)
+        signing.mailer.send_verification(conn, stream_id, command.email, token, withdrawal_token)
+    return result
+
+
+def resend_signature_links(
+    store: EventStore, signing: Signing, command: signatures.ResendSignatureLinks, client_ip: str, meta: CommandMeta
+) -> AppendResult:
+    """Mail a fresh pair of links; counted like a signing request, so a wrong address cannot be guessed for long."""
+    state, version = store.load(EVENTS, signatures.evolve, command.signature_id)
+    signatures.require_signature(state)
+    token, withdrawal_token, now = secrets.token_urlsafe(32), secrets.token_urlsafe(32), _now()
+    with store.pool.connection() as conn:  # the attempt counts even when the address turns out wrong
+        signing.guard.admit(conn, email_hash(command.email, signing.email_salt), client_ip, now)
+    events = signatures.resend_links(state, command, token, withdrawal_token, signing.email_salt, now,
+                                     signing.token_ttl)
+    with store.pool.connection() as conn:
+        result = store.append(signatures.STREAM_TYPE, command.signature_id, version, events, meta, conn=conn)
+        signing.mailer.send_verification(conn, command.signature_id, command.email, token, withdrawal_token)
     return result
 
 

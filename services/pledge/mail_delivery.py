@@ -29,7 +29,7 @@ from .migrations import SCHEMA
 log = logging.getLogger(__name__)
 
 CLAIM = """
-SELECT mail_id, signature_id, recipient, link, attempts FROM {t}
+SELECT mail_id, signature_id, recipient, link, attempts, withdrawal_link FROM {t}
 WHERE recipient IS NOT NULL AND sent_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= now()
 ORDER BY mail_id LIMIT 1 FOR UPDATE SKIP LOCKED
 """
@@ -43,8 +43,8 @@ WHERE mail_id = %(mail_id)s
 """
 
 
-def message(settings: Settings, recipient: str, link: str) -> EmailMessage:
-    """The verification mail: one link, what it is for, and what to do if it was not you."""
+def message(settings: Settings, recipient: str, link: str, withdrawal_link: str | None = None) -> EmailMessage:
+    """The verification mail: its link, what it is for, what to do if it was not you, and how to withdraw later."""
     hours = round(settings.signature_token_ttl_s / 3600)
     mail = EmailMessage()
     mail["From"], mail["To"] = settings.mail_from, recipient
@@ -53,7 +53,9 @@ def message(settings: Settings, recipient: str, link: str) -> EmailMessage:
         "Someone signed the Interactive Charter on behalf of an organisation, naming you as its signatory.\n\n"
         f"To confirm the signature, open this link within {hours} hours:\n\n{link}\n\n"
         "Until it is confirmed, the signature does not count. If this was not you, ignore this message:\n"
-        "nothing will be published in your name, and this address is not kept once this mail is sent.\n")
+        "nothing will be published in your name, and this address is not kept once this mail is sent.\n"
+        + (f"\nTo withdraw the signature later, open this link (keep it; it needs no account):\n\n{withdrawal_link}\n"
+           if withdrawal_link else ""))
     return mail
 
 
@@ -74,10 +76,10 @@ def deliver_one(pool: ConnectionPool, settings: Settings, schema: str = SCHEMA) 
         row = conn.execute(sql.SQL(CLAIM).format(t=t)).fetchone()
         if row is None:
             return False
-        mail_id, signature_id, recipient, link, attempts = row
+        mail_id, signature_id, recipient, link, attempts, withdrawal_link = row
         fields = {"signature_id": signature_id, "attempt": attempts + 1}
         try:
-            send(settings, message(settings, recipient, link))
+            send(settings, message(settings, recipient, link, withdrawal_link))
         except (OSError, smtplib.SMTPException) as exc:
             give_up = attempts + 1 >= settings.mail_max_attempts
             retry_s = full_jitter_s(attempts + 1, settings.mail_backoff_base_s, settings.mail_backoff_max_s)

@@ -1,4 +1,4 @@
-"""The mail seam: verification links queued in `pledge.outgoing_mail`, and in development shown instead of sent."""
+"""The mail seam: verification and withdrawal links queued in `pledge.outgoing_mail`, in development shown instead."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ log = logging.getLogger(__name__)
 class Mailer:
     """Queues verification mail in the caller's transaction, so a link exists exactly when its event does.
 
-    In dev mode no mail leaves the machine: the recipient is not stored, and the link goes to the
-    service log (with the signature id, never the address) and to `GET /dev/verification-links/<id>`.
+    In dev mode no mail leaves the machine: the recipient is not stored, and the links are shown by
+    `GET /dev/verification-links/<id>`; the log names the signature only (never the address nor a token).
     Otherwise the row keeps the recipient for the delivery worker (mail_delivery.py), which blanks it once the
     message is sent or given up on: an address is held only as long as it is needed.
     """
@@ -24,23 +24,28 @@ class Mailer:
         self.public_url = public_url.rstrip("/")
         self.dev_mode = dev_mode
 
-    def send_verification(self, conn: psycopg.Connection, signature_id: str, email: str, token: str) -> None:
-        """Queue the message that carries the signature's verification link to `email`."""
-        link = f"{self.public_url}/signatures/{signature_id}/verify?{urlencode({'token': token})}"
+    def send_verification(self, conn: psycopg.Connection, signature_id: str, email: str, token: str,
+                          withdrawal_token: str | None = None) -> None:
+        """Queue the message that carries the signature's verification and withdrawal links to `email`."""
+        link = self._link(signature_id, "verify", token)
+        withdrawal_link = self._link(signature_id, "withdraw", withdrawal_token) if withdrawal_token else None
         conn.execute(
-            sql.SQL("INSERT INTO {}.outgoing_mail (signature_id, recipient, link) VALUES (%s, %s, %s)")
-            .format(self._t),
-            [signature_id, None if self.dev_mode else email.strip(), link],
+            sql.SQL("INSERT INTO {}.outgoing_mail (signature_id, recipient, link, withdrawal_link)"
+                    " VALUES (%s, %s, %s, %s)").format(self._t),
+            [signature_id, None if self.dev_mode else email.strip(), link, withdrawal_link],
         )
         if self.dev_mode:
-            log.info("verification link (dev mode: not sent)",
-                     extra={"fields": {"signature_id": signature_id, "link": link}})
+            log.info("verification mail queued (dev mode: not sent; GET /dev/verification-links/<id> shows it)",
+                     extra={"fields": {"signature_id": signature_id}})
 
-    def latest_link(self, conn: psycopg.Connection, signature_id: str) -> str | None:
-        """The most recent verification link queued for a signature, or None."""
+    def _link(self, signature_id: str, page: str, token: str) -> str:
+        return f"{self.public_url}/signatures/{signature_id}/{page}?{urlencode({'token': token})}"
+
+    def latest_links(self, conn: psycopg.Connection, signature_id: str) -> tuple[str, str | None] | None:
+        """The links of the most recent mail queued for a signature (verify, withdraw), or None."""
         row = conn.execute(
-            sql.SQL("SELECT link FROM {}.outgoing_mail WHERE signature_id = %s ORDER BY mail_id DESC LIMIT 1")
-            .format(self._t),
+            sql.SQL("SELECT link, withdrawal_link FROM {}.outgoing_mail WHERE signature_id = %s"
+                    " ORDER BY mail_id DESC LIMIT 1").format(self._t),
             [signature_id],
         ).fetchone()
-        return row[0] if row else None
+        return (row[0], row[1]) if row else None

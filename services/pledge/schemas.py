@@ -106,3 +106,9 @@ class VerifySignatureBody(CommandBody):
 class WithdrawSignatureBody(CommandBody):
     command = signatures.WithdrawSignature
     reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=MAX_STATEMENT_CHARS))
+    token = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
+
+
+class ResendSignatureLinksBody(CommandBody):
+    command = signatures.ResendSignatureLinks
+    email = Text(required=True, validate=required_text(254))

@@ -286,6 +286,19 @@ class WebClient:
     def withdraw_signature(self, signature_id: str, reason: str | None = None):
         return self.request("POST", f"/api/v1/signatures/{signature_id}/withdrawal", {"reason": reason})
 
+    def withdraw_signature_by_link(self, signature_id: str, token: str, reason: str | None = None):
+        """Withdraw with the token of the mailed withdrawal link; no account needed."""
+        return self.request("POST", f"/api/v1/signatures/{signature_id}/withdrawal", {"token": token, "reason": reason})
+
+    def follow_withdrawal_link(self, signature_id: str, reason: str | None = None):
+        """Open the e-mailed withdrawal link: its token withdraws the signature."""
+        link = self.read_verification_link(signature_id).body["withdrawal_link"]
+        return self.withdraw_signature_by_link(signature_id, parse_qs(urlsplit(link).query)["token"][0], reason)
+
+    def ask_for_new_signature_links(self, signature_id: str, email: str):
+        """Ask for fresh links, mailed to the address the signature was made with; the old ones stop working."""
+        return self.request("POST", f"/api/v1/signatures/{signature_id}/links", {"email": email})
+
     def read_draft(self, draft_id: str, token: str | None = None):
         params = {"consistency_token": token} if token else {}
         return self.request("GET", f"/api/v1/drafts/{draft_id}", **params)

@@ -6,6 +6,11 @@ import pytest
 from openapi_spec_validator import validate
 
 CREDENTIAL_OPERATIONS = {("post", "/api/v1/accounts"), ("post", "/api/v1/session"), ("post", "/api/v1/tokens")}
+# Signing and a signature's mailed links need no account: the body carries the proof (edge/auth.py).
+PROOF_IN_BODY = {("post", "/api/v1/charters/{charter_id}/signatures"),
+                 ("post", "/api/v1/signatures/{signature_id}/verification"),
+                 ("post", "/api/v1/signatures/{signature_id}/withdrawal"),
+                 ("post", "/api/v1/signatures/{signature_id}/links")}
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +63,7 @@ def test_every_read_that_answers_a_page_documents_limit_and_offset(document, web
 def test_every_command_in_the_document_refuses_an_anonymous_caller_with_401(document, web):
     anonymous = web.anonymous()
     commands = [(m, p) for p, item in document["paths"].items() for m in item if m in ("post", "put", "patch", "delete")
-                and (m, p) not in CREDENTIAL_OPERATIONS]
+                and (m, p) not in CREDENTIAL_OPERATIONS | PROOF_IN_BODY]
 
     replies = {(m, p): anonymous.request(m.upper(), re.sub(r"\{[^}]+\}", "00000000-0000-4000-8000-000000000000", p),
                                          {}) for m, p in commands}
@@ -96,3 +101,13 @@ def test_a_changed_read_answers_200_with_a_new_etag(web, steward):
                           consistency_token=token)
 
     assert changed.status == 200 and changed.headers["ETag"] != first.headers["ETag"]
+
+
+def test_signing_and_the_mailed_links_are_documented_as_needing_no_account_and_refuse_what_is_missing(document, web):
+    anonymous = web.anonymous()
+
+    replies = {p: anonymous.request(m.upper(), re.sub(r"\{[^}]+\}", "00000000-0000-4000-8000-000000000000", p), {})
+               for m, p in PROOF_IN_BODY}
+
+    assert all({} in document["paths"][p][m]["security"] for m, p in PROOF_IN_BODY)
+    assert all(r.status in (404, 422) for r in replies.values()), {p: r.body for p, r in replies.items()}

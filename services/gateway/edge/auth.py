@@ -1,11 +1,14 @@
 """Who is acting: every request is authenticated by a bearer API token or a session cookie, or is anonymous.
 
-Anonymous requests may only read. The account's id is forwarded to services as `X-Actor` and its roles
-as `X-Actor-Roles`; headers a client sends claiming to be someone are never trusted.
+Anonymous requests may only read, except the commands whose proof is in the body rather than an account:
+signing the charter (rate-limited by e-mail and address in the pledge service) and the mailed links of a
+signature (their tokens verify it, withdraw it, or ask for fresh links). The account's id is forwarded to
+services as `X-Actor` and its roles as `X-Actor-Roles`; headers a client sends claiming to be someone are never trusted.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask import Flask, g, request
@@ -24,6 +27,10 @@ UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SIGN_IN_ENDPOINTS = frozenset({"identity.sign_up", "identity.sign_in"})
 # A token is made with a password or by the session: the view checks CSRF only when the cookie is the proof.
 CREDENTIAL_ENDPOINTS = SIGN_IN_ENDPOINTS | {"identity.create_token"}
+# The service paths someone with no account may POST to: there the body carries the proof (see the docstring).
+# A signed-in browser still sends its CSRF token: the session cookie is attached, and the check below stands.
+ANONYMOUS_COMMANDS = re.compile(r"/charters/[^/]+/signatures|/signatures/[^/]+/(?:verification|withdrawal|links)")
+API_PREFIX = "/api/v1"
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,8 @@ def install(app: Flask, identity: Identity, settings: Settings) -> None:
         if request.method not in UNSAFE:
             return
         if principal is None:
-            if request.endpoint not in CREDENTIAL_ENDPOINTS and request.path.startswith("/api/"):
+            if (request.endpoint not in CREDENTIAL_ENDPOINTS and request.path.startswith("/api/")
+                    and not anonymous_may(request.method, request.path.removeprefix(API_PREFIX))):
                 raise unauthenticated(message=EXPIRED if request.cookies.get(SESSION_COOKIE) else SIGN_IN)
             return
         if request.endpoint in SIGN_IN_ENDPOINTS:
@@ -128,15 +136,21 @@ def require_role(role: str) -> Principal:
     return principal
 
 
-def current_actor() -> str:
+def anonymous_may(method: str, service_path: str) -> bool:
+    """Whether someone with no account may send this command (its body carries the proof instead)."""
+    return method == "POST" and ANONYMOUS_COMMANDS.fullmatch(service_path) is not None
+
+
+def current_actor(method: str | None = None, service_path: str | None = None) -> str:
     """The acting account's id as forwarded to services and recorded in every event.
 
-    Anonymous requests may read ("anonymous" is forwarded) but never write: a write gets 401.
+    Anonymous requests may read ("anonymous" is forwarded) but never write (401), except the command
+    `method service_path` when `anonymous_may` it.
     """
     principal = current_principal()
     if principal is not None:
         return principal.account_id
-    if request.method in UNSAFE:
+    if request.method in UNSAFE and not (method and service_path and anonymous_may(method, service_path)):
         raise unauthenticated()
     return "anonymous"
 

@@ -35,9 +35,11 @@ class Forwarder:
     def __init__(self, services: Services, keys: IdempotencyKeys, accounts: Accounts) -> None:
         self.services, self.keys, self.accounts = services, keys, accounts
 
-    def headers(self, content_type: str | None = None) -> dict[str, str]:
-        """Who is acting and in answer to what, as every service reads it."""
-        headers = {"X-Actor": current_actor(), "X-Actor-Roles": current_roles(), "X-Request-Id": g.request_id,
+    def headers(self, content_type: str | None = None, method: str | None = None,
+                path: str | None = None) -> dict[str, str]:
+        """Who is acting (in the command `method path`, if given) and in answer to what, as every service reads it."""
+        headers = {"X-Actor": current_actor(method, path), "X-Actor-Roles": current_roles(),
+                   "X-Request-Id": g.request_id,
                    "X-Correlation-Id": g.correlation_id, "X-Forwarded-For": client_ip(self.services.settings)}
         return headers | ({"Content-Type": content_type} if content_type else {})
 
@@ -60,10 +62,10 @@ class Forwarder:
 
     def _command(self, service: str, method: str, path: str, body: bytes | None, content_type: str | None,
                  key: str | None, extra_headers: dict[str, str] | None, wait_s: float) -> Reply:
-        headers = self.headers(content_type) | (extra_headers or {})
+        headers = self.headers(content_type, method, path) | (extra_headers or {})
         if key is None:
             return self.services.command(service, path, body, headers, method=method)
-        account, hashed = current_actor(), request_hash(method, path, body)
+        account, hashed = current_actor(method, path), request_hash(method, path, body)
         hold_s, deadline = self.services.settings.forward_timeout_s + CLAIM_MARGIN_S, time.monotonic() + wait_s
         while (seen := self.keys.claim(account, key, hashed, hold_s)) is not None:
             if not (seen.same_request and seen.status is None and time.monotonic() < deadline):

@@ -49,6 +49,7 @@ NOTICES = {
     "signature_requested": "Thank you: check your e-mail for the link that confirms your signature.",
     "signature_verified": "Your signature is confirmed: it now counts.",
     "signature_withdrawn": "Your signature is withdrawn.",
+    "signature_links_sent": "We e-mailed you fresh links; the links sent before them no longer work.",
     "page_proposed": "Thank you: the page is in the knowledge base.",
     "page_edited": "Your edit is saved as a new revision.",
     "flagged": "Thank you: a moderator will look at your flag.",

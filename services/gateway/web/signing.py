@@ -1,4 +1,8 @@
-"""Signing the charter for an organisation, confirming by the e-mailed link, withdrawing, and the signatories."""
+"""Signing the charter for an organisation, confirming by the e-mailed link, withdrawing, and the signatories.
+
+The mailed links need no account: their token is the proof. Their pages first say what is confirmed or
+withdrawn, then ask; an expired or replaced link's page offers fresh links instead.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,20 @@ from shared.contract.vocabulary import ORGANISATION_TYPES
 
 from ..edge.paging import page_args
 from ..readmodels import pledge_reads
+from .accounts import check_form_token
 from .home import charter_summary
-from .web import Form, Ui, done, form_values, optional, page, require_account
+from .web import Form, Outcome, Ui, done, form_values, optional, page, require_account
 
 FIELDS = ("organisation_name", "organisation_type", "area", "signatory_name", "signatory_role", "email", "statement")
 SIGNATURE = ("SELECT signature_id, charter_id, version, organisation_name, organisation_type, area, signatory_name,"
              " signatory_role, statement, status, requested_at, verified_at, withdrawn_at FROM signatures"
              " WHERE signature_id = %s")
+# What a mailed link's page names: the organisation, the signatory and their role, and the charter's version.
+CONFIRMING = ("SELECT s.signature_id, s.charter_id, s.version, s.organisation_name, s.signatory_name, s.signatory_role,"
+              " s.status, c.title AS charter_title FROM signatures s LEFT JOIN charters c USING (charter_id)"
+              " WHERE s.signature_id = %s")
+# Refusals of a mailed link's token after which only fresh links help.
+STALE_LINK = frozenset({"token_expired", "token_wrong"})
 
 
 def register(bp: Blueprint, ui: Ui) -> None:
@@ -68,26 +79,61 @@ def register(bp: Blueprint, ui: Ui) -> None:
     def signature(signature_id):
         return signature_page(str(signature_id))
 
+    def confirming(signature_id: str) -> dict:
+        with ui.cursor() as cur:
+            signature = cur.execute(CONFIRMING, [signature_id]).fetchone()
+        if signature is None:
+            abort(404, "There is no signature with this id.")
+        return signature
+
+    def link_page(template: str, signature_id: str, form: Form, outcome: Outcome | None = None):
+        """A mailed link's page, naming what it acts on; a stale link's refusal offers fresh links."""
+        signature = confirming(signature_id)
+        if outcome is None:
+            return page(template, signature=signature, form=form, stale=False)
+        stale = outcome.body.get("code") in STALE_LINK
+        return page(template, outcome.status, signature=signature, form=form.refused(outcome), stale=stale)
+
     @bp.route("/signatures/<uuid:signature_id>/verify", methods=["GET", "POST"])
     def verify_signature(signature_id):
-        require_account()
         form = Form({"token": request.values.get("token", "")})
         if request.method == "GET":
-            return page("signing/verify.html", signature_id=signature_id, form=form)
+            return link_page("signing/verify.html", str(signature_id), form)
+        check_form_token()
         outcome = ui.command("POST", f"/signatures/{signature_id}/verification", form.values)
         if not outcome.ok:
-            return page("signing/verify.html", outcome.status, signature_id=signature_id, form=form.refused(outcome))
+            return link_page("signing/verify.html", str(signature_id), form, outcome)
         return done("ui.signature", "signature_verified", outcome, signature_id=signature_id)
 
-    @bp.post("/signatures/<uuid:signature_id>/withdraw")
+    @bp.route("/signatures/<uuid:signature_id>/withdraw", methods=["GET", "POST"])
     def withdraw_signature(signature_id):
-        require_account(back=f"/signatures/{signature_id}")
-        form = Form(form_values("reason"))
-        body = {"reason": optional(form.values["reason"])}
+        """By the mailed withdrawal link (its token), or signed in as whoever signed (from the signature page)."""
+        token = request.values.get("token", "")
+        if request.method == "GET":
+            return link_page("signing/withdraw.html", str(signature_id), Form({"token": token}))
+        if not token:
+            require_account(back=f"/signatures/{signature_id}")
+        check_form_token()
+        form = Form(form_values("reason") | {"token": token})
+        body = {"reason": optional(form.values["reason"])} | ({"token": token} if token else {})
         outcome = ui.command("POST", f"/signatures/{signature_id}/withdrawal", body)
         if not outcome.ok:
+            if token:
+                return link_page("signing/withdraw.html", str(signature_id), form, outcome)
             return signature_page(str(signature_id), outcome.status, form.refused(outcome))
         return done("ui.signature", "signature_withdrawn", outcome, signature_id=signature_id)
+
+    @bp.route("/signatures/<uuid:signature_id>/new-links", methods=["GET", "POST"])
+    def resend_signature_links(signature_id):
+        """Fresh links mailed to the address the signature was requested with; the old links stop working."""
+        form = Form(form_values("email") if request.method == "POST" else {})
+        if request.method == "GET":
+            return link_page("signing/new_links.html", str(signature_id), form)
+        check_form_token()
+        outcome = ui.command("POST", f"/signatures/{signature_id}/links", {"email": form.values["email"].strip()})
+        if not outcome.ok:
+            return link_page("signing/new_links.html", str(signature_id), form, outcome)
+        return done("ui.signature", "signature_links_sent", outcome, signature_id=signature_id)
 
 
 def register_dev(bp: Blueprint, ui: Ui) -> None:
@@ -100,6 +146,14 @@ def register_dev(bp: Blueprint, ui: Ui) -> None:
         link = reply.body.get("link") if reply.status == 200 else None
         if link is None:
             abort(404, "No verification mail was sent for this signature.")
-        parts = urlsplit(link)
-        return page("signing/mailbox.html", signature_id=signature_id, link=link,
-                    local_link=f"{parts.path}?{parts.query}")
+        withdrawal_link = reply.body.get("withdrawal_link")
+        return page("signing/mailbox.html", signature_id=signature_id, link=link, local_link=_local(link),
+                    withdrawal_link=withdrawal_link, local_withdrawal_link=_local(withdrawal_link))
+
+
+def _local(link: str | None) -> str | None:
+    """A mailed link as a path on this site (the mail names the public URL)."""
+    if not link:
+        return None
+    parts = urlsplit(link)
+    return f"{parts.path}?{parts.query}"

@@ -17,4 +17,5 @@ EVENTS = EventRegistry(
     signatures.SignatureRequested,
     signatures.SignatureVerified,
     signatures.SignatureWithdrawn,
+    signatures.SignatureTokensReissued,
 )

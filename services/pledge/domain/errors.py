@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.errors import Conflict
+from shared.errors import Conflict, Invalid
 
 # How pledge has always worded the refusal of blank text (its replies name the field beside it).
 EMPTY = "must not be empty"
@@ -20,3 +20,11 @@ class RoundClosedError(Conflict):
 
 class DraftAlreadyAdopted(PledgeConflict):
     """A draft becomes a version of its charter once; adopting it again is refused."""
+
+
+class TokenWrong(Invalid):
+    """A mailed link's token that is not the signature's latest: mistyped, forged, or replaced by a fresh link."""
+
+
+class TokenExpired(Invalid):
+    """A verification link past its expiry; a fresh one can be sent."""

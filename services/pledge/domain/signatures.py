@@ -1,4 +1,9 @@
-"""The signature aggregate: an organisation signs an adopted version, verifies by e-mail, may withdraw."""
+"""The signature aggregate: an organisation signs an adopted version, verifies by e-mail, may withdraw.
+
+The mailed links are the proof, not an account: the verification token counts the signature, the
+withdrawal token withdraws it, and a fresh pair of links, mailed to the address the signature was
+requested with, makes the old pair useless.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +21,10 @@ from shared.events import Event
 
 from .abuse import email_hash, token_hash, token_matches
 from .charters import Charter
-from .errors import EMPTY, PledgeConflict
+from .errors import EMPTY, PledgeConflict, TokenExpired, TokenWrong
 
 STREAM_TYPE = "signature"
+ANONYMOUS = "anonymous"  # the actor the gateway forwards for someone who has not signed in
 TOKEN_TTL = timedelta(hours=48)
 MAX_NAME_CHARS = 200
 MAX_STATEMENT_CHARS = 2_000
@@ -30,9 +36,10 @@ _NAMESPACE = uuid.UUID("6f1d6a52-3c1e-5b8e-9d7a-2f4b8c0e1a93")
 class SignatureRequested(Event):
     """An organisation signs a version of a charter, naming it by `organisation_id`, its canonical name."""
 
-    # v2 added `organisation_id`, so consumers never recompute it; v1 events are upcast on read
-    # (shared/upcasting.py), and v1's schema stays published.
-    SCHEMA_VERSION = 2
+    # v2 added `organisation_id`, so consumers never recompute it; v3 added `withdrawal_token_hash`, the
+    # mailed withdrawal link's proof (None for older signatures: they have no withdrawal link until a fresh
+    # pair of links is sent). Older events are upcast on read (shared/upcasting.py); their schemas stay published.
+    SCHEMA_VERSION = 3
 
     signature_id: str
     charter_id: str
@@ -48,6 +55,18 @@ class SignatureRequested(Event):
     token_expires_at: str
     requested_by: str
     organisation_id: str
+    withdrawal_token_hash: str | None
+
+
+@dataclass(frozen=True)
+class SignatureTokensReissued(Event):
+    """A fresh pair of links was mailed to the signatory: the tokens before them no longer work."""
+
+    signature_id: str
+    token_hash: str
+    token_expires_at: str
+    withdrawal_token_hash: str
+    reissued_at: str
 
 
 @dataclass(frozen=True)
@@ -86,9 +105,21 @@ class VerifySignature:
 
 @dataclass(frozen=True)
 class WithdrawSignature:
+    """Withdraw as the account that signed, or as whoever holds the mailed withdrawal link's `token`."""
+
     signature_id: str
     actor: str
     reason: str | None = None
+    token: str | None = None
+
+
+@dataclass(frozen=True)
+class ResendSignatureLinks:
+    """Mail a fresh pair of links to `email`, which must be the address the signature was requested with."""
+
+    signature_id: str
+    email: str
+    actor: str
 
 
 @dataclass(frozen=True)
@@ -98,6 +129,9 @@ class Signature:
     verified_at: str | None = None
     withdrawn_at: str | None = None
     withdrawal_reason: str | None = None
+    token_hash: str = ""  # the proofs the latest mailed links carry, and until when the verification one works
+    token_expires_at: str = ""
+    withdrawal_token_hash: str | None = None
 
     @property
     def counts(self) -> bool:
@@ -116,7 +150,8 @@ def signature_stream_id(charter_id: str, version: int, organisation_name: str) -
 def evolve(state: Signature | None, event: Event) -> Signature | None:
     """Apply one signature event to the state."""
     if isinstance(event, SignatureRequested):
-        return Signature(event)
+        return Signature(event, token_hash=event.token_hash, token_expires_at=event.token_expires_at,
+                         withdrawal_token_hash=event.withdrawal_token_hash)
     if state is None:
         raise ValueError(f"a signature stream starts with SignatureRequested, not {event.type_name()}")
     match event:
@@ -124,6 +159,9 @@ def evolve(state: Signature | None, event: Event) -> Signature | None:
             return replace(state, status="verified", verified_at=event.verified_at)
         case SignatureWithdrawn():
             return replace(state, status="withdrawn", withdrawn_at=event.withdrawn_at, withdrawal_reason=event.reason)
+        case SignatureTokensReissued():
+            return replace(state, token_hash=event.token_hash, token_expires_at=event.token_expires_at,
+                           withdrawal_token_hash=event.withdrawal_token_hash)
     return state
 
 
@@ -135,8 +173,13 @@ def request_signature(
     email_salt: str,
     now: datetime,
     ttl: timedelta = TOKEN_TTL,
+    *,
+    withdrawal_token: str | None = None,
 ) -> list[SignatureRequested]:
-    """Sign the charter's current version; the signature counts once the e-mailed `token` verifies it."""
+    """Sign the charter's current version; the signature counts once the e-mailed `token` verifies it.
+
+    The `withdrawal_token`, mailed alongside, withdraws it later without an account.
+    """
     _require_current_version(charter, command.version)
     organisation, name, role = _require_organisation(command)
     hashed = email_hash(command.email, email_salt)
@@ -159,6 +202,7 @@ def request_signature(
             rfc3339(now + ttl),
             command.actor,
             canonical_organisation(command.organisation_name),
+            token_hash(withdrawal_token) if withdrawal_token else None,
         )
     ]
 
@@ -168,24 +212,50 @@ def verify_signature(state: Signature | None, command: VerifySignature, now: dat
     signature = require_signature(state)
     if signature.status == "withdrawn":
         raise PledgeConflict("the signature has been withdrawn", field="signature_id")
-    if not token_matches(command.token, signature.request.token_hash):
-        raise Invalid("the verification token is wrong", field="token")
+    if not token_matches(command.token, signature.token_hash):
+        raise TokenWrong("this verification link is not (or no longer) valid; use the latest link we mailed",
+                         field="token")
     if signature.status == "verified":
         return []
-    if now >= datetime.fromisoformat(signature.request.token_expires_at):
-        raise Invalid("the verification token has expired; sign again for a new one", field="token")
+    if now >= datetime.fromisoformat(signature.token_expires_at):
+        raise TokenExpired("this verification link has expired; ask for a new one", field="token")
     return [SignatureVerified(signature.request.signature_id, rfc3339(now))]
 
 
 def withdraw_signature(state: Signature | None, command: WithdrawSignature, now: datetime) -> list[Event]:
-    """The signatory withdraws the signature, with an optional public reason."""
+    """The signatory withdraws the signature, with an optional public reason: by account or by the mailed link."""
     signature = require_signature(state)
-    if command.actor != signature.request.requested_by:
-        raise Forbidden("only whoever signed may withdraw the signature")
+    if command.token is not None:
+        if signature.withdrawal_token_hash is None or not token_matches(command.token, signature.withdrawal_token_hash):
+            raise TokenWrong("this withdrawal link is not (or no longer) valid; use the latest link we mailed",
+                             field="token")
+    elif command.actor == ANONYMOUS:
+        raise Invalid("send the token of the mailed withdrawal link, or sign in as whoever signed", field="token")
+    elif command.actor != signature.request.requested_by:
+        raise Forbidden("only whoever signed, or the holder of the mailed withdrawal link, may withdraw the signature")
     if signature.status == "withdrawn":
         raise PledgeConflict("the signature is already withdrawn", field="signature_id")
     reason = optional_text(command.reason, "reason", MAX_STATEMENT_CHARS)
     return [SignatureWithdrawn(signature.request.signature_id, reason, rfc3339(now))]
+
+
+def resend_links(
+    state: Signature | None,
+    command: ResendSignatureLinks,
+    token: str,
+    withdrawal_token: str,
+    email_salt: str,
+    now: datetime,
+    ttl: timedelta = TOKEN_TTL,
+) -> list[Event]:
+    """A fresh pair of links for the address the signature was requested with; the old links stop working."""
+    signature = require_signature(state)
+    if signature.status == "withdrawn":
+        raise PledgeConflict("the signature has been withdrawn; sign again instead", field="signature_id")
+    if email_hash(command.email, email_salt) != signature.request.email_hash:
+        raise Invalid("this is not the address the signature was requested with", field="email")
+    return [SignatureTokensReissued(signature.request.signature_id, token_hash(token), rfc3339(now + ttl),
+                                    token_hash(withdrawal_token), rfc3339(now))]
 
 
 def require_signature(state: Signature | None) -> Signature:
@@ -224,6 +294,6 @@ def _require_free(state: Signature, hashed_email: str, now: datetime) -> None:
     # same signatory asking again for a fresh token; otherwise anyone could hijack a pending signature.
     if state.status == "verified":
         raise PledgeConflict("this organisation has already signed this version", field="organisation_name")
-    expired = now >= datetime.fromisoformat(state.request.token_expires_at)
+    expired = now >= datetime.fromisoformat(state.token_expires_at)
     if state.status == "pending" and not expired and state.request.email_hash != hashed_email:
         raise PledgeConflict("this organisation's signature awaits verification", field="organisation_name")

@@ -11,7 +11,7 @@ from werkzeug.routing import Rule
 
 from shared.openapi import UNSAFE, add_routes, new_spec
 
-from ...edge.auth import CREDENTIAL_ENDPOINTS, SESSION_COOKIE
+from ...edge.auth import CREDENTIAL_ENDPOINTS, SESSION_COOKIE, anonymous_may
 from ...edge.consistency import READ_YOUR_WRITES
 from .merge import PREFIX, merge, service_part
 
@@ -19,7 +19,8 @@ NOT_DOCUMENTED = {"commands.forward", "apidocs.openapi_json", "apidocs.docs_page
 AUTHENTICATED: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"sessionCookie": []}]
 OPTIONAL: list[dict[str, list[str]]] = [{}, *AUTHENTICATED]
 DESCRIPTION = (
-    "The Interactive Charter's public API. Reads are open to everyone. Writes need an account: send an API token"
+    "The Interactive Charter's public API. Reads are open to everyone. Writes need an account (except signing and"
+    " a signature's mailed links, whose body carries the proof): send an API token"
     " as `Authorization: Bearer <token>`, or sign in and send the session cookie together with the session's"
     " CSRF token in `X-CSRF-Token`. Commands answer with a `consistency_token`: pass it to a read"
     " (`?consistency_token=`) to read your own write. Every error has the shape `{code, message, errors}`."
@@ -82,10 +83,12 @@ class ApiDocument:
         specs = {s: self.fetch(s) for s in services}
         parts = [service_part(spec, s, self.owners) for s, spec in specs.items() if spec]
         document = merge(gateway_spec(self.app), parts)
-        for item in document["paths"].values():
+        for path, item in document["paths"].items():
             for method, op in item.items():
                 if method in UNSAFE:
-                    op.setdefault("security", AUTHENTICATED)
+                    # Signing and a signature's mailed links take their proof in the body: an account is optional.
+                    anyone = anonymous_may(method.upper(), path.removeprefix(PREFIX))
+                    op.setdefault("security", OPTIONAL if anyone else AUTHENTICATED)
         if all(specs.values()):
             self._built = (time.monotonic(), document)
         return document
