@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kafka.errors import KafkaError
+from kafka.structs import OffsetAndMetadata
 
 from . import kafka, metrics
 from .backoff import Backoff, every
@@ -88,8 +89,15 @@ class Rewinds:
                             extra={"fields": {"waited_s": round(waited, 1)}})
                 self._requested, self._next = True, time.monotonic() + self._interval
                 self._interval = min(self._interval * 2, 3600.0)
-        if self._requested and consumer.assignment():
+        if self._requested and (assigned := consumer.assignment()):
             consumer.seek_to_beginning()
+            # A rebalance soon after (the group re-forming on a fresh broker) would resume from the group's
+            # committed offsets, past what this rewind is for: the start is committed too, so it survives one.
+            try:
+                starts = consumer.beginning_offsets(list(assigned))
+                consumer.commit({tp: OffsetAndMetadata(offset, "", -1) for tp, offset in starts.items()})
+            except KafkaError as exc:  # the group is re-forming: the seek stands, the next rewind check follows
+                log.warning("could not commit the rewind's start", extra={"fields": {"error": str(exc)}})
             self._requested = False
 
     def close(self) -> None:
