@@ -10,6 +10,7 @@ from shared.db import connect_pool, deadlines
 from shared.logging import configure
 
 from .api import (
+    account_signatures,
     admin,
     commands,
     dev,
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(queries.blueprint(projection, settings.consistency_timeout_s))
     app.register_blueprint(pledge.blueprint(projection, settings.consistency_timeout_s))
     app.register_blueprint(signatories.blueprint(projection, settings.consistency_timeout_s))
+    app.register_blueprint(account_signatures.blueprint(projection, settings.consistency_timeout_s))
     app.register_blueprint(pilots.blueprint(projection, settings.consistency_timeout_s))
     if settings.dev_mode:
         app.register_blueprint(dev.blueprint(services))

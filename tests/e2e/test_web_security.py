@@ -180,8 +180,9 @@ def test_any_steward_can_run_a_charter_another_steward_created(hostile):
     assert f"/stewardship/charters/{hostile.ids['charter']}/rounds/" in page.body
 
 
+# Not the sign form: anyone may sign, the mailed link is the proof (test_my_signatures.py).
 @pytest.mark.parametrize("path", ["/stewardship", "/moderation", "/charters/{charter}/drafts/new",
-                                  "/charters/{charter}/sign", "/barriers/new", "/pilots/new"])
+                                  "/barriers/new", "/pilots/new"])
 def test_an_anonymous_visitor_is_sent_to_sign_in_for_every_form(hostile, path):
     r = PageReader(hostile.base).open(path.format(**hostile.ids))
 

@@ -18,11 +18,12 @@ from . import (
     pilot_progress,
     pilot_timeline,
     pilots,
+    signature_requesters,
     signatures,
 )
 
-MODULES = (charters, draft_ratings, draft_comments, signatures, organisations, pilots, pilot_progress, pilot_timeline,
-           knowledge, knowledge_moderation, knowledge_community, feed)
+MODULES = (charters, draft_ratings, draft_comments, signatures, signature_requesters, organisations, pilots,
+           pilot_progress, pilot_timeline, knowledge, knowledge_moderation, knowledge_community, feed)
 
 
 def handlers() -> Mapping[str, Handler]:

@@ -29,6 +29,7 @@ from . import (
     knowledge_forms,
     knowledge_revisions,
     moderation,
+    my_signatures,
     people,
     pilot_forms,
     pilots,
@@ -46,7 +47,8 @@ NOTICES = {
     "draft_proposed": "Your draft is proposed.",
     "rated": "Thank you: your rating is recorded.",
     "commented": "Your comment is posted.",
-    "signature_requested": "Thank you: check your e-mail for the link that confirms your signature.",
+    "signature_requested": "Thank you. We e-mailed a link to the address you gave: your signature counts only once"
+                           " you follow that link.",
     "signature_verified": "Your signature is confirmed: it now counts.",
     "signature_withdrawn": "Your signature is withdrawn.",
     "signature_links_sent": "We e-mailed you fresh links; the links sent before them no longer work.",
@@ -133,7 +135,8 @@ def blueprint(projection: Projection, services: Services, identity: Identity, se
     bp = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/ui-static")
     ui = Ui(projection.pool, services, identity, settings, health, parked)
     for area in (home, accounts, drafting, signing, knowledge, knowledge_forms, pilots, stewardship, moderation,
-                 account, admin, system, pilot_forms, knowledge_following, knowledge_revisions, people):
+                 account, my_signatures, admin, system, pilot_forms, knowledge_following, knowledge_revisions,
+                 people):
         area.register(bp, ui)
     bp.add_app_template_filter(paragraphs, "paragraphs")
     person, person_link = people_filters(identity)

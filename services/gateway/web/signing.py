@@ -1,7 +1,8 @@
 """Signing the charter for an organisation, confirming by the e-mailed link, withdrawing, and the signatories.
 
-The mailed links need no account: their token is the proof. Their pages first say what is confirmed or
-withdrawn, then ask; an expired or replaced link's page offers fresh links instead.
+Neither signing nor the mailed links need an account: the links' tokens are the proof. Their pages first say
+what is confirmed or withdrawn, then ask; an expired or replaced link's page offers fresh links instead. The
+account that signed may also withdraw without the link, after a page that asks it to confirm.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, g, request
 
 from shared.contract.vocabulary import ORGANISATION_TYPES
+from shared.db import DictCursor
 
+from ..edge.auth import current_principal
 from ..edge.paging import page_args
 from ..readmodels import pledge_reads
+from ..readmodels.signature_requesters import REQUESTER
 from .accounts import check_form_token
 from .home import charter_summary
 from .web import Form, Outcome, Ui, done, form_values, optional, page, require_account
@@ -28,6 +32,16 @@ CONFIRMING = ("SELECT s.signature_id, s.charter_id, s.version, s.organisation_na
               " WHERE s.signature_id = %s")
 # Refusals of a mailed link's token after which only fresh links help.
 STALE_LINK = frozenset({"token_expired", "token_wrong"})
+MY_SIGNATURES = "/account/signatures"  # where a withdrawal confirmed from "my signatures" goes back to
+
+
+def requested_by_reader(cur: DictCursor, signature_id: str) -> bool:
+    """Whether the signed-in reader is the account that requested the signature (so may withdraw it unmailed)."""
+    principal = current_principal()
+    if principal is None:
+        return False
+    row = cur.execute(REQUESTER, [signature_id]).fetchone()
+    return row is not None and row["requested_by"] == principal.account_id
 
 
 def register(bp: Blueprint, ui: Ui) -> None:
@@ -43,19 +57,21 @@ def register(bp: Blueprint, ui: Ui) -> None:
     def signature_page(signature_id: str, status: int = 200, form: Form | None = None):
         with ui.cursor() as cur:
             signature = cur.execute(SIGNATURE, [signature_id]).fetchone()
+            mine = requested_by_reader(cur, signature_id)
         if signature is None:
             abort(404, "There is no signature with this id.")
-        return page("signing/signature.html", status, signature=signature, form=form or Form())
+        return page("signing/signature.html", status, signature=signature, form=form or Form(), mine=mine)
 
     @bp.route("/charters/<uuid:charter_id>/sign", methods=["GET", "POST"])
     def sign_charter(charter_id):
-        require_account(back=f"/charters/{charter_id}/sign")
+        """Anyone may sign, signed in or not: the mailed link is what makes the signature count."""
         charter = current_charter(str(charter_id))
         if charter["current_version"] is None:
             abort(409, "This charter has no adopted version to sign yet.")
         form = Form(form_values(*FIELDS) if request.method == "POST" else {"organisation_type": "council"})
         if request.method == "GET":
             return page("signing/sign.html", charter=charter, form=form, types=ORGANISATION_TYPES)
+        check_form_token()
         body = {k: form.values[k].strip() for k in FIELDS} | {"version": charter["current_version"]["version"],
                                                               "area": optional(form.values["area"]),
                                                               "statement": optional(form.values["statement"])}
@@ -82,9 +98,10 @@ def register(bp: Blueprint, ui: Ui) -> None:
     def confirming(signature_id: str) -> dict:
         with ui.cursor() as cur:
             signature = cur.execute(CONFIRMING, [signature_id]).fetchone()
+            mine = requested_by_reader(cur, signature_id)
         if signature is None:
             abort(404, "There is no signature with this id.")
-        return signature
+        return signature | {"mine": mine}
 
     def link_page(template: str, signature_id: str, form: Form, outcome: Outcome | None = None):
         """A mailed link's page, naming what it acts on; a stale link's refusal offers fresh links."""
@@ -107,20 +124,23 @@ def register(bp: Blueprint, ui: Ui) -> None:
 
     @bp.route("/signatures/<uuid:signature_id>/withdraw", methods=["GET", "POST"])
     def withdraw_signature(signature_id):
-        """By the mailed withdrawal link (its token), or signed in as whoever signed (from the signature page)."""
+        """By the mailed withdrawal link (its token), or signed in as whoever signed; either way after asking."""
         token = request.values.get("token", "")
+        back = MY_SIGNATURES if request.values.get("next") == MY_SIGNATURES else None
         if request.method == "GET":
-            return link_page("signing/withdraw.html", str(signature_id), Form({"token": token}))
+            return link_page("signing/withdraw.html", str(signature_id), Form({"token": token, "next": back}))
         if not token:
             require_account(back=f"/signatures/{signature_id}")
         check_form_token()
-        form = Form(form_values("reason") | {"token": token})
+        form = Form(form_values("reason") | {"token": token, "next": back})
         body = {"reason": optional(form.values["reason"])} | ({"token": token} if token else {})
         outcome = ui.command("POST", f"/signatures/{signature_id}/withdrawal", body)
         if not outcome.ok:
             if token:
                 return link_page("signing/withdraw.html", str(signature_id), form, outcome)
             return signature_page(str(signature_id), outcome.status, form.refused(outcome))
+        if back:
+            return done("ui.my_signatures", "signature_withdrawn", outcome)
         return done("ui.signature", "signature_withdrawn", outcome, signature_id=signature_id)
 
     @bp.route("/signatures/<uuid:signature_id>/new-links", methods=["GET", "POST"])
