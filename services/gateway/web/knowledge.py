@@ -33,6 +33,16 @@ PAGE_PATH = "/<any(barriers, solutions):kinds>/<uuid:item_id>"
 FORMS = ("flag", "endorse", "photo", "moderate", "comment", "withdraw", "watch", "protect", "unprotect", "revert")
 EVIDENCE = ("SELECT pilot_id, pilot_title, organisation, solution_id, solution_title, at FROM kb_evidence"
             " WHERE barrier_id = %s ORDER BY at")
+TITLES = "SELECT item_id, title FROM kb_pages WHERE item_id = ANY(%s) AND NOT hidden"
+
+
+def barriers_named(cur, fields: dict[str, str], content: dict[str, Any]) -> dict[str, str]:
+    """A revision's text fields as a reader compares them: the barriers a solution solves named by title, not id."""
+    if "barrier_ids" not in fields:
+        return fields
+    titles = {r["item_id"]: r["title"] for r in cur.execute(TITLES, [content["barrier_ids"]])}
+    named = "; ".join(titles.get(i, "a barrier no longer listed") for i in content["barrier_ids"])
+    return {("barriers" if k == "barrier_ids" else k): named if k == "barrier_ids" else v for k, v in fields.items()}
 
 
 def category_name(category: str | None) -> str:
@@ -111,9 +121,10 @@ def register(bp: Blueprint, ui: Ui) -> None:
             found = {r["revision"]: r for r in cur.execute(
                 REVISIONS.format(content=", content") + " AND number = ANY(%s) AND NOT hidden",
                 [str(item_id), [older, newer]])}
-        if older not in found or newer not in found:
-            abort(404, "One of these revisions does not exist or is hidden.")
-        old_text, new_text = (text_fields(kind, found[n]["content"]) for n in (older, newer))
+            if older not in found or newer not in found:
+                abort(404, "One of these revisions does not exist or is hidden.")
+            old_text, new_text = (barriers_named(cur, text_fields(kind, found[n]["content"]), found[n]["content"])
+                                  for n in (older, newer))
         fields = {name: diff_words(old_text[name], text) for name, text in new_text.items()}
         return page("knowledge/diff.html", kinds=kinds, item=page_view(row), item_id=str(item_id), older=found[older],
                     newer=found[newer], fields=fields)
