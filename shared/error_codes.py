@@ -54,6 +54,8 @@ CATALOGUE: tuple[ErrorCode, ...] = (
     ErrorCode("pledge_error", (409,), "The charter, draft, signature or comment is in a state that refuses this."),
     ErrorCode("draft_already_adopted", (409,), "A draft becomes a version of its charter once; it is adopted"
               " already."),
+    ErrorCode("organisation_already_recorded", (409,), "Every spelling of one name is one organisation, and this"
+              " one has a record already; sign or endorse under its `organisation_id`."),
     ErrorCode("round_closed_error", (409,), "Drafting happens only while a round is open."),
     ErrorCode("already_exists", (409,), "The command would create something that is already there."),
     ErrorCode("page_is_protected", (409,), "A moderator protected the page from edits for a while."),

@@ -100,6 +100,12 @@ def _signature_requested_may_carry_a_withdrawal_link(data: dict[str, Any]) -> di
     return data | {"withdrawal_token_hash": None}
 
 
+@upcaster("SignatureRequested", 3, producer="pledge")
+def _signature_requested_states_its_assurance(data: dict[str, Any]) -> dict[str, Any]:
+    """v4 carries what the mailed link proves; before organisations had verified domains, a signature proved none."""
+    return data | {"assurance": "self-declared"}
+
+
 @upcaster("BarrierEndorsed", 1, producer="knowledge")
 @upcaster("SolutionEndorsed", 1, producer="knowledge")
 @upcaster("EndorsementWithdrawn", 1, producer="knowledge")

@@ -6,16 +6,18 @@ from dataclasses import asdict
 
 from flask import Blueprint, current_app, jsonify, request
 
+from shared.contract.organisations import canonical_organisation
 from shared.eventstore import AppendResult
 from shared.http import build_command, command_meta, error, validated
 from shared.service import current_store
 
 from . import handlers, schemas
-from .domain import charters, drafts
+from .domain import charters, drafts, organisations
 
 bp = Blueprint("pledge", __name__)
 drafting = Blueprint("drafting", __name__)
 signing = Blueprint("signing", __name__)
+records = Blueprint("organisations", __name__)
 dev = Blueprint("dev", __name__)  # registered by the app in development only
 
 
@@ -118,6 +120,34 @@ def resend_signature_links(command, signature_id):
     return accepted(result, signature_id=command.signature_id)
 
 
+@signing.post("/signatures/<uuid:signature_id>/assurance")
+@validated(schemas.StewardVerifySignatureBody())
+def steward_verify_signature(command, signature_id):
+    result = handlers.steward_verify_signature(current_store(), command, command_meta())
+    return accepted(result, signature_id=command.signature_id)
+
+
+@records.post("/organisations")
+@validated(schemas.RecordOrganisationBody())
+def record_organisation(command: organisations.RecordOrganisation):
+    result = handlers.record_organisation(current_store(), command, command_meta())
+    return accepted(result, organisation_id=canonical_organisation(command.name))
+
+
+@records.post("/organisations/<path:organisation_id>/domains")
+@validated(schemas.VerifyDomainBody())
+def verify_domain(command: organisations.VerifyDomain, organisation_id):
+    result = handlers.verify_domain(current_store(), command, command_meta())
+    return accepted(result, organisation_id=canonical_organisation(command.organisation_id))
+
+
+@records.post("/organisations/<path:organisation_id>/domains/removal")
+@validated(schemas.RemoveDomainBody())
+def remove_domain(command: organisations.RemoveDomain, organisation_id):
+    result = handlers.remove_domain(current_store(), command, command_meta())
+    return accepted(result, organisation_id=canonical_organisation(command.organisation_id))
+
+
 @dev.get("/dev/verification-links/<uuid:signature_id>")
 def verification_link(signature_id):
     """Development only: read the links a signatory would have been e-mailed last (verify, and withdraw)."""
@@ -132,3 +162,4 @@ def verification_link(signature_id):
 
 bp.register_blueprint(drafting)
 bp.register_blueprint(signing)
+bp.register_blueprint(records)

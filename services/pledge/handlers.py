@@ -10,7 +10,7 @@ from shared.envelope import CommandMeta
 from shared.events import Event
 from shared.eventstore import AppendResult, EventStore, retry_on_conflict
 
-from .domain import EVENTS, charters, comments, drafts, signatures
+from .domain import EVENTS, charters, comments, drafts, organisations, signatures
 from .domain.abuse import email_hash
 from .mailer import Mailer
 from .ratelimit import SigningGuard
@@ -99,11 +99,13 @@ def request_signature(
 ) -> AppendResult:
     """Sign the current version; the event, the attempt count and the link's mail commit together or not at all."""
     charter, _ = _charter(store, command.charter_id)
-    stream_id = signatures.signature_stream_id(charter.charter_id, command.version, command.organisation_name)
+    named = command.organisation_id or command.organisation_name
+    organisation, _ = store.load(EVENTS, organisations.evolve, organisations.organisation_stream_id(named))
+    stream_id = signatures.signature_stream_id(charter.charter_id, command.version, named)
     state, version = store.load(EVENTS, signatures.evolve, stream_id)
     token, withdrawal_token, now = secrets.token_urlsafe(32), secrets.token_urlsafe(32), _now()
     events = signatures.request_signature(charter, state, command, token, signing.email_salt, now, signing.token_ttl,
-                                          withdrawal_token=withdrawal_token)
+                                          withdrawal_token=withdrawal_token, organisation=organisation)
     with store.pool.connection() as conn:
         result = store.append(signatures.STREAM_TYPE, stream_id, version, events, meta, conn=conn)
         signing.guard.admit(conn, events[0].email_hash, client_ip, now)
@@ -140,6 +142,43 @@ def withdraw_signature(store: EventStore, command: signatures.WithdrawSignature,
     state, version = store.load(EVENTS, signatures.evolve, command.signature_id)
     events = signatures.withdraw_signature(state, command, _now())
     return _append(store, signatures.STREAM_TYPE, command.signature_id, version, events, meta)
+
+
+def steward_verify_signature(
+    store: EventStore, command: signatures.StewardVerifySignature, meta: CommandMeta
+) -> AppendResult:
+    """A steward vouches for a self-declared signature they checked with the organisation."""
+    state, version = store.load(EVENTS, signatures.evolve, command.signature_id)
+    events = signatures.steward_verify(state, command, _now())
+    return _append(store, signatures.STREAM_TYPE, command.signature_id, version, events, meta)
+
+
+def record_organisation(
+    store: EventStore, command: organisations.RecordOrganisation, meta: CommandMeta
+) -> AppendResult:
+    """Give an organisation a record, once for every spelling of its name."""
+    stream_id = organisations.organisation_stream_id(command.name)
+    state, version = store.load(EVENTS, organisations.evolve, stream_id)
+    events = organisations.record_organisation(state, command, _now())
+    return store.append(organisations.STREAM_TYPE, stream_id, version, events, meta)
+
+
+@retry_on_conflict
+def verify_domain(store: EventStore, command: organisations.VerifyDomain, meta: CommandMeta) -> AppendResult:
+    """A steward verifies one of the organisation's e-mail domains."""
+    stream_id = organisations.organisation_stream_id(command.organisation_id)
+    state, version = store.load(EVENTS, organisations.evolve, stream_id)
+    events = organisations.verify_domain(state, command, _now())
+    return _append(store, organisations.STREAM_TYPE, stream_id, version, events, meta)
+
+
+@retry_on_conflict
+def remove_domain(store: EventStore, command: organisations.RemoveDomain, meta: CommandMeta) -> AppendResult:
+    """A steward removes one of the organisation's verified domains."""
+    stream_id = organisations.organisation_stream_id(command.organisation_id)
+    state, version = store.load(EVENTS, organisations.evolve, stream_id)
+    events = organisations.remove_domain(state, command, _now())
+    return _append(store, organisations.STREAM_TYPE, stream_id, version, events, meta)
 
 
 def _now() -> datetime:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.http import CommandBody
 
-from .domain import charters, comments, drafts, signatures
+from .domain import charters, comments, drafts, organisations, signatures
 from .domain.charters import MAX_PURPOSE_CHARS
 from .domain.comments import MAX_COMMENT_CHARS
 from .domain.drafts import MAX_SUMMARY_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS
@@ -86,16 +86,50 @@ class PostCommentBody(CommandBody):
 
 
 class RequestSignatureBody(CommandBody):
+    """Name a recorded organisation by `organisation_id`, or a new one by `organisation_name` and its type."""
+
     command = signatures.RequestSignature
     version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-    organisation_name = Text(required=True, validate=NAME)
-    organisation_type = Text(required=True, validate=validate.OneOf(ORGANISATION_TYPES))
+    organisation_id = Text(load_default=None, allow_none=True, validate=NAME)
+    organisation_name = Text(load_default=None, validate=NAME)
+    organisation_type = Text(load_default=None, validate=validate.OneOf(ORGANISATION_TYPES))
     area = Text(load_default=None, allow_none=True, validate=validate.Length(max=MAX_NAME_CHARS))
     signatory_name = Text(required=True, validate=NAME)
     signatory_role = Text(required=True, validate=NAME)
     # RFC 5321 caps a forward path at 254 characters; the domain checks the shape and canonicalises.
     email = Text(required=True, validate=required_text(254))
     statement = Text(load_default=None, allow_none=True, validate=validate.Length(max=MAX_STATEMENT_CHARS))
+
+    @validates_schema
+    def names_an_organisation(self, data, **kwargs) -> None:
+        if data.get("organisation_id") is None:
+            missing = {f: ["required, unless organisation_id names a recorded organisation"]
+                       for f in ("organisation_name", "organisation_type") if data.get(f) is None}
+            if missing:
+                raise ValidationError(missing)
+
+
+class StewardVerifySignatureBody(CommandBody):
+    command = signatures.StewardVerifySignature
+    method = Text(required=True, validate=required_text(MAX_STATEMENT_CHARS))
+
+
+class RecordOrganisationBody(CommandBody):
+    command = organisations.RecordOrganisation
+    name = Text(required=True, validate=NAME)
+    organisation_type = Text(required=True, validate=validate.OneOf(ORGANISATION_TYPES))
+
+
+class VerifyDomainBody(CommandBody):
+    command = organisations.VerifyDomain
+    domain = Text(required=True, validate=validate.Length(min=1, max=253))
+    evidence = Text(required=True, validate=required_text(organisations.MAX_EVIDENCE_CHARS))
+
+
+class RemoveDomainBody(CommandBody):
+    command = organisations.RemoveDomain
+    domain = Text(required=True, validate=validate.Length(min=1, max=253))
+    reason = Text(required=True, validate=required_text(organisations.MAX_EVIDENCE_CHARS))
 
 
 class VerifySignatureBody(CommandBody):

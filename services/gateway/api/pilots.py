@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, request
 from psycopg.rows import dict_row
 
 from shared.contract.organisations import canonical_organisation
-from shared.http import error
+from shared.http import RequestRefused, error
 from shared.projection import Projection
 
 from ..edge.consistency import reads_your_writes
@@ -58,10 +58,17 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
     @bp.get("/organisations")
     @paged
     def organisations():
-        """Organisations that signed, or asked to: signature standing, pilots and barriers removed."""
+        """Organisations with a record or signed for: signature standing, verified domains, pilots, barriers removed.
+
+        `q` finds organisations by part of their name, under any spelling (case, spacing, full-width letters).
+        """
         limit, offset = page_args()
+        q = request.args.get("q") or None
+        if q is not None and len(q) > 200:
+            raise RequestRefused(400, "invalid_query", "q must be at most 200 characters",
+                                 {"q": ["at most 200 characters"]})
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            items, total = organisation_reads.organisations(cur, limit, offset)
+            items, total = organisation_reads.organisations(cur, limit, offset, q)
         return jsonify(page(items, total, limit, offset))
 
     @bp.get("/organisations/<path:organisation>")

@@ -14,8 +14,10 @@ from shared.db import one
 from ..readmodels import rebuilds
 
 # `feed.seq` numbers events in live delivery order, which a replay cannot reproduce; parked events and heartbeats
-# are the live consumer's own record of its work, not read models.
-BOOKKEEPING = {"stream_checkpoints", "held_events", "producer_positions", "feed", "parked_events", "heartbeats"}
+# are the live consumer's own record of its work, and `read_model_version` the fingerprint of the code that built
+# the schema: none of them is a read model.
+BOOKKEEPING = {"stream_checkpoints", "held_events", "producer_positions", "feed", "parked_events", "heartbeats",
+               "read_model_version"}
 
 
 def rebuild(database_url: str, envelopes: Iterable[dict], schema: str | None = None, progress=None) -> str:

@@ -102,5 +102,5 @@ class Services:
 
 
 # The first path segment names the resource, and the resource its owning service.
-OWNERS = {"charters": "pledge", "drafts": "pledge", "signatures": "pledge",
+OWNERS = {"charters": "pledge", "drafts": "pledge", "signatures": "pledge", "organisations": "pledge",
           "barriers": "knowledge", "solutions": "knowledge", "pilots": "pilots"}

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import request
 
+from shared.contract.organisations import canonical_organisation
 from shared.db import DictCursor, one
 from shared.http import RequestRefused
 
@@ -15,18 +16,17 @@ Row = dict[str, Any]
 STATUSES = ("proposed", "approved", "active", "completed", "stopped")
 
 ORGANISATIONS = """
-SELECT o.organisation_id, o.name, o.type, o.signature,
+SELECT o.organisation_id, o.name, o.organisation_type AS type, o.recorded, o.domains,
+       CASE WHEN bool_or(s.status = 'verified') THEN 'signed'
+            WHEN bool_or(s.status = 'withdrawn') THEN 'withdrawn'
+            WHEN bool_or(s.status = 'pending') THEN 'pending' ELSE 'none' END AS signature,
        (SELECT count(*) FROM pilots p WHERE p.organisation_id = o.organisation_id) AS pilots,
        (SELECT count(*) FROM pilot_barriers b JOIN pilots p USING (pilot_id)
          WHERE p.organisation_id = o.organisation_id AND b.status = 'removed') AS barriers_removed
-  FROM (SELECT organisation_id,
-               (array_agg(organisation_name ORDER BY requested_at DESC))[1] AS name,
-               (array_agg(organisation_type ORDER BY requested_at DESC))[1] AS type,
-               CASE WHEN bool_or(status = 'verified') THEN 'signed'
-                    WHEN bool_or(status = 'withdrawn') THEN 'withdrawn' ELSE 'pending' END AS signature
-          FROM organisation_signatures
-         WHERE %(organisation_id)s::text IS NULL OR organisation_id = %(organisation_id)s
-         GROUP BY organisation_id) o
+  FROM organisations o LEFT JOIN organisation_signatures s USING (organisation_id)
+ WHERE (%(organisation_id)s::text IS NULL OR o.organisation_id = %(organisation_id)s)
+   AND (%(q)s::text IS NULL OR strpos(o.organisation_id, %(q)s) > 0)
+ GROUP BY o.organisation_id
 """
 REMOVED = """
 SELECT b.barrier_id, b.barrier_title, b.solution_id, b.solution_title, b.removed_on, p.pilot_id, p.title AS pilot_title
@@ -36,30 +36,39 @@ SELECT b.barrier_id, b.barrier_title, b.solution_id, b.solution_title, b.removed
 """
 
 
-def organisations(cur: DictCursor, limit: int, offset: int) -> tuple[list[Row], int]:
-    """Organisations that signed or asked to, with their signature standing, pilots and barriers removed."""
-    args = {"organisation_id": None, "limit": limit, "offset": offset}
+def organisations(cur: DictCursor, limit: int, offset: int, q: str | None = None) -> tuple[list[Row], int]:
+    """Recorded organisations and those signed for, with their signature standing, pilots and barriers removed.
+
+    `q`, compared in the canonical form, finds an organisation under any spelling of part of its name.
+    """
+    q = canonical_organisation(q) if q else None
+    args = {"organisation_id": None, "q": q, "limit": limit, "offset": offset}
     items = cur.execute(ORGANISATIONS + " ORDER BY o.name, o.organisation_id LIMIT %(limit)s OFFSET %(offset)s",
                         args).fetchall()
-    total = one(cur.execute("SELECT count(DISTINCT organisation_id) AS n FROM organisation_signatures"))["n"]
+    total = one(cur.execute(f"SELECT count(*) AS n FROM ({ORGANISATIONS}) o", args))["n"]
     return items, total
 
 
 def organisation_page(cur: DictCursor, organisation_id: str) -> Row | None:
     """One organisation: its signatures, its pilots and the barriers its pilots removed; None if unknown."""
-    found = cur.execute(ORGANISATIONS, {"organisation_id": organisation_id}).fetchone()
+    found = cur.execute(ORGANISATIONS, {"organisation_id": organisation_id, "q": None}).fetchone()
     pilots = cur.execute(PILOT + " WHERE organisation_id = %s ORDER BY proposed_at, pilot_id",
                          [organisation_id]).fetchall()
     if found is None and not pilots:
         return None
     signatures = cur.execute(
-        "SELECT charter_id, version, status, requested_at, verified_at, withdrawn_at FROM organisation_signatures"
-        " WHERE organisation_id = %s ORDER BY requested_at", [organisation_id]).fetchall()
+        "SELECT o.charter_id, o.version, o.status, o.requested_at, o.verified_at, o.withdrawn_at, s.assurance"
+        " FROM organisation_signatures o LEFT JOIN signatures s USING (signature_id)"
+        " WHERE o.organisation_id = %s ORDER BY o.requested_at", [organisation_id]).fetchall()
     removed = cur.execute(REMOVED, [organisation_id]).fetchall()
+    domain_changes = cur.execute(
+        "SELECT domain, change, note, changed_by, changed_at FROM organisation_domain_changes"
+        " WHERE organisation_id = %s ORDER BY changed_at, domain", [organisation_id]).fetchall()
     head = found or {"organisation_id": organisation_id, "name": pilots[0]["organisation_name"],
-                     "type": pilots[0]["organisation_type"], "signature": "unknown"}
+                     "type": pilots[0]["organisation_type"], "recorded": False, "domains": [],
+                     "signature": "unknown"}
     return head | {"signatures": signatures, "pilots": [dashboard_item(p) for p in pilots],
-                   "barriers_removed": removed}
+                   "barriers_removed": removed, "domain_changes": domain_changes}
 
 
 def figures(cur: DictCursor) -> Row:

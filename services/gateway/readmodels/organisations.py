@@ -1,7 +1,9 @@
-"""Read model of organisations by their id (the canonical name signature events carry), from pledge events.
+"""Read model of organisations by their id (the canonical name pledge events carry), from pledge events.
 
-Kept apart from the public signatures list so an organisation page can join its signatures with
-its pilots (projected from `charter.pilots.v1`, whose `organisation_id` is the same canonical name).
+An organisation is listed once it has a record (OrganisationRecorded) or anyone signed for it; one signed for
+without a record is a new organisation a steward has yet to review. Kept apart from the public signatures
+list so an organisation page can join its signatures with its pilots (projected from `charter.pilots.v1`,
+whose `organisation_id` is the same canonical name).
 """
 
 from __future__ import annotations
@@ -9,6 +11,24 @@ from __future__ import annotations
 from typing import Any
 
 DDL = """
+CREATE TABLE organisations (
+    organisation_id   text PRIMARY KEY,
+    name              text NOT NULL,
+    organisation_type text NOT NULL,
+    recorded          boolean NOT NULL,
+    recorded_at       timestamptz,
+    domains           text[] NOT NULL DEFAULT '{}'
+);
+CREATE INDEX organisations_by_name ON organisations (name, organisation_id);
+CREATE TABLE organisation_domain_changes (
+    organisation_id text NOT NULL,
+    domain          text NOT NULL,
+    change          text NOT NULL,
+    note            text NOT NULL,
+    changed_by      text NOT NULL,
+    changed_at      timestamptz NOT NULL
+);
+CREATE INDEX organisation_domain_changes_by_organisation ON organisation_domain_changes (organisation_id, changed_at);
 CREATE TABLE organisation_signatures (
     signature_id      text PRIMARY KEY,
     organisation_id   text NOT NULL,
@@ -26,8 +46,43 @@ CREATE INDEX organisation_signatures_by_organisation
 """
 
 
+def on_organisation_recorded(conn, env: dict[str, Any]) -> None:
+    d = env["data"]
+    conn.execute(
+        "INSERT INTO organisations (organisation_id, name, organisation_type, recorded, recorded_at)"
+        " VALUES (%s, %s, %s, true, %s) ON CONFLICT (organisation_id) DO UPDATE SET name = excluded.name,"
+        " organisation_type = excluded.organisation_type, recorded = true, recorded_at = excluded.recorded_at",
+        [d["organisation_id"], d["name"], d["organisation_type"], d["recorded_at"]],
+    )
+
+
+def on_domain_verified(conn, env: dict[str, Any]) -> None:
+    d = env["data"]
+    conn.execute("UPDATE organisations SET domains = array_append(array_remove(domains, %(domain)s), %(domain)s)"
+                 " WHERE organisation_id = %(organisation_id)s", d)
+    _domain_change(conn, d, "verified", d["evidence"], d["verified_by"], d["verified_at"])
+
+
+def on_domain_removed(conn, env: dict[str, Any]) -> None:
+    d = env["data"]
+    conn.execute("UPDATE organisations SET domains = array_remove(domains, %(domain)s)"
+                 " WHERE organisation_id = %(organisation_id)s", d)
+    _domain_change(conn, d, "removed", d["reason"], d["removed_by"], d["removed_at"])
+
+
+def _domain_change(conn, d: dict[str, Any], change: str, note: str, by: str, at: str) -> None:
+    conn.execute("INSERT INTO organisation_domain_changes (organisation_id, domain, change, note, changed_by,"
+                 " changed_at) VALUES (%s, %s, %s, %s, %s, %s)",
+                 [d["organisation_id"], d["domain"], change, note, by, at])
+
+
 def on_signature_requested(conn, env: dict[str, Any]) -> None:
     d = env["data"]
+    conn.execute(  # one signed for without a record is listed, unrecorded, for a steward to review
+        "INSERT INTO organisations (organisation_id, name, organisation_type, recorded) VALUES (%s, %s, %s, false)"
+        " ON CONFLICT (organisation_id) DO NOTHING",
+        [d["organisation_id"], d["organisation_name"], d["organisation_type"]],
+    )
     conn.execute(
         "INSERT INTO organisation_signatures (signature_id, organisation_id, organisation_name, organisation_type,"
         " charter_id, version, status, requested_at) VALUES (%s, %s, %s, %s, %s, %s, 'pending', %s)"
@@ -52,6 +107,9 @@ def on_signature_withdrawn(conn, env: dict[str, Any]) -> None:
 
 
 HANDLERS = {
+    "OrganisationRecorded": on_organisation_recorded,
+    "OrganisationDomainVerified": on_domain_verified,
+    "OrganisationDomainRemoved": on_domain_removed,
     "SignatureRequested": on_signature_requested,
     "SignatureVerified": on_signature_verified,
     "SignatureWithdrawn": on_signature_withdrawn,

@@ -13,6 +13,7 @@ CREATE TABLE signatures (
     signature_id      text PRIMARY KEY,
     charter_id        text NOT NULL,
     version           integer NOT NULL,
+    organisation_id   text NOT NULL,
     organisation_name text NOT NULL,
     organisation_type text NOT NULL,
     area              text,
@@ -23,7 +24,9 @@ CREATE TABLE signatures (
     requested_at      timestamptz NOT NULL,
     verified_at       timestamptz,
     withdrawn_at      timestamptz,
-    withdrawal_reason text
+    withdrawal_reason text,
+    assurance         text NOT NULL,
+    assurance_method  text
 );
 CREATE INDEX signatures_public
     ON signatures (charter_id, version, status, verified_at, signature_id);
@@ -51,16 +54,18 @@ def on_signature_requested(conn, env: dict[str, Any]) -> None:
     # A withdrawn or expired signature can be requested again on the same stream: start it afresh.
     d = env["data"]
     conn.execute(
-        "INSERT INTO signatures (signature_id, charter_id, version, organisation_name, organisation_type, area,"
-        " signatory_name, signatory_role, statement, status, requested_at)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'pending', %s)"
+        "INSERT INTO signatures (signature_id, charter_id, version, organisation_id, organisation_name,"
+        " organisation_type, area, signatory_name, signatory_role, statement, status, requested_at, assurance)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'pending', %s, %s)"
         " ON CONFLICT (signature_id) DO UPDATE SET organisation_name = excluded.organisation_name,"
+        " assurance = excluded.assurance, assurance_method = NULL,"
         " organisation_type = excluded.organisation_type, area = excluded.area,"
         " signatory_name = excluded.signatory_name, signatory_role = excluded.signatory_role,"
         " statement = excluded.statement, status = 'pending', requested_at = excluded.requested_at,"
         " verified_at = NULL, withdrawn_at = NULL, withdrawal_reason = NULL",
-        [d["signature_id"], d["charter_id"], d["version"], d["organisation_name"], d["organisation_type"],
-         d["area"], d["signatory_name"], d["signatory_role"], d["statement"], env["occurred_at"]],
+        [d["signature_id"], d["charter_id"], d["version"], d["organisation_id"], d["organisation_name"],
+         d["organisation_type"], d["area"], d["signatory_name"], d["signatory_role"], d["statement"],
+         env["occurred_at"], d["assurance"]],
     )
 
 
@@ -84,8 +89,15 @@ def on_signature_withdrawn(conn, env: dict[str, Any]) -> None:
     )
 
 
+def on_signature_steward_verified(conn, env: dict[str, Any]) -> None:
+    d = env["data"]
+    conn.execute("UPDATE signatures SET assurance = 'steward-verified', assurance_method = %s WHERE signature_id = %s",
+                 [d["method"], d["signature_id"]])
+
+
 HANDLERS = {
     "SignatureRequested": on_signature_requested,
     "SignatureVerified": on_signature_verified,
     "SignatureWithdrawn": on_signature_withdrawn,
+    "SignatureStewardVerified": on_signature_steward_verified,
 }

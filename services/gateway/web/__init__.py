@@ -30,6 +30,7 @@ from . import (
     knowledge_revisions,
     moderation,
     my_signatures,
+    organisations,
     people,
     pilot_forms,
     pilots,
@@ -58,6 +59,10 @@ NOTICES = {
     "endorsed": "Your endorsement is recorded.",
     "photo_attached": "The photo is attached.",
     "pilot_proposed": "Your pilot is proposed; a steward will review it.",
+    "organisation_recorded": "The organisation has a record.",
+    "domain_verified": "The domain is verified: signatures confirmed from addresses there are domain verified.",
+    "domain_removed": "The domain is removed: addresses there no longer verify a signature.",
+    "signature_vouched": "The signature is recorded as checked by a steward.",
     "pilot_changed": "The pilot is updated.",
     "progress_reported": "Your progress report is published.",
     "barrier_targeted": "The pilot now targets the barrier.",
@@ -136,7 +141,7 @@ def blueprint(projection: Projection, services: Services, identity: Identity, se
     ui = Ui(projection.pool, services, identity, settings, health, parked)
     for area in (home, accounts, drafting, signing, knowledge, knowledge_forms, pilots, stewardship, moderation,
                  account, my_signatures, admin, system, pilot_forms, knowledge_following, knowledge_revisions,
-                 people):
+                 people, organisations):
         area.register(bp, ui)
     bp.add_app_template_filter(paragraphs, "paragraphs")
     person, person_link = people_filters(identity)

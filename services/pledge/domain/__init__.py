@@ -1,8 +1,8 @@
-"""The pledge's domain: charters, drafting rounds, drafts and signatures, free of I/O."""
+"""The pledge's domain: charters, drafting rounds, drafts, organisations and signatures, free of I/O."""
 
 from shared.events import EventRegistry
 
-from . import charters, comments, drafts, signatures
+from . import charters, comments, drafts, organisations, signatures
 
 EVENTS = EventRegistry(
     charters.CharterCreated,
@@ -18,4 +18,8 @@ EVENTS = EventRegistry(
     signatures.SignatureVerified,
     signatures.SignatureWithdrawn,
     signatures.SignatureTokensReissued,
+    signatures.SignatureStewardVerified,
+    organisations.OrganisationRecorded,
+    organisations.OrganisationDomainVerified,
+    organisations.OrganisationDomainRemoved,
 )

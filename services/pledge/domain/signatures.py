@@ -20,8 +20,9 @@ from shared.errors import Forbidden, Invalid, NotFound, optional_text, require_t
 from shared.events import Event
 
 from .abuse import email_hash, token_hash, token_matches
-from .charters import Charter
+from .charters import Charter, require_steward
 from .errors import EMPTY, PledgeConflict, TokenExpired, TokenWrong
+from .organisations import SELF_DECLARED, STEWARD_VERIFIED, Organisation
 
 STREAM_TYPE = "signature"
 ANONYMOUS = "anonymous"  # the actor the gateway forwards for someone who has not signed in
@@ -38,8 +39,10 @@ class SignatureRequested(Event):
 
     # v2 added `organisation_id`, so consumers never recompute it; v3 added `withdrawal_token_hash`, the
     # mailed withdrawal link's proof (None for older signatures: they have no withdrawal link until a fresh
-    # pair of links is sent). Older events are upcast on read (shared/upcasting.py); their schemas stay published.
-    SCHEMA_VERSION = 3
+    # pair of links is sent); v4 added `assurance`, what confirming the mailed link proves (domain-verified when
+    # the address is at one of the organisation's verified domains, else self-declared; older signatures are
+    # self-declared). Older events are upcast on read (shared/upcasting.py); their schemas stay published.
+    SCHEMA_VERSION = 4
 
     signature_id: str
     charter_id: str
@@ -56,6 +59,7 @@ class SignatureRequested(Event):
     requested_by: str
     organisation_id: str
     withdrawal_token_hash: str | None
+    assurance: str
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,16 @@ class SignatureTokensReissued(Event):
 @dataclass(frozen=True)
 class SignatureVerified(Event):
     signature_id: str
+    verified_at: str
+
+
+@dataclass(frozen=True)
+class SignatureStewardVerified(Event):
+    """A steward checked a self-declared signature with the organisation, and recorded how."""
+
+    signature_id: str
+    method: str
+    verified_by: str
     verified_at: str
 
 
@@ -94,6 +108,15 @@ class RequestSignature:
     actor: str
     area: str | None = None
     statement: str | None = None
+    organisation_id: str | None = None  # a recorded organisation, named by id instead of by name and type
+
+
+@dataclass(frozen=True)
+class StewardVerifySignature:
+    signature_id: str
+    method: str
+    actor: str
+    actor_roles: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -132,6 +155,7 @@ class Signature:
     token_hash: str = ""  # the proofs the latest mailed links carry, and until when the verification one works
     token_expires_at: str = ""
     withdrawal_token_hash: str | None = None
+    assurance: str = SELF_DECLARED
 
     @property
     def counts(self) -> bool:
@@ -151,7 +175,7 @@ def evolve(state: Signature | None, event: Event) -> Signature | None:
     """Apply one signature event to the state."""
     if isinstance(event, SignatureRequested):
         return Signature(event, token_hash=event.token_hash, token_expires_at=event.token_expires_at,
-                         withdrawal_token_hash=event.withdrawal_token_hash)
+                         withdrawal_token_hash=event.withdrawal_token_hash, assurance=event.assurance)
     if state is None:
         raise ValueError(f"a signature stream starts with SignatureRequested, not {event.type_name()}")
     match event:
@@ -159,6 +183,8 @@ def evolve(state: Signature | None, event: Event) -> Signature | None:
             return replace(state, status="verified", verified_at=event.verified_at)
         case SignatureWithdrawn():
             return replace(state, status="withdrawn", withdrawn_at=event.withdrawn_at, withdrawal_reason=event.reason)
+        case SignatureStewardVerified():
+            return replace(state, assurance=STEWARD_VERIFIED)
         case SignatureTokensReissued():
             return replace(state, token_hash=event.token_hash, token_expires_at=event.token_expires_at,
                            withdrawal_token_hash=event.withdrawal_token_hash)
@@ -175,13 +201,20 @@ def request_signature(
     ttl: timedelta = TOKEN_TTL,
     *,
     withdrawal_token: str | None = None,
+    organisation: Organisation | None = None,
 ) -> list[SignatureRequested]:
     """Sign the charter's current version; the signature counts once the e-mailed `token` verifies it.
 
-    The `withdrawal_token`, mailed alongside, withdraws it later without an account.
+    The `withdrawal_token`, mailed alongside, withdraws it later without an account. An `organisation` with
+    a record gives the signature its name and type, and its verified domains the signature's assurance.
     """
     _require_current_version(charter, command.version)
-    organisation, name, role = _require_organisation(command)
+    if command.organisation_id is not None and organisation is None:
+        raise NotFound("no organisation has a record with this id", field="organisation_id")
+    if organisation is not None:
+        command = replace(command, organisation_name=organisation.name,
+                          organisation_type=organisation.organisation_type)
+    organisation_name, name, role = _require_organisation(command)
     hashed = email_hash(command.email, email_salt)
     if state is not None:
         _require_free(state, hashed, now)
@@ -191,7 +224,7 @@ def request_signature(
             signature_stream_id(charter.charter_id, command.version, command.organisation_name),
             charter.charter_id,
             command.version,
-            organisation,
+            organisation_name,
             command.organisation_type,
             optional_text(command.area, "area", MAX_NAME_CHARS),
             name,
@@ -203,6 +236,7 @@ def request_signature(
             command.actor,
             canonical_organisation(command.organisation_name),
             token_hash(withdrawal_token) if withdrawal_token else None,
+            organisation.assurance_of(command.email) if organisation is not None else SELF_DECLARED,
         )
     ]
 
@@ -220,6 +254,19 @@ def verify_signature(state: Signature | None, command: VerifySignature, now: dat
     if now >= datetime.fromisoformat(signature.token_expires_at):
         raise TokenExpired("this verification link has expired; ask for a new one", field="token")
     return [SignatureVerified(signature.request.signature_id, rfc3339(now))]
+
+
+def steward_verify(state: Signature | None, command: StewardVerifySignature, now: datetime) -> list[Event]:
+    """A steward vouches for a confirmed, self-declared signature, saying how they checked it with the organisation."""
+    require_steward(command.actor_roles, "verify a signature")
+    signature = require_signature(state)
+    method = require_text(command.method, "method", MAX_STATEMENT_CHARS, blank=EMPTY)
+    if signature.status != "verified":
+        raise PledgeConflict("only a signature confirmed from its mailed link can be steward-verified",
+                             field="signature_id")
+    if signature.assurance != SELF_DECLARED:
+        return []
+    return [SignatureStewardVerified(signature.request.signature_id, method, command.actor, rfc3339(now))]
 
 
 def withdraw_signature(state: Signature | None, command: WithdrawSignature, now: datetime) -> list[Event]:

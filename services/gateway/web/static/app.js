@@ -1,4 +1,5 @@
-/* Just enough script: quote a selected passage of a draft into the comment form; focus error summaries. */
+/* Just enough script: quote a selected passage of a draft into the comment form; focus error summaries; offer
+   recorded names as someone types into a lookup field (the form works the same without it). */
 (function () {
   "use strict";
 
@@ -39,8 +40,35 @@
     if (summary) { summary.focus(); }
   }
 
+  function setUpLookups() {
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-lookup]"), function (input) {
+      var options = document.getElementById(input.getAttribute("list"));
+      var timer = null;
+      input.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        var q = input.value.trim();
+        if (q.length < 2 || !options) { return; }
+        timer = window.setTimeout(function () {
+          fetch(input.getAttribute("data-lookup") + "?limit=10&q=" + encodeURIComponent(q),
+                {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+            .then(function (r) { return r.ok ? r.json() : {items: []}; })
+            .then(function (page) {
+              options.textContent = "";
+              page.items.forEach(function (item) {
+                var option = document.createElement("option");
+                option.value = item.name;
+                options.appendChild(option);
+              });
+            })
+            .catch(function () { /* the field still takes any name */ });
+        }, 200);
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setUpQuoting();
     focusErrors();
+    setUpLookups();
   });
 }());

@@ -1,0 +1,93 @@
+"""Organisations: the register with search, each record with its verified domains and signatures, and the
+stewards' forms that record a new organisation, verify or remove a domain and vouch for a signature."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, abort, request
+
+from shared.contract.organisations import canonical_organisation
+from shared.contract.vocabulary import ORGANISATION_TYPES, STEWARD
+
+from ..edge.paging import page_args
+from ..readmodels import organisation_reads
+from .web import Form, Ui, done, form_values, page, require_account, require_role
+
+ASSURANCE = {"domain-verified": "Domain verified", "steward-verified": "Checked by a steward",
+             "self-declared": "Self-declared"}
+# Which signature of this organisation a steward may vouch for: confirmed and self-declared.
+VOUCHABLE = ("SELECT signature_id, charter_id, version, signatory_name, signatory_role FROM signatures"
+             " WHERE organisation_id = %s AND status = 'verified' AND assurance = 'self-declared'"
+             " ORDER BY verified_at, signature_id")
+
+
+def organisation_page(ui: Ui, organisation_id: str, status: int = 200, **forms: Form):
+    """One organisation's record, with the forms its reader may use and any that need their errors shown."""
+    with ui.cursor() as cur:
+        found = organisation_reads.organisation_page(cur, canonical_organisation(organisation_id))
+        vouchable = cur.execute(VOUCHABLE, [canonical_organisation(organisation_id)]).fetchall()
+    if found is None:
+        abort(404, "There is no organisation with this name.")
+    return page("organisations/organisation.html", status, organisation=found, vouchable=vouchable,
+                assurance=ASSURANCE, types=ORGANISATION_TYPES, form_for=lambda key: forms.get(key) or Form())
+
+
+def register(bp: Blueprint, ui: Ui) -> None:
+    """Add the organisation pages."""
+
+    @bp.get("/organisations")
+    def organisations_page():
+        limit, offset = page_args()
+        q = request.args.get("q", "").strip()[:200]
+        with ui.cursor() as cur:
+            items, total = organisation_reads.organisations(cur, limit, offset, q or None)
+        return page("organisations/list.html", items=items, total=total, limit=limit, offset=offset, q=q,
+                    types=ORGANISATION_TYPES, form=Form({"organisation_type": "council"}))
+
+    @bp.post("/organisations")
+    def record_organisation():
+        require_account(back="/organisations")
+        form = Form(form_values("name", "organisation_type"))
+        outcome = ui.command("POST", "/organisations", form.values)
+        if not outcome.ok:
+            with ui.cursor() as cur:
+                items, total = organisation_reads.organisations(cur, 50, 0, form.values["name"].strip() or None)
+            return page("organisations/list.html", outcome.status, items=items, total=total, limit=50, offset=0,
+                        q="", types=ORGANISATION_TYPES, form=form.refused(outcome))
+        return done("ui.organisation", "organisation_recorded", outcome,
+                    organisation_id=outcome.body["organisation_id"])
+
+    @bp.get("/organisations/<path:organisation_id>")
+    def organisation(organisation_id):
+        return organisation_page(ui, organisation_id)
+
+    @bp.post("/organisations/<path:organisation_id>/domains")
+    def verify_domain(organisation_id):
+        require_role(STEWARD, back=f"/organisations/{organisation_id}")
+        form = Form(form_values("domain", "evidence"))
+        outcome = ui.command("POST", f"/organisations/{quote(organisation_id)}/domains", form.values)
+        if not outcome.ok:
+            return organisation_page(ui, organisation_id, outcome.status, domain=form.refused(outcome))
+        return done("ui.organisation", "domain_verified", outcome, organisation_id=canonical_organisation(
+            organisation_id))
+
+    @bp.post("/organisations/<path:organisation_id>/domains/removal")
+    def remove_domain(organisation_id):
+        require_role(STEWARD, back=f"/organisations/{organisation_id}")
+        form = Form(form_values("domain", "reason"))
+        outcome = ui.command("POST", f"/organisations/{quote(organisation_id)}/domains/removal", form.values)
+        if not outcome.ok:
+            return organisation_page(ui, organisation_id, outcome.status, removal=form.refused(outcome))
+        return done("ui.organisation", "domain_removed", outcome, organisation_id=canonical_organisation(
+            organisation_id))
+
+    @bp.post("/organisations/<path:organisation_id>/signatures/<uuid:signature_id>/assurance")
+    def vouch_for_signature(organisation_id, signature_id):
+        require_role(STEWARD, back=f"/organisations/{organisation_id}")
+        form = Form(form_values("method"))
+        outcome = ui.command("POST", f"/signatures/{signature_id}/assurance", form.values)
+        if not outcome.ok:
+            return organisation_page(ui, organisation_id, outcome.status, vouch=form.refused(outcome))
+        return done("ui.organisation", "signature_vouched", outcome, organisation_id=canonical_organisation(
+            organisation_id))
