@@ -78,7 +78,8 @@ def create_app(settings: Settings | None = None) -> Flask:
                          search_path=SCHEMA, **deadlines(settings))
     app.register_blueprint(webhooks_api.blueprint(hooks, settings, SCHEMA))
     app.register_blueprint(sse_blueprint(hooks, settings))
-    app.register_blueprint(knowledge_feeds.blueprint(projection, settings.consistency_timeout_s, identity.feed_keys))
+    app.register_blueprint(knowledge_feeds.blueprint(projection, settings.consistency_timeout_s, identity.feed_keys,
+                                                     identity.accounts.names))
     app.register_blueprint(watching.blueprint(projection, settings.consistency_timeout_s, identity.watchlists))
     app.register_blueprint(identity_api.blueprint(identity, settings))
     app.register_blueprint(admin.blueprint(identity))

@@ -7,6 +7,7 @@ account id names them beside it."""
 from __future__ import annotations
 
 import uuid
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlsplit
@@ -33,6 +34,7 @@ class Journey:
     charter_id: str
     drafts: tuple[str, str]
     signature_id: str
+    organisation_ids: tuple[str, ...]
     confirm_link: str
     withdraw_link: str
     barrier_id: str
@@ -79,8 +81,17 @@ def journey(stack, settings) -> Journey:
     signature_id = signed.body["signature_id"]
     links = signer.read_verification_link(signature_id).body
     tokens.append(written(signer.follow_verification_link(signature_id)))
-    own = remixer.sign_charter(charter_id, 2, "Calderdale Council", f"dana-{uuid.uuid4().hex[:8]}@example.org",
-                               signatory=REMIXER, role="head of digital")
+    tokens.append(written(steward.request("POST", f"/api/v1/signatures/{signature_id}/assurance",
+                                          {"method": "Phoned the chief executive's office"})))
+    calderdale = remixer.request("POST", "/api/v1/organisations", {"name": "Calderdale Council",
+                                                                   "organisation_type": "council"})
+    domain = f"calderdale-{uuid.uuid4().hex[:6]}.gov.uk"
+    tokens += [written(calderdale), written(steward.request(
+        "POST", f"/api/v1/organisations/{quote(calderdale.body['organisation_id'])}/domains",
+        {"domain": domain, "evidence": "DNS TXT record checked"}))]
+    remixer.wait_until_read(*tokens)
+    own = remixer.sign_charter(charter_id, 2, "Calderdale Council", f"dana@{domain}", signatory=REMIXER,
+                               role="head of digital")
     tokens += [written(own), written(remixer.follow_verification_link(own.body["signature_id"]))]
 
     barrier = author.propose_barrier(f"Barrier {uuid.uuid4().hex[:8]}", "Shared drives are blocked.")
@@ -122,8 +133,10 @@ def journey(stack, settings) -> Journey:
     web.wait_until_read(*tokens, pilot.token)
 
     people = (author, remixer, steward, moderator, lead)
-    return Journey(author, remixer, steward, moderator, charter_id, drafts, signature_id, path_of(links["link"]),
-                   path_of(links["withdrawal_link"]), barrier_id, solution_id, pilot,
+    organisations = tuple(web.request("GET", "/api/v1/organisations", q=name).body["items"][0]["organisation_id"]
+                          for name in (ORGANISATION, "Calderdale Council", pilot.organisation))
+    return Journey(author, remixer, steward, moderator, charter_id, drafts, signature_id, organisations,
+                   path_of(links["link"]), path_of(links["withdrawal_link"]), barrier_id, solution_id, pilot,
                    {p.actor: p.display_name() for p in people})
 
 
@@ -137,6 +150,7 @@ def public_pages(j: Journey) -> list[str]:
             "/knowledge", "/knowledge?kind=solution", "/knowledge/search?q=shared+drive", "/knowledge/changes",
             barrier, solution, f"{barrier}/history", f"{solution}/history", f"{barrier}/diff?from=1&to=2",
             f"{solution}/diff?from=1&to=2", "/pilots", f"/pilots/{j.pilot.pilot_id}", "/sign-in", "/sign-up",
+            "/organisations", "/organisations?q=council", *(f"/organisations/{quote(o)}" for o in j.organisation_ids),
             *(f"/people/{actor}" for actor in actors)]
 
 
@@ -169,6 +183,8 @@ def test_no_page_of_the_journey_shows_an_id_fragment_or_a_bare_uuid_to_a_moderat
     assert "Approved by " in reader.open(f"/pilots/{journey.pilot.pilot_id}").body
     signatories = text_of(reader.open(f"/charters/{journey.charter_id}/signatories").body)
     assert "Kirklees &amp; District Council" in signatories and "Chris Exec" in signatories
+    calderdale = text_of(reader.open(f"/organisations/{quote(journey.organisation_ids[1])}").body)
+    assert f"verified by {journey.names[journey.steward.actor]}" in " ".join(calderdale.split())
 
 
 def test_no_page_of_the_journey_shows_an_id_fragment_or_a_bare_uuid_to_someone_not_signed_in(journey):
@@ -212,7 +228,7 @@ def api_replies(j: Journey) -> list[tuple[WebClient, str]]:
             f"/api/v1/drafts/{j.drafts[1]}/diff/{j.drafts[0]}", f"/api/v1/drafts/{j.drafts[1]}/credits",
             f"/api/v1/participants/{j.author.actor}/drafts", f"/api/v1/participants/{j.remixer.actor}/ratings",
             f"{charter}/signatories", f"{charter}/signatories/counts", f"{charter}/signatories/timeline",
-            "/api/v1/organisations", f"/api/v1/organisations/{quote(j.pilot.organisation)}",
+            "/api/v1/organisations", *(f"/api/v1/organisations/{quote(o)}" for o in j.organisation_ids),
             "/api/v1/barriers", "/api/v1/solutions", barrier, solution, f"{barrier}/history", f"{solution}/history",
             f"{barrier}/revisions/2", f"{barrier}/diff?from=1&to=2", f"{solution}/diff?from=1&to=2",
             "/api/v1/search?q=shared", "/api/v1/moderation-log", "/api/v1/flags", "/api/v1/flags?status=dismissed",
@@ -231,6 +247,20 @@ def test_every_api_reply_of_the_journey_names_each_person_and_organisation_it_ho
             f"{path}: {problem}" for problem in (*unnamed_people(r.body, journey.names),
                                                  *unnamed_organisations(r.body), *id_fragments(r.body))]
     assert not problems, "\n".join(problems)
+
+
+def test_the_atom_feeds_name_the_authors_and_the_watcher_by_name(journey):
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = urlsplit(journey.remixer.read_watchlist().body["feed"])
+    recent = ET.fromstring(journey.moderator.download("/api/v1/recent-changes/feed").body)
+    watched = ET.fromstring(journey.remixer.download(f"{feed.path}?{feed.query}").body)
+
+    for shown in (recent, watched):
+        people = [e.text or "" for e in shown.iter(f"{atom}name")]
+        titles = [e.text or "" for e in shown.iter(f"{atom}title")]
+        assert {AUTHOR, REMIXER} <= set(people), people
+        assert not [t for t in people + titles if UUID.search(t) or ID_FRAGMENT.search(t)], people + titles
+    assert watched.findtext(f"{atom}title") == f"Interactive Charter: pages {REMIXER} watches"
 
 
 def test_the_api_names_the_people_of_the_journey_by_the_names_they_chose(journey):

@@ -6,6 +6,7 @@ readers, which cannot sign in) only at an address carrying the account's secret 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -21,6 +22,7 @@ from ..edge.auth import require_principal
 from ..edge.consistency import reads_your_writes
 from ..edge.paging import MAX_LIMIT, page, paged
 from ..identity.feed_keys import FeedKeys
+from ..identity.names import is_account_id, shown
 from ..readmodels.knowledge_changes import WATCHED, changes, feed_url
 from ..readmodels.knowledge_reads import KINDS, kind_filter
 from . import atom
@@ -45,18 +47,19 @@ def require_own(user: str) -> None:
                              {"user": ["not your account"]})
 
 
-def entries(changes: list[dict[str, Any]]) -> list[atom.Entry]:
-    """Changes as Atom entries."""
+def entries(changes: list[dict[str, Any]], names: dict[str, str]) -> list[atom.Entry]:
+    """Changes as Atom entries, each author named by their display name (a feed reader shows it)."""
     root = request.url_root.rstrip("/")
     return [atom.Entry(
         id=f"urn:charter:knowledge:{c['item_id']}:revision:{c['revision']}",
         title=f"{c['title']} ({c['kind']}, revision {c['revision']}, {c['change']})",
-        updated=c["at"], author=c["author"], summary=c["summary"] or c["change"], link=root + c["url"],
+        updated=c["at"], author=shown(c["author"], names), summary=c["summary"] or c["change"], link=root + c["url"],
     ) for c in changes]
 
 
-def blueprint(projection: Projection, consistency_timeout_s: float, feed_keys: FeedKeys) -> Blueprint:
-    """Read routes of recent changes and watch lists."""
+def blueprint(projection: Projection, consistency_timeout_s: float, feed_keys: FeedKeys,
+              names: Callable[[list[str]], dict[str, str]]) -> Blueprint:
+    """Read routes of recent changes and watch lists; `names` gives the display names of account ids."""
     bp = Blueprint("knowledge_feeds", __name__, url_prefix="/api/v1")
     pool = projection.pool
 
@@ -67,6 +70,11 @@ def blueprint(projection: Projection, consistency_timeout_s: float, feed_keys: F
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             return changes(cur, user, kind)
 
+    def named(rows: list[dict[str, Any]], *also: str) -> dict[str, str]:
+        """The display names of the people a feed names: its entries' authors, and `also`."""
+        ids = sorted({a for a in (*(c["author"] for c in rows), *also) if a and is_account_id(a)})
+        return names(ids) if ids else {}
+
     @bp.get("/recent-changes")
     @paged
     def recent_changes():
@@ -76,8 +84,9 @@ def blueprint(projection: Projection, consistency_timeout_s: float, feed_keys: F
     @bp.get("/recent-changes/feed")
     def recent_changes_feed():
         """Recent changes as an Atom feed."""
+        rows = read_changes(None)[0]
         return atom.feed("urn:charter:knowledge:recent-changes", "Interactive Charter: recent changes",
-                         request.url, entries(read_changes(None)[0]))
+                         request.url, entries(rows, named(rows)))
 
     @bp.get("/watchlists/<user>")
     @documented(authenticated=True, description="your watch list: its pages, their changes, and its feed's address")
@@ -97,7 +106,10 @@ def blueprint(projection: Projection, consistency_timeout_s: float, feed_keys: F
             # The same answer for an unknown account: the feed must not tell which accounts exist.
             raise RequestRefused(404, "not_found", "there is no watch list feed at this address",
                                  {"key": ["unknown feed key"]})
+        rows = read_changes(user)[0]
+        people = named(rows, user)
         return atom.feed(f"urn:charter:knowledge:watchlist:{quote(user, safe='')}",
-                         f"Interactive Charter: pages {user} watches", request.url, entries(read_changes(user)[0]))
+                         f"Interactive Charter: pages {shown(user, people)} watches", request.url,
+                         entries(rows, people))
 
     return bp
