@@ -43,6 +43,8 @@ CATALOGUE: tuple[ErrorCode, ...] = (
     ErrorCode("csrf_failed", (403,), "A cookie-authenticated write came without the session's CSRF token."),
     ErrorCode("unsigned_organisation", (403,), "Only an organisation with a live, verified signature may propose"
               " a pilot."),
+    ErrorCode("not_a_member", (403,), "A pilot lead acts only for an organisation they belong to: claim membership"
+              " with an address at one of its verified domains, or ask a steward."),
     ErrorCode("not_independent", (403,), "An outcome is verified only by a steward who is not part of the pilot."),
     ErrorCode("not_found", (404,), "Nothing exists at this path or with this id; `errors` names the id."),
     ErrorCode("unknown_barrier", (404,), "The barrier is not in the knowledge base, or is hidden."),

@@ -63,6 +63,18 @@ def _observe(conn: psycopg.Connection, seen: signatories.SignatureSeen) -> None:
     )
 
 
+def on_membership_confirmed(conn: psycopg.Connection, env: dict[str, Any]) -> None:
+    d = env["data"]
+    conn.execute("INSERT INTO pilots.members (organisation_id, account_id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                 [d["organisation_id"], d["account_id"]])
+
+
+def on_membership_ended(conn: psycopg.Connection, env: dict[str, Any]) -> None:
+    d = env["data"]
+    conn.execute("DELETE FROM pilots.members WHERE organisation_id = %s AND account_id = %s",
+                 [d["organisation_id"], d["account_id"]])
+
+
 def on_barrier_written(conn: psycopg.Connection, env: dict[str, Any]) -> None:
     d = env["data"]
     _remember(conn, d["barrier_id"], d["revision"], d["title"], None)
@@ -125,6 +137,8 @@ HANDLERS = {
     "SignatureRequested": on_signature_requested,
     "SignatureVerified": on_signature_verified,
     "SignatureWithdrawn": on_signature_withdrawn,
+    "MembershipConfirmed": on_membership_confirmed,
+    "MembershipEnded": on_membership_ended,
     "BarrierProposed": on_barrier_written,
     "BarrierEdited": on_barrier_written,
     "SolutionProposed": on_solution_written,

@@ -51,6 +51,13 @@ def known_barriers_of(conn: psycopg.Connection, barrier_id: str, solution_id: st
     return KnownBarriers(barriers, solutions)
 
 
+def is_member(pool: ConnectionPool, organisation: str, account_id: str) -> bool:
+    """Whether the membership events confirmed `account_id` as a member of the organisation, and none ended it."""
+    with pool.connection() as conn:
+        return conn.execute("SELECT 1 FROM pilots.members WHERE organisation_id = %s AND account_id = %s",
+                            [organisation, account_id]).fetchone() is not None
+
+
 def load_signatories(pool: ConnectionPool, organisation: str) -> Signatories:
     """`signatories_of` on a pooled connection."""
     with pool.connection() as conn:

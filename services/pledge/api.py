@@ -12,7 +12,7 @@ from shared.http import build_command, command_meta, error, validated
 from shared.service import current_store
 
 from . import handlers, schemas
-from .domain import charters, drafts, organisations
+from .domain import charters, drafts, memberships, organisations
 
 bp = Blueprint("pledge", __name__)
 drafting = Blueprint("drafting", __name__)
@@ -146,6 +146,34 @@ def verify_domain(command: organisations.VerifyDomain, organisation_id):
 def remove_domain(command: organisations.RemoveDomain, organisation_id):
     result = handlers.remove_domain(current_store(), command, command_meta())
     return accepted(result, organisation_id=canonical_organisation(command.organisation_id))
+
+
+@records.post("/organisations/<path:organisation_id>/memberships")
+@validated(schemas.ClaimMembershipBody())
+def claim_membership(command: memberships.ClaimMembership, organisation_id):
+    result = handlers.claim_membership(current_store(), current_signing(), command, client_ip(), command_meta())
+    return accepted(result, membership_id=result.stream_id)
+
+
+@records.post("/organisations/<path:organisation_id>/members")
+@validated(schemas.GrantMembershipBody())
+def grant_membership(command: memberships.GrantMembership, organisation_id):
+    result = handlers.grant_membership(current_store(), command, command_meta())
+    return accepted(result, membership_id=result.stream_id)
+
+
+@records.post("/memberships/<uuid:membership_id>/confirmation")
+@validated(schemas.ConfirmMembershipBody())
+def confirm_membership(command: memberships.ConfirmMembership, membership_id):
+    result = handlers.confirm_membership(current_store(), command, command_meta())
+    return accepted(result, membership_id=command.membership_id)
+
+
+@records.post("/memberships/<uuid:membership_id>/end")
+@validated(schemas.EndMembershipBody())
+def end_membership(command: memberships.EndMembership, membership_id):
+    result = handlers.end_membership(current_store(), command, command_meta())
+    return accepted(result, membership_id=command.membership_id)
 
 
 @dev.get("/dev/verification-links/<uuid:signature_id>")

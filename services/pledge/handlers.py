@@ -10,7 +10,7 @@ from shared.envelope import CommandMeta
 from shared.events import Event
 from shared.eventstore import AppendResult, EventStore, retry_on_conflict
 
-from .domain import EVENTS, charters, comments, drafts, organisations, signatures
+from .domain import EVENTS, charters, comments, drafts, memberships, organisations, signatures
 from .domain.abuse import email_hash
 from .mailer import Mailer
 from .ratelimit import SigningGuard
@@ -179,6 +179,49 @@ def remove_domain(store: EventStore, command: organisations.RemoveDomain, meta: 
     state, version = store.load(EVENTS, organisations.evolve, stream_id)
     events = organisations.remove_domain(state, command, _now())
     return _append(store, organisations.STREAM_TYPE, stream_id, version, events, meta)
+
+
+def claim_membership(
+    store: EventStore, signing: Signing, command: memberships.ClaimMembership, client_ip: str, meta: CommandMeta
+) -> AppendResult:
+    """Claim membership; the event, the attempt count and the confirmation mail commit together or not at all."""
+    organisation, _ = store.load(EVENTS, organisations.evolve, organisations.organisation_stream_id(
+        command.organisation_id))
+    organisation_id = organisations.require_organisation(organisation).organisation_id
+    stream_id = memberships.membership_stream_id(organisation_id, command.actor)
+    state, version = store.load(EVENTS, memberships.evolve, stream_id)
+    token, now = secrets.token_urlsafe(32), _now()
+    events = memberships.claim(organisation, state, command, token, now, signing.token_ttl)
+    with store.pool.connection() as conn:
+        result = store.append(memberships.STREAM_TYPE, stream_id, version, events, meta, conn=conn)
+        signing.guard.admit(conn, email_hash(command.email, signing.email_salt), client_ip, now)
+        signing.mailer.send_membership(conn, stream_id, command.email, token)
+    return result
+
+
+def confirm_membership(store: EventStore, command: memberships.ConfirmMembership, meta: CommandMeta) -> AppendResult:
+    """The claimant follows the mailed link while signed in."""
+    state, version = store.load(EVENTS, memberships.evolve, command.membership_id)
+    events = memberships.confirm(state, command, _now())
+    return _append(store, memberships.STREAM_TYPE, command.membership_id, version, events, meta)
+
+
+def grant_membership(store: EventStore, command: memberships.GrantMembership, meta: CommandMeta) -> AppendResult:
+    """A steward confirms a membership they checked."""
+    organisation, _ = store.load(EVENTS, organisations.evolve, organisations.organisation_stream_id(
+        command.organisation_id))
+    organisation_id = organisations.require_organisation(organisation).organisation_id
+    stream_id = memberships.membership_stream_id(organisation_id, command.account_id)
+    state, version = store.load(EVENTS, memberships.evolve, stream_id)
+    events = memberships.grant(organisation, state, command, _now())
+    return _append(store, memberships.STREAM_TYPE, stream_id, version, events, meta)
+
+
+def end_membership(store: EventStore, command: memberships.EndMembership, meta: CommandMeta) -> AppendResult:
+    """The member leaves, or a steward ends the membership."""
+    state, version = store.load(EVENTS, memberships.evolve, command.membership_id)
+    events = memberships.end(state, command, _now())
+    return _append(store, memberships.STREAM_TYPE, command.membership_id, version, events, meta)
 
 
 def _now() -> datetime:

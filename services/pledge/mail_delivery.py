@@ -29,7 +29,7 @@ from .migrations import SCHEMA
 log = logging.getLogger(__name__)
 
 CLAIM = """
-SELECT mail_id, signature_id, recipient, link, attempts, withdrawal_link FROM {t}
+SELECT mail_id, signature_id, recipient, link, attempts, withdrawal_link, purpose FROM {t}
 WHERE recipient IS NOT NULL AND sent_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= now()
 ORDER BY mail_id LIMIT 1 FOR UPDATE SKIP LOCKED
 """
@@ -59,6 +59,21 @@ def message(settings: Settings, recipient: str, link: str, withdrawal_link: str 
     return mail
 
 
+def membership_message(settings: Settings, recipient: str, link: str) -> EmailMessage:
+    """The membership mail: its link, what it is for, and what to do if it was not you."""
+    hours = round(settings.signature_token_ttl_s / 3600)
+    mail = EmailMessage()
+    mail["From"], mail["To"] = settings.mail_from, recipient
+    mail["Subject"] = "Confirm that you belong to your organisation on the Interactive Charter"
+    mail.set_content(
+        "Someone with an account on the Interactive Charter said this address shows they belong to an\n"
+        "organisation, so that they may act for it (for example, run its pilots).\n\n"
+        f"If that was you, open this link within {hours} hours while signed in:\n\n{link}\n\n"
+        "If it was not you, ignore this message: nothing changes, and this address is not kept once this mail\n"
+        "is sent.\n")
+    return mail
+
+
 def send(settings: Settings, mail: EmailMessage) -> None:
     """Hand one message to the relay; raises on refusal or when the relay cannot be reached."""
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
@@ -76,10 +91,11 @@ def deliver_one(pool: ConnectionPool, settings: Settings, schema: str = SCHEMA) 
         row = conn.execute(sql.SQL(CLAIM).format(t=t)).fetchone()
         if row is None:
             return False
-        mail_id, signature_id, recipient, link, attempts, withdrawal_link = row
-        fields = {"signature_id": signature_id, "attempt": attempts + 1}
+        mail_id, signature_id, recipient, link, attempts, withdrawal_link, purpose = row
+        fields = {"signature_id" if purpose == "signature" else "membership_id": signature_id, "attempt": attempts + 1}
         try:
-            send(settings, message(settings, recipient, link, withdrawal_link))
+            send(settings, message(settings, recipient, link, withdrawal_link) if purpose == "signature"
+                 else membership_message(settings, recipient, link))
         except (OSError, smtplib.SMTPException) as exc:
             give_up = attempts + 1 >= settings.mail_max_attempts
             retry_s = full_jitter_s(attempts + 1, settings.mail_backoff_base_s, settings.mail_backoff_max_s)

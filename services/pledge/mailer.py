@@ -1,4 +1,4 @@
-"""The mail seam: verification and withdrawal links queued in `pledge.outgoing_mail`, in development shown instead."""
+"""The mail seam: signature and membership links queued in `pledge.outgoing_mail`, in development shown instead."""
 
 from __future__ import annotations
 
@@ -37,6 +37,18 @@ class Mailer:
         if self.dev_mode:
             log.info("verification mail queued (dev mode: not sent; GET /dev/verification-links/<id> shows it)",
                      extra={"fields": {"signature_id": signature_id}})
+
+    def send_membership(self, conn: psycopg.Connection, membership_id: str, email: str, token: str) -> None:
+        """Queue the message whose link confirms an account's membership of an organisation."""
+        link = f"{self.public_url}/memberships/{membership_id}/confirm?{urlencode({'token': token})}"
+        conn.execute(
+            sql.SQL("INSERT INTO {}.outgoing_mail (signature_id, recipient, link, purpose)"
+                    " VALUES (%s, %s, %s, 'membership')").format(self._t),
+            [membership_id, None if self.dev_mode else email.strip(), link],
+        )
+        if self.dev_mode:
+            log.info("membership mail queued (dev mode: not sent; GET /dev/verification-links/<id> shows it)",
+                     extra={"fields": {"membership_id": membership_id}})
 
     def _link(self, signature_id: str, page: str, token: str) -> str:
         return f"{self.public_url}/signatures/{signature_id}/{page}?{urlencode({'token': token})}"

@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.http import CommandBody
 
-from .domain import charters, comments, drafts, organisations, signatures
+from .domain import charters, comments, drafts, memberships, organisations, signatures
 from .domain.charters import MAX_PURPOSE_CHARS
 from .domain.comments import MAX_COMMENT_CHARS
 from .domain.drafts import MAX_SUMMARY_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS
@@ -130,6 +130,27 @@ class RemoveDomainBody(CommandBody):
     command = organisations.RemoveDomain
     domain = Text(required=True, validate=validate.Length(min=1, max=253))
     reason = Text(required=True, validate=required_text(organisations.MAX_EVIDENCE_CHARS))
+
+
+class ClaimMembershipBody(CommandBody):
+    command = memberships.ClaimMembership
+    email = Text(required=True, validate=required_text(254))
+
+
+class ConfirmMembershipBody(CommandBody):
+    command = memberships.ConfirmMembership
+    token = Text(required=True, validate=validate.Length(min=1, max=200))
+
+
+class GrantMembershipBody(CommandBody):
+    command = memberships.GrantMembership
+    account_id = fields.UUID(required=True)
+    evidence = Text(required=True, validate=required_text(memberships.MAX_NOTE_CHARS))
+
+
+class EndMembershipBody(CommandBody):
+    command = memberships.EndMembership
+    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=memberships.MAX_NOTE_CHARS))
 
 
 class VerifySignatureBody(CommandBody):

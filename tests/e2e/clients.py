@@ -117,6 +117,7 @@ class WebClient:
         self.label = actor or f"user-{uuid.uuid4().hex[:8]}"  # only a readable part of the e-mail now
         self.http = http or urllib3.PoolManager()
         self._account = account if account is not None else []  # shared with from_address(): one person
+        self._memberships: set[str] = set()  # organisations join() made this person a member of
 
     @property
     def account(self) -> Account:
@@ -333,11 +334,30 @@ class WebClient:
     # Pilots: proposing, running and reporting on a pilot, and reading the dashboards.
 
     def propose_pilot(self, organisation: str, *, title: str = "Open collaboration", leads: tuple[str, ...] = (),
-                      start_date: str = "2025-01-06", planned_end_date: str = "2026-12-31", **overrides: Any):
+                      start_date: str = "2025-01-06", planned_end_date: str = "2026-12-31", member: bool = True,
+                      **overrides: Any):
+        """Propose a pilot for the organisation, as its member unless `member` is False (a lead acts only for theirs).
+
+        Membership reaches the pilots service from the log a moment later: callers retry, as they do for the
+        organisation's signature (`pilot_steps.eventually`).
+        """
+        if member:
+            self.join(organisation)
         return self.request("POST", "/api/v1/pilots", {
             "organisation_id": organisation, "title": title, "aims": "Staff use shared tools",
             "sponsor_name": "Tom Riordan", "sponsor_role": "Chief Executive", "leads": list(leads or (self.actor,)),
             "start_date": start_date, "planned_end_date": planned_end_date} | overrides)
+
+    def join(self, organisation: str) -> None:
+        """Become a member of the organisation (recorded first if it has no record), confirmed by a steward."""
+        if organisation in self._memberships:
+            return
+        recorded = self.request("POST", "/api/v1/organisations", {"name": organisation, "organisation_type": "council"})
+        assert recorded.status in (201, 409), recorded.body
+        granted = self.as_user("steward").request("POST", f"/api/v1/organisations/{quote(organisation)}/members",
+                                                  {"account_id": self.actor, "evidence": "known to the test"})
+        assert granted.status == 201, granted.body
+        self._memberships.add(organisation)
 
     def approve_pilot(self, pilot_id: str):
         return self.request("POST", f"/api/v1/pilots/{pilot_id}/approval", {})

@@ -1,4 +1,4 @@
-"""`GET /api/v1/account/signatures`: the signatures the signed-in account requested, whatever their status.
+"""`GET /api/v1/account/signatures` and `/organisations`: what the signed-in account signed, and belongs to.
 
 Who requested a signature is private (readmodels/signature_requesters.py): this read answers only about the
 asker's own signatures, so there is nothing of anyone else's to refuse.
@@ -17,6 +17,7 @@ from shared.projection import Projection
 from ..edge.auth import require_principal
 from ..edge.consistency import reads_your_writes
 from ..edge.paging import page, page_args, paged
+from ..readmodels.organisation_reads import memberships_of
 from ..readmodels.signature_requesters import MINE, MINE_TOTAL
 
 
@@ -40,6 +41,18 @@ class MySignatures(Schema):
     offset = fields.Integer(required=True)
 
 
+class MyMembership(Schema):
+    membership_id = fields.String(required=True)
+    organisation_id = fields.String(required=True)
+    name = fields.String(required=True)
+    assurance = fields.String(required=True, metadata={"description": "domain-verified or steward-verified"})
+    since = fields.DateTime(required=True)
+
+
+class MyMemberships(Schema):
+    items = fields.List(fields.Nested(MyMembership), required=True)
+
+
 def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint:
     """The account's own signatures, read from the gateway's read models."""
     bp = Blueprint("account_signatures", __name__, url_prefix="/api/v1/account")
@@ -58,5 +71,13 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
             items = cur.execute(MINE, [account_id, limit, offset]).fetchall()
             total = one(cur.execute(MINE_TOTAL, [account_id]))["n"]
         return jsonify(page(items, total, limit, offset))
+
+    @bp.get("/organisations")
+    @documented(response=MyMemberships, tag="pledge", authenticated=True)
+    def my_organisations():
+        """The organisations you belong to: those you may act for, for example as a pilot lead."""
+        account_id = require_principal().account_id
+        with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            return jsonify({"items": memberships_of(cur, account_id)})
 
     return bp

@@ -22,6 +22,7 @@ AS_LOGGED = ("/api/v1/audit/", "/api/v1/webhooks", "/api/v1/events/")  # the log
 PERSON_FIELDS = frozenset({
     "author", "actor", "moderator", "rater", "posted_by", "endorsed_by", "flagged_by", "approved_by", "verified_by",
     "recorded_by", "reported_by", "proposed_by", "created_by", "attached_by", "dismissed_by", "changed_by",
+    "member",
     "steward", "user",
 })
 PEOPLE_FIELDS = frozenset({"leads"})

@@ -64,11 +64,29 @@ def organisation_page(cur: DictCursor, organisation_id: str) -> Row | None:
     domain_changes = cur.execute(
         "SELECT domain, change, note, changed_by, changed_at FROM organisation_domain_changes"
         " WHERE organisation_id = %s ORDER BY changed_at, domain", [organisation_id]).fetchall()
+    members = cur.execute(
+        "SELECT membership_id, account_id AS member, assurance, since FROM organisation_members"
+        " WHERE organisation_id = %s AND status = 'member' ORDER BY since, membership_id", [organisation_id]).fetchall()
     head = found or {"organisation_id": organisation_id, "name": pilots[0]["organisation_name"],
                      "type": pilots[0]["organisation_type"], "recorded": False, "domains": [],
                      "signature": "unknown"}
     return head | {"signatures": signatures, "pilots": [dashboard_item(p) for p in pilots],
-                   "barriers_removed": removed, "domain_changes": domain_changes}
+                   "barriers_removed": removed, "domain_changes": domain_changes, "members": members}
+
+
+def membership(cur: DictCursor, membership_id: str) -> Row | None:
+    """One membership or claim, with its organisation's name; None if unknown."""
+    return cur.execute(
+        "SELECT m.membership_id, m.organisation_id, o.name, m.account_id, m.status FROM organisation_members m"
+        " JOIN organisations o USING (organisation_id) WHERE m.membership_id = %s", [membership_id]).fetchone()
+
+
+def memberships_of(cur: DictCursor, account_id: str) -> list[Row]:
+    """The organisations an account belongs to now, by name."""
+    return cur.execute(
+        "SELECT m.membership_id, m.organisation_id, o.name, m.assurance, m.since FROM organisation_members m"
+        " JOIN organisations o USING (organisation_id) WHERE m.account_id = %s AND m.status = 'member'"
+        " ORDER BY o.name, m.organisation_id", [account_id]).fetchall()
 
 
 def figures(cur: DictCursor) -> Row:

@@ -29,6 +29,18 @@ CREATE TABLE organisation_domain_changes (
     changed_at      timestamptz NOT NULL
 );
 CREATE INDEX organisation_domain_changes_by_organisation ON organisation_domain_changes (organisation_id, changed_at);
+CREATE TABLE organisation_members (
+    membership_id   text PRIMARY KEY,
+    organisation_id text NOT NULL,
+    account_id      text NOT NULL,
+    assurance       text NOT NULL,
+    evidence        text,
+    status          text NOT NULL,
+    since           timestamptz NOT NULL,
+    ended_at        timestamptz
+);
+CREATE INDEX organisation_members_by_organisation ON organisation_members (organisation_id, since);
+CREATE INDEX organisation_members_by_account ON organisation_members (account_id);
 CREATE TABLE organisation_signatures (
     signature_id      text PRIMARY KEY,
     organisation_id   text NOT NULL,
@@ -76,6 +88,34 @@ def _domain_change(conn, d: dict[str, Any], change: str, note: str, by: str, at:
                  [d["organisation_id"], d["domain"], change, note, by, at])
 
 
+def on_membership_claimed(conn, env: dict[str, Any]) -> None:
+    # A claim is listed only for its confirmation page; members are those confirmed (status 'member').
+    d = env["data"]
+    conn.execute(
+        "INSERT INTO organisation_members (membership_id, organisation_id, account_id, assurance, status, since)"
+        " VALUES (%s, %s, %s, 'domain-verified', 'claimed', %s) ON CONFLICT (membership_id) DO UPDATE SET"
+        " status = 'claimed', since = excluded.since, ended_at = NULL WHERE organisation_members.status <> 'member'",
+        [d["membership_id"], d["organisation_id"], d["account_id"], d["claimed_at"]],
+    )
+
+
+def on_membership_confirmed(conn, env: dict[str, Any]) -> None:
+    d = env["data"]
+    conn.execute(
+        "INSERT INTO organisation_members (membership_id, organisation_id, account_id, assurance, evidence, status,"
+        " since) VALUES (%s, %s, %s, %s, %s, 'member', %s) ON CONFLICT (membership_id) DO UPDATE SET"
+        " assurance = excluded.assurance, evidence = excluded.evidence, status = 'member', since = excluded.since,"
+        " ended_at = NULL",
+        [d["membership_id"], d["organisation_id"], d["account_id"], d["assurance"], d["evidence"], d["confirmed_at"]],
+    )
+
+
+def on_membership_ended(conn, env: dict[str, Any]) -> None:
+    d = env["data"]
+    conn.execute("UPDATE organisation_members SET status = 'ended', ended_at = %s WHERE membership_id = %s",
+                 [d["ended_at"], d["membership_id"]])
+
+
 def on_signature_requested(conn, env: dict[str, Any]) -> None:
     d = env["data"]
     conn.execute(  # one signed for without a record is listed, unrecorded, for a steward to review
@@ -110,6 +150,9 @@ HANDLERS = {
     "OrganisationRecorded": on_organisation_recorded,
     "OrganisationDomainVerified": on_domain_verified,
     "OrganisationDomainRemoved": on_domain_removed,
+    "MembershipClaimed": on_membership_claimed,
+    "MembershipConfirmed": on_membership_confirmed,
+    "MembershipEnded": on_membership_ended,
     "SignatureRequested": on_signature_requested,
     "SignatureVerified": on_signature_verified,
     "SignatureWithdrawn": on_signature_withdrawn,

@@ -63,6 +63,8 @@ NOTICES = {
     "domain_verified": "The domain is verified: signatures confirmed from addresses there are domain verified.",
     "domain_removed": "The domain is removed: addresses there no longer verify a signature.",
     "signature_vouched": "The signature is recorded as checked by a steward.",
+    "membership_claimed": "We e-mailed a link to the address you gave: open it while signed in to confirm.",
+    "membership_confirmed": "You belong to the organisation now: you may act for it here.",
     "pilot_changed": "The pilot is updated.",
     "progress_reported": "Your progress report is published.",
     "barrier_targeted": "The pilot now targets the barrier.",

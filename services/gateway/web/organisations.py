@@ -82,6 +82,31 @@ def register(bp: Blueprint, ui: Ui) -> None:
         return done("ui.organisation", "domain_removed", outcome, organisation_id=canonical_organisation(
             organisation_id))
 
+    @bp.post("/organisations/<path:organisation_id>/memberships")
+    def claim_membership(organisation_id):
+        require_account(back=f"/organisations/{organisation_id}")
+        form = Form(form_values("email"))
+        outcome = ui.command("POST", f"/organisations/{quote(organisation_id)}/memberships", form.values)
+        if not outcome.ok:
+            return organisation_page(ui, organisation_id, outcome.status, claim=form.refused(outcome))
+        return done("ui.organisation", "membership_claimed", outcome, organisation_id=canonical_organisation(
+            organisation_id))
+
+    @bp.route("/memberships/<uuid:membership_id>/confirm", methods=["GET", "POST"])
+    def confirm_membership(membership_id):
+        principal = require_account()
+        with ui.cursor() as cur:
+            found = organisation_reads.membership(cur, str(membership_id))
+        if found is None or found["account_id"] != principal.account_id:
+            abort(404, "There is no membership claim of yours with this id: sign in as the account that claimed it.")
+        form = Form({"token": request.values.get("token", "")})
+        if request.method == "GET":
+            return page("organisations/confirm.html", membership=found, form=form)
+        outcome = ui.command("POST", f"/memberships/{membership_id}/confirmation", form.values)
+        if not outcome.ok:
+            return page("organisations/confirm.html", outcome.status, membership=found, form=form.refused(outcome))
+        return done("ui.organisation", "membership_confirmed", outcome, organisation_id=found["organisation_id"])
+
     @bp.post("/organisations/<path:organisation_id>/signatures/<uuid:signature_id>/assurance")
     def vouch_for_signature(organisation_id, signature_id):
         require_role(STEWARD, back=f"/organisations/{organisation_id}")

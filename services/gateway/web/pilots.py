@@ -99,14 +99,19 @@ def register(bp: Blueprint, ui: Ui) -> None:
     @bp.route("/pilots/new", methods=["GET", "POST"])
     def propose_pilot():
         principal = require_role(PILOT_LEAD, back="/pilots/new")
+        with ui.cursor() as cur:
+            memberships = organisation_reads.memberships_of(cur, principal.account_id)
+        mine = {m["organisation_id"]: m["name"] for m in memberships}
         if request.method == "GET":
-            return page("pilots/propose.html", form=Form({"organisation_id": request.args.get("organisation", "")}))
+            return page("pilots/propose.html", mine=mine,
+                        form=Form({"organisation_id": request.args.get("organisation", "")}))
         form = Form(form_values(*PROPOSAL, "other_leads"))
         leads = [principal.account_id, *(x.strip() for x in form.values["other_leads"].splitlines() if x.strip())]
         body = {k: form.values[k].strip() for k in PROPOSAL} | {"leads": leads}
         outcome = ui.command("POST", "/pilots", body)
         if not outcome.ok:
-            return page("pilots/propose.html", outcome.status, form=form.refused(outcome, {"leads": "other_leads"}))
+            return page("pilots/propose.html", outcome.status, mine=mine,
+                        form=form.refused(outcome, {"leads": "other_leads"}))
         return done("ui.pilot", "pilot_proposed", outcome, pilot_id=outcome.body["pilot_id"])
 
     @bp.post("/pilots/<uuid:pilot_id>/reports")

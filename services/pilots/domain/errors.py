@@ -15,6 +15,10 @@ class UnsignedOrganisation(Forbidden):
     """Only an organisation holding a live, verified signature of the charter may propose a pilot."""
 
 
+class NotAMember(Forbidden):
+    """A pilot lead acts only for an organisation they belong to (a confirmed membership, from the pledge)."""
+
+
 class UnknownBarrier(NotFound):
     """The barrier is not in the pilots service's view of the knowledge base, or is hidden there."""
 

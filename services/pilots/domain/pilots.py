@@ -9,7 +9,7 @@ from shared.errors import Conflict, Forbidden, Invalid, require_text
 from shared.events import Event
 
 from . import barriers, milestones, outcomes, progress
-from .errors import NotIndependent, UnsignedOrganisation
+from .errors import NotAMember, NotIndependent, UnsignedOrganisation
 from .signatories import Signatories
 from .state import (
     STEWARD,
@@ -141,8 +141,9 @@ def _proposed(event: PilotProposed) -> Pilot:
     return Pilot(**data)
 
 
-def decide_propose_pilot(state: Pilot | None, command: ProposePilot, signatories: Signatories) -> list[Event]:
-    """A pilot lead proposes a pilot for an organisation that holds a live, verified signature of the charter."""
+def decide_propose_pilot(state: Pilot | None, command: ProposePilot, signatories: Signatories,
+                         proposer_is_member: bool) -> list[Event]:
+    """A pilot lead proposes a pilot for an organisation they belong to that holds a live, verified signature."""
     require_pilot_lead(command.actor_roles)
     if state is not None:
         raise Conflict("a pilot with this id exists", field="pilot_id")
@@ -157,6 +158,9 @@ def decide_propose_pilot(state: Pilot | None, command: ProposePilot, signatories
         raise Invalid("name at least one pilot lead", field="leads")
     if command.planned_end_date < command.start_date:
         raise Invalid("the planned end is before the start", field="planned_end_date")
+    if not proposer_is_member:  # after the proposal's own values: those are wrong whoever sends them
+        raise NotAMember(f"only a member of {signatory.organisation_name} may propose a pilot for it; claim membership"
+                         " with an address at one of its verified domains", field="organisation_id")
     return [
         PilotProposed(
             command.pilot_id,

@@ -1,8 +1,8 @@
-"""The pledge's domain: charters, drafting rounds, drafts, organisations and signatures, free of I/O."""
+"""The pledge's domain: charters, drafting rounds, drafts, organisations, memberships and signatures, free of I/O."""
 
 from shared.events import EventRegistry
 
-from . import charters, comments, drafts, organisations, signatures
+from . import charters, comments, drafts, memberships, organisations, signatures
 
 EVENTS = EventRegistry(
     charters.CharterCreated,
@@ -22,4 +22,7 @@ EVENTS = EventRegistry(
     organisations.OrganisationRecorded,
     organisations.OrganisationDomainVerified,
     organisations.OrganisationDomainRemoved,
+    memberships.MembershipClaimed,
+    memberships.MembershipConfirmed,
+    memberships.MembershipEnded,
 )

@@ -143,7 +143,7 @@ def record_organisation(state: Organisation | None, command: RecordOrganisation,
     if state is not None:
         raise OrganisationAlreadyRecorded(f"{state.name} already has a record, as {state.organisation_id!r}",
                                           field="name")
-    return [OrganisationRecorded(canonical_organisation(name), " ".join(name.split()), command.organisation_type,
+    return [OrganisationRecorded(canonical_organisation(name), name, command.organisation_type,
                                  command.actor, rfc3339(now))]
 
 

@@ -42,7 +42,7 @@ class PilotHistory(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.events = lifecycle.decide_propose_pilot(None, propose(), signed())
+        self.events = lifecycle.decide_propose_pilot(None, propose(), signed(), True)
         self.pilot = replay_pilot(*self.events)
         self.today = TODAY
 
