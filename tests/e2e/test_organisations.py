@@ -245,3 +245,20 @@ def test_a_refused_domain_on_the_organisation_page_shows_the_error_beside_the_fi
 
     assert refused.status == 422 and "free-mail" in refused.body
     assert web.store_head("pledge") == before
+
+
+def test_a_steward_reviews_an_organisation_signed_for_without_a_record_by_recording_it_from_its_page(web):
+    charter_id = adopted_charter(web)
+    name = fresh_name()
+    signed = a_stranger(web).sign_charter(charter_id, 1, name, f"cx-{uuid.uuid4().hex[:6]}@example.org")
+    web.wait_until_read(signed.body["consistency_token"])
+    organisation_id = " ".join(name.casefold().split())
+    steward = PageReader.signed_in(web.as_user("steward"))
+    review = steward.open(f"/organisations/{quote(organisation_id)}").body
+    assert "awaiting a steward's review" in review and f"Record {name}" in review
+
+    recorded_now = steward.submit("/organisations", {"name": name, "organisation_type": "council"})
+
+    assert "The organisation has a record" in steward.follow(recorded_now).body
+    listed = web.request("GET", "/api/v1/organisations", q=name).body["items"]
+    assert [(o["organisation_id"], o["recorded"]) for o in listed] == [(organisation_id, True)]
