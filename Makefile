@@ -42,7 +42,7 @@ test-integration: $(STAMP) ## tests against real PostgreSQL and broker
 test-e2e: $(STAMP) $(CHROMIUM) ## the whole stack as processes, driven as its users
 	$(PY) -m pytest -q tests/contracts tests/e2e tests/fault tests/fuzz
 
-bench: $(STAMP) ## throughput, latency and memory figures
+bench: $(STAMP) ## throughput, latency, memory and Merkle proof-size figures
 	$(PY) -m tests.bench
 
 lint: $(STAMP) ## ruff check, mypy and the import rules (lint-imports)

@@ -32,6 +32,8 @@ CATALOGUE: tuple[ErrorCode, ...] = (
     ErrorCode("invalid_idempotency_key", (400,), "The Idempotency-Key header is not 1-255 printable ASCII characters."),
     ErrorCode("invalid_consistency_token", (400,), "The consistency token is not one a command reply gave."),
     ErrorCode("bad_request", (400,), "The request cannot be read at all (a broken multipart form, say)."),
+    ErrorCode("tree_size_out_of_range", (400,), "A proof was asked for a tree size the store's latest checkpoint"
+              " does not reach, or that does not hold the event; `tree_size` is the latest.", fields=("tree_size",)),
     ErrorCode("unauthenticated", (401,), "Sign in or send an API token; the reply names how.",
               headers=("WWW-Authenticate",)),
     ErrorCode("invalid_token", (401,), "The Authorization header is not `Bearer <API token>`, or the token is"
@@ -49,6 +51,7 @@ CATALOGUE: tuple[ErrorCode, ...] = (
     ErrorCode("not_found", (404,), "Nothing exists at this path or with this id; `errors` names the id."),
     ErrorCode("unknown_barrier", (404,), "The barrier is not in the knowledge base, or is hidden."),
     ErrorCode("snapshot_not_found", (404,), "No audit snapshot has been built for this `as_of` moment."),
+    ErrorCode("unknown_event", (404,), "No store's log holds an event with this `event_id`."),
     ErrorCode("method_not_allowed", (405,), "The path exists but not with this method.", headers=("Allow",)),
     ErrorCode("conflict", (409,), "The current state refuses the command: it is already done, or clashes with"
               " what happened."),
@@ -95,6 +98,8 @@ CATALOGUE: tuple[ErrorCode, ...] = (
     ErrorCode("not_delivered", (503,), "A service could not be reached, so the command was not delivered.",
               headers=RETRY),
     ErrorCode("not_yet_consistent", (503,), "The read model has not caught up with the consistency token yet."),
+    ErrorCode("log_broken", (503,), "A store's events do not follow on from those its checkpoints cover (a gap or a"
+              " broken link), so no checkpoint or proof is given; `charter audit verify` names where."),
     ErrorCode("too_many_streams", (503,), "Every event-stream slot is taken; reconnect shortly.", headers=RETRY),
     ErrorCode("outcome_unknown", (503, 504), "Whether the command was applied is unknown; retrying with the same"
               " Idempotency-Key is safe.", headers=RETRY),

@@ -31,6 +31,7 @@ from .api import parked as parked_api
 from .api import people as people_api
 from .api.apidocs.build import ApiDocument
 from .audit import api as audit_api
+from .audit import proofs as audit_proofs
 from .delivery.sse import blueprint as sse_blueprint
 from .delivery.webhooks import api as webhooks_api
 from .edge import auth, etags, people
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(health_blueprint(health))
     app.register_blueprint(metrics.blueprint(health))
     app.register_blueprint(audit_api.blueprint(settings))
+    app.register_blueprint(audit_proofs.blueprint(settings))
     # Webhook subscriptions (gateway_hooks) and the live stream (the feed): their own pool, never as_of.
     hooks = connect_pool(settings.database_url, max_size=settings.sse_max_streams + 4, name="gateway-hooks",
                          search_path=SCHEMA, **deadlines(settings))

@@ -15,10 +15,10 @@ from shared.config import Settings
 Progress = Callable[[int], None]
 
 
-def stored_events(settings: Settings, service: str, progress: Progress | None = None) -> Iterator[dict]:
-    """Every envelope in a service's store, in position order, paged through its `/events` route."""
+def stored_events(settings: Settings, service: str, progress: Progress | None = None,
+                  after: int = 0) -> Iterator[dict]:
+    """Every envelope in a service's store after position `after`, in position order, paged through `/events`."""
     http = urllib3.PoolManager(retries=urllib3.Retry(3, backoff_factor=0.2))
-    after = 0
     while True:
         r = http.request("GET", f"{settings.service_url(service)}/events",
                          fields={"after": str(after), "limit": "5000"},

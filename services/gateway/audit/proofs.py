@@ -1,0 +1,201 @@
+"""Checkpoints and proofs, open to everyone: each store's Merkle tree head, and proofs against it.
+
+A signatory (or anyone) asks for an inclusion proof of an event and checks it with tools/verify_proof.py
+and the event's envelope, trusting neither the gateway nor an export; a consistency proof shows that a
+later checkpoint extends an earlier one, so the history under a checkpoint was never rewritten.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import urllib3
+from flask import Blueprint, jsonify, request
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from shared.config import DOMAIN_SERVICES, Settings
+from shared.http import error
+from shared.openapi import documented
+
+from .trees import BrokenLog, StoreTree, StoreTrees
+
+HASHING = "RFC 9162 SHA-256 Merkle tree; leaf i = the 32 bytes of the hash of the event at position i + 1"
+
+
+class CheckpointReply(Schema):
+    store = fields.String(metadata={"description": "the producing service (the envelopes' `producer`)"})
+    tree_size = fields.Integer(metadata={"description": "how many events the tree covers: positions 1..tree_size"})
+    root_hash = fields.String(metadata={"description": "the RFC 9162 tree head, hex"})
+    timestamp = fields.String(allow_none=True, metadata={"description": "`occurred_at` of event tree_size"})
+
+
+class CheckpointList(Schema):
+    checkpoints = fields.List(fields.Nested(CheckpointReply))
+    hashing = fields.String()
+
+
+class Query(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class StoreQuery(Query):
+    store = fields.String(validate=validate.OneOf(DOMAIN_SERVICES))
+
+
+class ConsistencyQuery(Query):
+    store = fields.String(required=True, validate=validate.OneOf(DOMAIN_SERVICES))
+    first = fields.Integer(required=True, validate=validate.Range(min=1))
+    second = fields.Integer(validate=validate.Range(min=1),
+                            metadata={"description": "default: the latest checkpoint's tree_size"})
+
+
+class InclusionQuery(Query):
+    tree_size = fields.Integer(validate=validate.Range(min=1),
+                               metadata={"description": "prove against this earlier size (default: the latest)"})
+
+
+class InclusionProof(Schema):
+    event_id = fields.String()
+    store = fields.String()
+    position = fields.Integer()
+    leaf_index = fields.Integer(metadata={"description": "position - 1"})
+    leaf_hash = fields.String(metadata={"description": "SHA-256(0x00 || the 32 bytes of the event's `hash`), hex"})
+    tree_size = fields.Integer()
+    root_hash = fields.String()
+    audit_path = fields.List(fields.String(), metadata={"description": "RFC 9162 2.1.3 inclusion path, hex"})
+    checkpoint = fields.Nested(CheckpointReply, allow_none=True,
+                               metadata={"description": "the latest checkpoint, when the proof is against it"})
+    hashing = fields.String()
+
+
+class TreeHead(Schema):
+    tree_size = fields.Integer()
+    root_hash = fields.String()
+
+
+class ConsistencyProof(Schema):
+    store = fields.String()
+    first = fields.Nested(TreeHead)
+    second = fields.Nested(TreeHead)
+    consistency_path = fields.List(fields.String(), metadata={"description": "RFC 9162 2.1.4 proof, hex"})
+    checkpoint = fields.Nested(CheckpointReply, allow_none=True,
+                               metadata={"description": "the latest checkpoint, when `second` is its size"})
+    hashing = fields.String()
+
+
+def blueprint(settings: Settings, trees: StoreTrees | None = None) -> Blueprint:
+    """Routes under /api/v1/audit that need no account: checkpoints, inclusion and consistency proofs."""
+    bp = Blueprint("proofs", __name__, url_prefix="/api/v1/audit")
+    trees = trees or StoreTrees.of(settings, DOMAIN_SERVICES)
+    answered = _answering(settings.retry_after_s)
+
+    @bp.get("/checkpoints")
+    @documented(response=CheckpointList, query=StoreQuery, tag="audit")
+    @answered
+    def checkpoints():
+        """The latest checkpoint of each store (or of `store`): its tree size, Merkle tree head and time."""
+        query = StoreQuery().load(request.args)
+        stores = [query["store"]] if "store" in query else trees.stores
+        return jsonify({"checkpoints": [trees.current(s).checkpoint().to_dict() for s in stores],
+                        "hashing": HASHING})
+
+    @bp.get("/proofs/consistency")
+    @documented(response=ConsistencyProof, query=ConsistencyQuery, tag="audit")
+    @answered
+    def consistency_proof():
+        """The proof that a store's tree of `first` events is a prefix of its tree of `second` (RFC 9162)."""
+        query = ConsistencyQuery().load(request.args)
+        return jsonify(consistency_reply(trees.current(query["store"]), query["first"], query.get("second")))
+
+    @bp.get("/proofs/<event_id>")
+    @documented(response=InclusionProof, query=InclusionQuery, tag="audit")
+    @answered
+    def inclusion_proof(event_id: str):
+        """The proof that an event is in its store's tree: against the latest checkpoint, or `tree_size`."""
+        query = InclusionQuery().load(request.args)
+        known = _canonical_uuid(event_id)
+        tree = trees.find(known) if known else None
+        if tree is None or known is None:
+            return error(404, "unknown_event", "no store holds an event with this id",
+                         {"event_id": ["no such event"]})
+        return jsonify(inclusion_reply(tree, known, query.get("tree_size")))
+
+    return bp
+
+
+class OutOfRange(Exception):
+    """A proof was asked for a tree size the store's tree does not reach, or that does not hold the event."""
+
+    def __init__(self, message: str, name: str, latest: int) -> None:
+        super().__init__(message)
+        self.name, self.latest = name, latest
+
+
+def inclusion_reply(tree: StoreTree, event_id: str, size: int | None = None) -> dict[str, Any]:
+    """The inclusion proof of an event in its store's tree (`size` events, by default all), as the API answers it."""
+    latest = tree.checkpoint()
+    size = size or latest.tree_size
+    index = tree.index[event_id]
+    if not index < size <= latest.tree_size:
+        raise OutOfRange(f"the event is leaf {index}: tree_size must be from {index + 1} to {latest.tree_size}",
+                         "tree_size", latest.tree_size)
+    index, path = tree.inclusion_proof(event_id, size)
+    return {
+        "event_id": event_id, "store": tree.store, "position": index + 1, "leaf_index": index,
+        "leaf_hash": tree.leaf_hash(index), "tree_size": size, "root_hash": tree.root(size), "audit_path": path,
+        "checkpoint": latest.to_dict() if size == latest.tree_size else None, "hashing": HASHING,
+    }
+
+
+def consistency_reply(tree: StoreTree, first: int, second: int | None = None) -> dict[str, Any]:
+    """The consistency proof from the store's tree of `first` events to that of `second` (by default all)."""
+    latest = tree.checkpoint()
+    second = second or latest.tree_size
+    if not 1 <= first <= second <= latest.tree_size:
+        raise OutOfRange(f"need 1 <= first <= second <= {latest.tree_size}, the latest tree size",
+                         "second" if second > latest.tree_size else "first", latest.tree_size)
+    return {
+        "store": tree.store,
+        "first": {"tree_size": first, "root_hash": tree.root(first)},
+        "second": {"tree_size": second, "root_hash": tree.root(second)},
+        "consistency_path": tree.consistency_proof(first, second),
+        "checkpoint": latest.to_dict() if second == latest.tree_size else None,
+        "hashing": HASHING,
+    }
+
+
+def _canonical_uuid(text: str) -> str | None:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return None
+
+
+def _answering(retry_after_s: int) -> Callable[[Callable], Callable]:
+    """Decorator: a bad query is 400, a store out of reach 503, a store whose log does not follow on 503."""
+
+    def wrap(view: Callable) -> Callable:
+        @wraps(view)
+        def inner(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return view(*args, **kwargs)
+            except ValidationError as exc:
+                return error(400, "invalid_query", "a query parameter is missing or out of range",
+                             exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages})
+            except OutOfRange as exc:
+                return error(400, "tree_size_out_of_range", str(exc), {exc.name: ["out of range"]},
+                             {"tree_size": exc.latest})
+            except BrokenLog as exc:
+                return error(503, "log_broken", str(exc))
+            except (RuntimeError, urllib3.exceptions.HTTPError):
+                response, status = error(503, "unavailable", "a store could not be read; try again shortly")
+                response.headers["Retry-After"] = str(retry_after_s)
+                return response, status
+
+        return inner
+
+    return wrap
