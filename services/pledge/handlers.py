@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -166,29 +167,33 @@ def record_organisation(
 @retry_on_conflict
 def verify_domain(store: EventStore, command: organisations.VerifyDomain, meta: CommandMeta) -> AppendResult:
     """A steward verifies one of the organisation's e-mail domains."""
-    stream_id = organisations.organisation_stream_id(command.organisation_id)
-    state, version = store.load(EVENTS, organisations.evolve, stream_id)
-    events = organisations.verify_domain(state, command, _now())
-    return _append(store, organisations.STREAM_TYPE, stream_id, version, events, meta)
+    return _change_organisation(store, command.organisation_id, organisations.verify_domain, command, meta)
 
 
 @retry_on_conflict
 def remove_domain(store: EventStore, command: organisations.RemoveDomain, meta: CommandMeta) -> AppendResult:
     """A steward removes one of the organisation's verified domains."""
-    stream_id = organisations.organisation_stream_id(command.organisation_id)
+    return _change_organisation(store, command.organisation_id, organisations.remove_domain, command, meta)
+
+
+def _change_organisation(store: EventStore, named: str, decide: Callable[..., list[Event]], command: object,
+                         meta: CommandMeta) -> AppendResult:
+    stream_id = organisations.organisation_stream_id(named)
     state, version = store.load(EVENTS, organisations.evolve, stream_id)
-    events = organisations.remove_domain(state, command, _now())
-    return _append(store, organisations.STREAM_TYPE, stream_id, version, events, meta)
+    return _append(store, organisations.STREAM_TYPE, stream_id, version, decide(state, command, _now()), meta)
+
+
+def _organisation(store: EventStore, named: str) -> organisations.Organisation:
+    state, _ = store.load(EVENTS, organisations.evolve, organisations.organisation_stream_id(named))
+    return organisations.require_organisation(state)
 
 
 def claim_membership(
     store: EventStore, signing: Signing, command: memberships.ClaimMembership, client_ip: str, meta: CommandMeta
 ) -> AppendResult:
     """Claim membership; the event, the attempt count and the confirmation mail commit together or not at all."""
-    organisation, _ = store.load(EVENTS, organisations.evolve, organisations.organisation_stream_id(
-        command.organisation_id))
-    organisation_id = organisations.require_organisation(organisation).organisation_id
-    stream_id = memberships.membership_stream_id(organisation_id, command.actor)
+    organisation = _organisation(store, command.organisation_id)
+    stream_id = memberships.membership_stream_id(organisation.organisation_id, command.actor)
     state, version = store.load(EVENTS, memberships.evolve, stream_id)
     token, now = secrets.token_urlsafe(32), _now()
     events = memberships.claim(organisation, state, command, token, now, signing.token_ttl)
@@ -208,10 +213,8 @@ def confirm_membership(store: EventStore, command: memberships.ConfirmMembership
 
 def grant_membership(store: EventStore, command: memberships.GrantMembership, meta: CommandMeta) -> AppendResult:
     """A steward confirms a membership they checked."""
-    organisation, _ = store.load(EVENTS, organisations.evolve, organisations.organisation_stream_id(
-        command.organisation_id))
-    organisation_id = organisations.require_organisation(organisation).organisation_id
-    stream_id = memberships.membership_stream_id(organisation_id, command.account_id)
+    organisation = _organisation(store, command.organisation_id)
+    stream_id = memberships.membership_stream_id(organisation.organisation_id, command.account_id)
     state, version = store.load(EVENTS, memberships.evolve, stream_id)
     events = memberships.grant(organisation, state, command, _now())
     return _append(store, memberships.STREAM_TYPE, stream_id, version, events, meta)

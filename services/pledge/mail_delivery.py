@@ -46,31 +46,30 @@ WHERE mail_id = %(mail_id)s
 def message(settings: Settings, recipient: str, link: str, withdrawal_link: str | None = None) -> EmailMessage:
     """The verification mail: its link, what it is for, what to do if it was not you, and how to withdraw later."""
     hours = round(settings.signature_token_ttl_s / 3600)
-    mail = EmailMessage()
-    mail["From"], mail["To"] = settings.mail_from, recipient
-    mail["Subject"] = "Confirm your organisation's signature of the Interactive Charter"
-    mail.set_content(
+    return _mail(settings, recipient, "Confirm your organisation's signature of the Interactive Charter",
         "Someone signed the Interactive Charter on behalf of an organisation, naming you as its signatory.\n\n"
         f"To confirm the signature, open this link within {hours} hours:\n\n{link}\n\n"
         "Until it is confirmed, the signature does not count. If this was not you, ignore this message:\n"
         "nothing will be published in your name, and this address is not kept once this mail is sent.\n"
         + (f"\nTo withdraw the signature later, open this link (keep it; it needs no account):\n\n{withdrawal_link}\n"
            if withdrawal_link else ""))
-    return mail
 
 
 def membership_message(settings: Settings, recipient: str, link: str) -> EmailMessage:
     """The membership mail: its link, what it is for, and what to do if it was not you."""
     hours = round(settings.signature_token_ttl_s / 3600)
-    mail = EmailMessage()
-    mail["From"], mail["To"] = settings.mail_from, recipient
-    mail["Subject"] = "Confirm that you belong to your organisation on the Interactive Charter"
-    mail.set_content(
+    return _mail(settings, recipient, "Confirm that you belong to your organisation on the Interactive Charter",
         "Someone with an account on the Interactive Charter said this address shows they belong to an\n"
         "organisation, so that they may act for it (for example, run its pilots).\n\n"
         f"If that was you, open this link within {hours} hours while signed in:\n\n{link}\n\n"
         "If it was not you, ignore this message: nothing changes, and this address is not kept once this mail\n"
         "is sent.\n")
+
+
+def _mail(settings: Settings, recipient: str, subject: str, text: str) -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = settings.mail_from, recipient, subject
+    mail.set_content(text)
     return mail
 
 

@@ -9,6 +9,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
+from services.pledge.domain.memberships import membership_stream_id
+
 from .clients import PageReader, WebClient
 from .pilot_steps import adopted_charter, eventually, sign_and_verify
 from .test_organisations import fresh_name, recorded
@@ -126,11 +128,18 @@ def test_only_a_steward_confirms_a_membership_they_checked(web, council):
     assert [m["assurance"] for m in page["members"]] == ["steward-verified"]
 
 
-def test_the_mailed_link_opens_a_page_that_confirms_membership_for_the_signed_in_account(web, council):
+def test_a_person_claims_on_the_organisation_page_and_the_mailed_link_opens_a_page_that_confirms_it(web, council):
     organisation_id, domain = council
     person = web.as_user()
-    membership_id, token = claimed(person, organisation_id, f"lee@{domain}")
     reader = PageReader.signed_in(person)
+    reader.open(f"/organisations/{quote(organisation_id)}")
+
+    asked = reader.submit(f"/organisations/{quote(organisation_id)}/memberships", {"email": f"lee@{domain}"})
+
+    assert "We e-mailed a link" in reader.follow(asked).body
+    membership_id = membership_stream_id(organisation_id, person.actor)
+    link = person.request("GET", f"/dev/verification-links/{membership_id}").body["link"]
+    token = parse_qs(urlsplit(link).query)["token"][0]
 
     shown = reader.open(f"/memberships/{membership_id}/confirm?token={token}")
     done = reader.submit(f"/memberships/{membership_id}/confirm", {"token": token})

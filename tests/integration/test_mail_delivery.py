@@ -97,6 +97,27 @@ def test_a_signatory_receives_the_verification_link_and_the_address_is_then_forg
     assert not mail_delivery.deliver_one(pool, settings_for(port), schema)  # sent once, never again
 
 
+def test_a_membership_claim_mails_its_confirmation_link_saying_what_it_is_for_and_forgets_the_address(
+        pool, schema, queue, relay_at, caplog):
+    relay, port = relay_at()
+    membership_id = str(uuid.uuid4())
+    with pool.connection() as conn:
+        Mailer(schema, "https://charter.example.org", dev_mode=False).send_membership(
+            conn, membership_id, "sam.lead@wakefield.gov.uk", "token-m")
+    caplog.set_level(logging.INFO)
+
+    assert mail_delivery.deliver_one(pool, settings_for(port), schema)
+
+    [(recipients, mail)] = relay.received
+    text = mail.get_payload(decode=True).decode()
+    assert recipients == ["sam.lead@wakefield.gov.uk"] and "belong to your organisation" in mail["Subject"]
+    assert f"https://charter.example.org/memberships/{membership_id}/confirm?token=token-m" in text
+    assert "withdraw" not in text and mail_row(pool, schema, membership_id)["recipient"] is None
+    ours = [r for r in caplog.records if r.name == mail_delivery.__name__]  # the relay's own log names everyone
+    assert ours and all("wakefield" not in str(vars(r)) for r in ours)
+    assert any(getattr(r, "fields", {}).get("membership_id") == membership_id for r in ours)
+
+
 def test_a_relay_that_refuses_at_first_gets_the_mail_on_a_later_attempt(pool, schema, queue, relay_at):
     relay, port = relay_at(refusals=2)
     signature_id = queue("director@kent.gov.uk")

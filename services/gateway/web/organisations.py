@@ -65,32 +65,26 @@ def register(bp: Blueprint, ui: Ui) -> None:
     @bp.post("/organisations/<path:organisation_id>/domains")
     def verify_domain(organisation_id):
         require_role(STEWARD, back=f"/organisations/{organisation_id}")
-        form = Form(form_values("domain", "evidence"))
-        outcome = ui.command("POST", f"/organisations/{quote(organisation_id)}/domains", form.values)
-        if not outcome.ok:
-            return organisation_page(ui, organisation_id, outcome.status, domain=form.refused(outcome))
-        return done("ui.organisation", "domain_verified", outcome, organisation_id=canonical_organisation(
-            organisation_id))
+        return organisation_form(organisation_id, "/domains", "domain", ("domain", "evidence"), "domain_verified")
 
     @bp.post("/organisations/<path:organisation_id>/domains/removal")
     def remove_domain(organisation_id):
         require_role(STEWARD, back=f"/organisations/{organisation_id}")
-        form = Form(form_values("domain", "reason"))
-        outcome = ui.command("POST", f"/organisations/{quote(organisation_id)}/domains/removal", form.values)
-        if not outcome.ok:
-            return organisation_page(ui, organisation_id, outcome.status, removal=form.refused(outcome))
-        return done("ui.organisation", "domain_removed", outcome, organisation_id=canonical_organisation(
-            organisation_id))
+        return organisation_form(organisation_id, "/domains/removal", "removal", ("domain", "reason"),
+                                 "domain_removed")
 
     @bp.post("/organisations/<path:organisation_id>/memberships")
     def claim_membership(organisation_id):
         require_account(back=f"/organisations/{organisation_id}")
-        form = Form(form_values("email"))
-        outcome = ui.command("POST", f"/organisations/{quote(organisation_id)}/memberships", form.values)
+        return organisation_form(organisation_id, "/memberships", "claim", ("email",), "membership_claimed")
+
+    def organisation_form(organisation_id: str, command: str, key: str, fields: tuple[str, ...], notice: str):
+        """Send one of the organisation page's forms on as its command; the page again with its errors if refused."""
+        form = Form(form_values(*fields))
+        outcome = ui.command("POST", f"/organisations/{quote(organisation_id)}{command}", form.values)
         if not outcome.ok:
-            return organisation_page(ui, organisation_id, outcome.status, claim=form.refused(outcome))
-        return done("ui.organisation", "membership_claimed", outcome, organisation_id=canonical_organisation(
-            organisation_id))
+            return organisation_page(ui, organisation_id, outcome.status, **{key: form.refused(outcome)})
+        return done("ui.organisation", notice, outcome, organisation_id=canonical_organisation(organisation_id))
 
     @bp.route("/memberships/<uuid:membership_id>/confirm", methods=["GET", "POST"])
     def confirm_membership(membership_id):
