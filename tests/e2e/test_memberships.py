@@ -146,3 +146,19 @@ def test_a_person_claims_on_the_organisation_page_and_the_mailed_link_opens_a_pa
 
     assert shown.status == 200 and "Confirm that you belong to" in shown.body
     assert "You belong to" in reader.follow(done).body
+
+
+def test_the_account_page_lists_the_organisations_a_person_belongs_to_and_leaving_there_ends_it(web, council):
+    organisation_id, _ = council
+    person = web.as_user()
+    granted = web.as_user("steward").request("POST", f"/api/v1/organisations/{quote(organisation_id)}/members",
+                                             {"account_id": person.actor, "evidence": "Called the HR office"})
+    person.wait_until_read(granted.body["consistency_token"])
+    reader = PageReader.signed_in(person)
+    listed = reader.open("/account").body
+    assert "Your organisations" in listed and f'href="/organisations/{quote(organisation_id)}"' in listed
+
+    left = reader.submit(f"/memberships/{granted.body['membership_id']}/end", {})
+
+    assert "You no longer belong to the organisation" in reader.follow(left).body
+    assert organisations_of(person) == []

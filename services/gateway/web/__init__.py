@@ -65,6 +65,7 @@ NOTICES = {
     "signature_vouched": "The signature is recorded as checked by a steward.",
     "membership_claimed": "We e-mailed a link to the address you gave: open it while signed in to confirm.",
     "membership_confirmed": "You belong to the organisation now: you may act for it here.",
+    "membership_ended": "You no longer belong to the organisation.",
     "pilot_changed": "The pilot is updated.",
     "progress_reported": "Your progress report is published.",
     "barrier_targeted": "The pilot now targets the barrier.",

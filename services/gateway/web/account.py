@@ -7,6 +7,7 @@ from flask import Blueprint, request
 from shared.http import RequestRefused
 
 from ..edge.identity_schemas import ChangePasswordBody, CreateTokenBody, DisplayNameBody
+from ..readmodels.organisation_reads import memberships_of
 from .web import Form, Ui, done, page, require_account
 
 BACK = "/account"
@@ -21,10 +22,12 @@ def register(bp: Blueprint, ui: Ui) -> None:
                **forms: Form):
         principal = require_account(BACK)
         account = ui.identity.accounts.get(principal.account_id)
+        with ui.cursor() as cur:
+            organisations = memberships_of(cur, principal.account_id)
         html, status = page("account.html", status, email=ui.identity.accounts.email(principal.account_id),
                             display_name=account.display_name if account else "", account_id=principal.account_id,
                             roles=sorted(principal.roles), tokens=ui.identity.tokens.list(principal.account_id),
-                            new_token=new_token, forms=forms, Form=Form)
+                            new_token=new_token, forms=forms, Form=Form, organisations=organisations)
         return html, status, headers or {}
 
     @bp.get("/account")

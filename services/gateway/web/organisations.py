@@ -9,6 +9,7 @@ from flask import Blueprint, abort, request
 
 from shared.contract.organisations import canonical_organisation
 from shared.contract.vocabulary import ORGANISATION_TYPES, STEWARD
+from shared.http import RequestRefused
 
 from ..edge.paging import page_args
 from ..readmodels import organisation_reads
@@ -100,6 +101,15 @@ def register(bp: Blueprint, ui: Ui) -> None:
         if not outcome.ok:
             return page("organisations/confirm.html", outcome.status, membership=found, form=form.refused(outcome))
         return done("ui.organisation", "membership_confirmed", outcome, organisation_id=found["organisation_id"])
+
+    @bp.post("/memberships/<uuid:membership_id>/end")
+    def leave_organisation(membership_id):
+        require_account(back="/account")
+        outcome = ui.command("POST", f"/memberships/{membership_id}/end", {})
+        if not outcome.ok:
+            raise RequestRefused(outcome.status, outcome.body.get("code", "refused"),
+                                 outcome.body.get("message", "The membership could not be ended."))
+        return done("ui.account", "membership_ended", outcome)
 
     @bp.post("/organisations/<path:organisation_id>/signatures/<uuid:signature_id>/assurance")
     def vouch_for_signature(organisation_id, signature_id):
