@@ -30,7 +30,8 @@ class Gateway:
         granted = self.http.request("POST", roles, json={"role": "steward"},
                                     headers={"Authorization": f"Bearer {admin_token}"})
         assert granted.status == 200, granted.data
-        return self.http.request("POST", self.base_url + "/api/v1/tokens", json=credentials).json()["token"]
+        login = {"email": credentials["email"], "password": credentials["password"]}  # a token takes no display name
+        return self.http.request("POST", self.base_url + "/api/v1/tokens", json=login).json()["token"]
 
     def _post(self, path: str, body: dict) -> dict:
         r = self.http.request("POST", self.base_url + path, body=json.dumps(body).encode(),
