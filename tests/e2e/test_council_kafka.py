@@ -46,7 +46,7 @@ def schema_problems(envelope: dict) -> list[str]:
 
 def test_a_council_on_librdkafka_reads_the_pledge_topic_from_the_beginning_and_every_envelope_checks_out(
         web, steward, settings):
-    charter = steward.create_charter(title=f"Council view {uuid.uuid4()}").body
+    charter = steward.create_charter(title=f"Council view {uuid.uuid4().hex}").body
     first = web.propose_draft(charter["charter_id"], "We commit to overcoming the barriers.").body
     last = web.propose_draft(charter["charter_id"], "We commit, and we report back.").body
     council = council_consumer(settings.kafka_bootstrap_servers, f"council-{uuid.uuid4().hex[:8]}")

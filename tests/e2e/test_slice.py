@@ -21,7 +21,7 @@ def test_a_charter_and_its_draft_are_read_back_through_the_gateway_with_the_cons
 
 
 def test_the_pledge_topic_carries_the_full_envelope_to_an_independent_consumer(steward, settings):
-    charter = steward.create_charter(title=f"Contract {uuid.uuid4()}")
+    charter = steward.create_charter(title=f"Contract {uuid.uuid4().hex}")
 
     envelopes = read_topic(settings.kafka_bootstrap_servers, "charter.pledge.v1", charter.body["position"])
 

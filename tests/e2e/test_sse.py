@@ -13,7 +13,7 @@ def mine(charter_ids):
 
 def test_a_client_that_reconnects_with_last_event_id_misses_nothing_and_gets_nothing_twice(web, steward):
     stream = EventStream(web.base_url, types="CharterCreated").ready()
-    charter_ids = [steward.create_charter(title=f"Streamed {i} {uuid.uuid4()}").body["charter_id"] for i in range(4)]
+    charter_ids = [steward.create_charter(title=f"Streamed {i} {uuid.uuid4().hex}").body["charter_id"] for i in range(4)]
 
     first = stream.take(lambda seen: mine(charter_ids)(seen) == 2)
     stream.close()
@@ -44,7 +44,7 @@ def test_an_organisation_filter_follows_the_streams_that_name_it_in_any_spelling
 
 
 def test_a_topic_filter_from_the_beginning_carries_only_that_topic(web, steward):
-    barrier_id = propose_barrier(web, f"Streams blocked {uuid.uuid4()}")
+    barrier_id = propose_barrier(web, f"Streams blocked {uuid.uuid4().hex}")
     steward.create_charter(title="Not knowledge")
 
     stream = EventStream(web.base_url, last_event_id=0, topics="charter.knowledge.v1")

@@ -38,7 +38,7 @@ def test_deliveries_arrive_signed_and_in_stream_order_each_retried_with_backoff_
         web, steward, register, settings):
     with Receiver(fail_each=2) as council:
         hook = register(council.url, topics=PLEDGE, types=CHARTER_EVENTS)
-        charter = steward.create_charter(title=f"Hooked {uuid.uuid4()}").body
+        charter = steward.create_charter(title=f"Hooked {uuid.uuid4().hex}").body
         draft = web.propose_draft(charter["charter_id"], "Signed, sealed, delivered.").body
 
         requests = council.wait_for(3, charter["charter_id"], draft["draft_id"])
@@ -66,7 +66,7 @@ def test_a_paused_webhook_holds_its_deliveries_and_catches_up_in_order_when_resu
     with Receiver() as council:
         hook = register(council.url, topics=PLEDGE, types=CHARTER_EVENTS).body
         paused = web.pause_webhook(hook["webhook_id"])
-        charter = steward.create_charter(title=f"Paused {uuid.uuid4()}").body
+        charter = steward.create_charter(title=f"Paused {uuid.uuid4().hex}").body
         held = eventually(lambda: [d for d in delivery_log(web, hook["webhook_id"]) if d["status"] == "pending"
                                    and d["stream_id"] == charter["charter_id"]][1:])
         time.sleep(1)
@@ -84,7 +84,7 @@ def test_a_paused_webhook_holds_its_deliveries_and_catches_up_in_order_when_resu
 def test_a_receiver_that_always_fails_ends_in_the_dead_letters_and_can_be_redelivered(web, steward, register, settings):
     with Receiver(always_fail=True) as council:
         hook = register(council.url, topics=PLEDGE, types=("CharterCreated",)).body
-        charter = steward.create_charter(title=f"Dead letter {uuid.uuid4()}").body
+        charter = steward.create_charter(title=f"Dead letter {uuid.uuid4().hex}").body
         dead = eventually(lambda: web.read_dead_letters(hook["webhook_id"]).body["items"])
         council.always_fail = False
 
@@ -102,10 +102,10 @@ def test_a_receiver_that_always_fails_ends_in_the_dead_letters_and_can_be_redeli
 def test_deliveries_survive_a_dispatcher_restart_and_none_is_sent_twice(web, steward, register, stack):
     with Receiver() as council:
         hook = register(council.url, topics=PLEDGE, types=CHARTER_EVENTS).body
-        before = steward.create_charter(title=f"Before restart {uuid.uuid4()}").body
+        before = steward.create_charter(title=f"Before restart {uuid.uuid4().hex}").body
         council.wait_for(2, before["charter_id"])
         stack.stop("webhook-dispatcher")
-        during = steward.create_charter(title=f"During restart {uuid.uuid4()}").body
+        during = steward.create_charter(title=f"During restart {uuid.uuid4().hex}").body
         stack.start("webhook-dispatcher")
 
         requests = council.wait_for(4, before["charter_id"], during["charter_id"], timeout_s=60)
@@ -155,7 +155,7 @@ def test_webhooks_belong_to_the_account_that_registered_them(web, register):
 
 def one_delivery(council: Receiver, steward, title: str):
     """A new charter's CharterCreated as the council received it."""
-    charter = steward.create_charter(title=f"{title} {uuid.uuid4()}").body
+    charter = steward.create_charter(title=f"{title} {uuid.uuid4().hex}").body
     [request] = council.wait_for(1, charter["charter_id"])
     return request
 
