@@ -13,7 +13,8 @@ def mine(charter_ids):
 
 def test_a_client_that_reconnects_with_last_event_id_misses_nothing_and_gets_nothing_twice(web, steward):
     stream = EventStream(web.base_url, types="CharterCreated").ready()
-    charter_ids = [steward.create_charter(title=f"Streamed {i} {uuid.uuid4().hex}").body["charter_id"] for i in range(4)]
+    charter_ids = [steward.create_charter(title=f"Streamed {i} {uuid.uuid4().hex}").body["charter_id"]
+                   for i in range(4)]
 
     first = stream.take(lambda seen: mine(charter_ids)(seen) == 2)
     stream.close()
