@@ -43,6 +43,19 @@ def rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def past_moment(text: str) -> datetime:
+    """An RFC 3339 moment with a time zone that has already come, in UTC; ValueError saying what is wrong."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError("not an RFC 3339 timestamp with a time zone, e.g. 2026-03-01T00:00:00Z") from None
+    if moment.tzinfo is None:
+        raise ValueError("not an RFC 3339 timestamp with a time zone, e.g. 2026-03-01T00:00:00Z")
+    if moment > datetime.now(UTC):
+        raise ValueError("is in the future")
+    return moment.astimezone(UTC)
+
+
 def new_envelope(
     event: Event, *, stream_type: str, stream_id: str, version: int, position: int,
     occurred_at: datetime, producer: str, meta: CommandMeta, prev_hash: str,

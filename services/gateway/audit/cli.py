@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.config import DOMAIN_SERVICES, TOPICS, Settings
+from shared.envelope import past_moment
 
 from ..ops import parked_cli
 from ..projector import SCHEMA
@@ -103,14 +104,9 @@ def parser(*more_areas: Callable[[Any], None]) -> argparse.ArgumentParser:
 
 def _timestamp(text: str) -> datetime:
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return past_moment(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not an RFC 3339 timestamp: {text!r}") from exc
-    if moment.tzinfo is None:
-        raise argparse.ArgumentTypeError("the timestamp needs a time zone, e.g. 2026-03-01T00:00:00Z")
-    if moment > datetime.now(UTC):
-        raise argparse.ArgumentTypeError("the moment is in the future")
-    return moment
+        raise argparse.ArgumentTypeError(f"{text!r}: {exc}") from None
 
 
 def main(argv: list[str] | None = None) -> int:

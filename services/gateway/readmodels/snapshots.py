@@ -13,7 +13,7 @@ import psycopg
 from psycopg import sql
 
 from shared.db import table_exists
-from shared.envelope import rfc3339
+from shared.envelope import past_moment, rfc3339
 from shared.http import RequestRefused
 
 PREFIX = "snapshot_"
@@ -43,15 +43,9 @@ def schema_for(moment: datetime) -> str:
 def parse_moment(text: str, field: str = "as_of") -> datetime:
     """An RFC 3339 moment with a time zone, not in the future, or a 400 naming `field`."""
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise RequestRefused(400, "invalid_query", f"{field} must be an RFC 3339 timestamp with a time zone",
-                             {field: ["not an RFC 3339 timestamp with a time zone, e.g. 2026-03-01T00:00:00Z"]})
-    if moment > datetime.now(UTC):
-        raise RequestRefused(400, "invalid_query", f"{field} must not be in the future", {field: ["is in the future"]})
-    return moment.astimezone(UTC)
+        return past_moment(text)
+    except ValueError as exc:
+        raise RequestRefused(400, "invalid_query", f"{field}: {exc}", {field: [str(exc)]}) from None
 
 
 def is_built(conn: psycopg.Connection, moment: datetime) -> bool:
