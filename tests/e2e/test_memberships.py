@@ -136,8 +136,11 @@ def test_a_person_claims_on_the_organisation_page_and_the_mailed_link_opens_a_pa
 
     asked = reader.submit(f"/organisations/{quote(organisation_id)}/memberships", {"email": f"lee@{domain}"})
 
-    assert "We e-mailed a link" in reader.follow(asked).body
     membership_id = membership_stream_id(organisation_id, person.actor)
+    back = reader.follow(asked).body
+    assert "We e-mailed a link" in back and f'href="/dev/mailbox/{membership_id}"' in back
+    mail = reader.open(f"/dev/mailbox/{membership_id}").body
+    assert "belong to your organisation" in mail and "confirm your signature" not in mail.lower()
     link = person.request("GET", f"/dev/verification-links/{membership_id}").body["link"]
     token = parse_qs(urlsplit(link).query)["token"][0]
 

@@ -81,6 +81,13 @@ def membership(cur: DictCursor, membership_id: str) -> Row | None:
         " JOIN organisations o USING (organisation_id) WHERE m.membership_id = %s", [membership_id]).fetchone()
 
 
+def pending_claim(cur: DictCursor, organisation_id: str, account_id: str) -> str | None:
+    """The id of the account's unconfirmed claim to belong to the organisation, if it made one."""
+    row = cur.execute("SELECT membership_id FROM organisation_members WHERE organisation_id = %s AND account_id = %s"
+                      " AND status = 'claimed'", [organisation_id, account_id]).fetchone()
+    return row["membership_id"] if row else None
+
+
 def memberships_of(cur: DictCursor, account_id: str) -> list[Row]:
     """The organisations an account belongs to now, by name."""
     return cur.execute(

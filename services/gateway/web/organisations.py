@@ -11,6 +11,7 @@ from shared.contract.organisations import canonical_organisation
 from shared.contract.vocabulary import ORGANISATION_TYPES, STEWARD
 from shared.http import RequestRefused
 
+from ..edge.auth import current_principal
 from ..edge.paging import page_args
 from ..readmodels import organisation_reads
 from .web import Form, Ui, done, form_values, page, require_account, require_role
@@ -28,9 +29,13 @@ def organisation_page(ui: Ui, organisation_id: str, status: int = 200, **forms: 
     with ui.cursor() as cur:
         found = organisation_reads.organisation_page(cur, canonical_organisation(organisation_id))
         vouchable = cur.execute(VOUCHABLE, [canonical_organisation(organisation_id)]).fetchall()
+        principal = current_principal()
+        claim = principal and organisation_reads.pending_claim(cur, canonical_organisation(organisation_id),
+                                                              principal.account_id)
     if found is None:
         abort(404, "There is no organisation with this name.")
     return page("organisations/organisation.html", status, organisation=found, vouchable=vouchable,
+                pending_claim=claim or None,
                 assurance=ASSURANCE, types=ORGANISATION_TYPES, form_for=lambda key: forms.get(key) or Form())
 
 
