@@ -2,7 +2,8 @@
 signature confirmed from its mailed link, a barrier and a solution with edits, an endorsement, flags and
 moderation, a running pilot with a milestone and a report, a watch list), no page names a person or an
 organisation by an id fragment or a bare UUID, signed in or not, and every JSON reply that holds a person's
-account id names them beside it."""
+account id names them beside it. Nor does any page show the code's words: an ISO date, an event name, a code word
+of the published vocabulary or "1 pilots" (tests/e2e/raw_values.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import pytest
 from .clients import ADMINS, PageReader, Response, WebClient
 from .naming import ID_FRAGMENT, UUID, id_fragments, text_of, unnamed_organisations, unnamed_people
 from .pilot_steps import RunningPilot, running_pilot
+from .raw_values import raw_values
 from .test_people import named_person
 
 AUTHOR, REMIXER = "Robin Okafor", "Dana Ilesanmi"
@@ -216,6 +218,35 @@ def test_the_stewards_and_the_admins_pages_show_no_id_fragment_or_bare_uuid(jour
     assert_names_no_one_by_id(PageReader.signed_in(journey.steward), ["/stewardship"])
     assert_names_no_one_by_id(PageReader.signed_in(admin), ["/admin", f"/admin/accounts/{journey.author.actor}",
                                                             "/admin/system"])
+
+
+def finished_pilot(j: Journey) -> str:
+    """A second pilot of the journey's barrier, completed, its outcome recorded by its lead and verified by a steward
+    who did not approve it; its id."""
+    pilot = running_pilot(j.steward, j.steward, j.barrier_id)
+    assert pilot.lead.complete_pilot(pilot.pilot_id).status == 201
+    assert pilot.lead.record_outcome(pilot.pilot_id, completion="not_started").status == 201
+    verified = j.steward.as_user("steward").verify_outcome(pilot.pilot_id, "Checked with the sponsor")
+    j.steward.wait_until_read(written(verified))
+    return pilot.pilot_id
+
+
+def test_no_page_of_the_journey_shows_a_raw_date_event_name_code_word_or_1_with_a_plural(journey):
+    finished = f"/pilots/{finished_pilot(journey)}"
+    admin = WebClient.of(journey.author.base_url, ADMINS[journey.author.base_url])
+    readers = [(PageReader.signed_in(journey.moderator), public_pages(journey) + signed_in_pages(journey) + [finished]),
+               (PageReader.signed_in(journey.steward), ["/stewardship", f"/pilots/{journey.pilot.pilot_id}"]),
+               (PageReader.signed_in(journey.pilot.lead), [f"/pilots/{journey.pilot.pilot_id}", "/pilots/new"]),
+               (PageReader.signed_in(admin), ["/admin", f"/admin/accounts/{journey.author.actor}"])]
+    problems = []
+
+    for reader, paths in readers:
+        for path in paths:
+            page = reader.open(path)
+            problems += [f"{path}: {page.status}"] if page.status != 200 else [
+                f"{path}: {shown}" for shown in raw_values(text_of(page.body))]
+
+    assert not problems, "\n".join(problems)
 
 
 def api_replies(j: Journey) -> list[tuple[WebClient, str]]:

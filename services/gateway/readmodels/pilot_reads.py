@@ -44,6 +44,7 @@ SUMMARIES = {
 }
 # The summaries name these people by their display names (read from the accounts now, never kept in events).
 PEOPLE_IN_SUMMARIES = ("approved_by", "verified_by")
+DAY = "%-d %b %Y"  # a day in a summary as the web's `when` macro shows one: "1 Mar 2025"
 
 
 def today() -> date:
@@ -115,7 +116,8 @@ def _warnings(pilot: Row, live_signatures: int, milestones: list[Row]) -> list[R
                       "message": f"{pilot['organisation_name']} no longer holds a live signature of the charter"})
     overdue = sum(1 for m in milestones if m["status"] == "overdue")
     if overdue:
-        found.append({"code": "milestones_overdue", "message": f"{overdue} milestone(s) overdue"})
+        found.append({"code": "milestones_overdue",
+                      "message": f"{overdue} milestone{'' if overdue == 1 else 's'} overdue"})
     return found
 
 
@@ -128,6 +130,8 @@ def _entry(entry: Row, barriers: list[Row], milestones: list[Row], names: dict[s
         "solution": d.get("solution_title") or d.get("solution_id"),
         "milestone": names.get(d.get("milestone_id"), d.get("milestone_id")),
         "count": len(d.get("milestones") or d.get("readings") or ()),
+        "due_date": date.fromisoformat(d["due_date"]).strftime(DAY) if d.get("due_date") else None,
+        "completion": (d.get("completion") or "").replace("_", " "),
     } | {f"{k}_name": shown(d.get(k), names) for k in PEOPLE_IN_SUMMARIES}
     kind: str = entry["type"]
     summary = SUMMARIES.get(kind, kind).format_map(values)

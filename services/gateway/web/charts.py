@@ -7,13 +7,14 @@ from datetime import date
 from typing import Any
 
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 44, 12, 10, 26
+DAY = "%-d %b %Y"  # a day as the `when` macro (macros.html) shows it: "3 Mar 2025"
 
 
 @dataclass(frozen=True)
 class Point:
     x: float
     y: float
-    day: str
+    day: str  # as people read it, "3 Mar 2025"
     value: float
 
 
@@ -58,7 +59,7 @@ def line_chart(readings: list[dict[str, Any]], width: int = 320, height: int = 1
     def y(value: float) -> float:
         return round(PAD_TOP + (1 - (value - low) / (high - low)) * plot_h, 1)
 
-    points = [Point(x(d), y(v), d.isoformat(), v) for d, v in zip(days, values, strict=True)]
+    points = [Point(x(d), y(v), d.strftime(DAY), v) for d, v in zip(days, values, strict=True)]
     ticks = [(y(v), _label(v)) for v in (low, (low + high) / 2, high)]
     x_ticks = [(points[0].x, points[0].day)] + ([(points[-1].x, points[-1].day)] if len(points) > 1 else [])
     return Chart(width, height, " ".join(f"{p.x},{p.y}" for p in points), points, ticks, x_ticks,

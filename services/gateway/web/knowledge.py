@@ -36,8 +36,11 @@ EVIDENCE = ("SELECT pilot_id, pilot_title, organisation, solution_id, solution_t
 TITLES = "SELECT item_id, title FROM kb_pages WHERE item_id = ANY(%s) AND NOT hidden"
 
 
-def barriers_named(cur, fields: dict[str, str], content: dict[str, Any]) -> dict[str, str]:
-    """A revision's text fields as a reader compares them: the barriers a solution solves named by title, not id."""
+def as_read(cur, fields: dict[str, str], content: dict[str, Any]) -> dict[str, str]:
+    """A revision's text fields as a reader compares them: a barrier's category in words, and the barriers a
+    solution solves named by title, not id."""
+    if "category" in fields:
+        fields = fields | {"category": category_name(fields["category"])}
     if "barrier_ids" not in fields:
         return fields
     titles = {r["item_id"]: r["title"] for r in cur.execute(TITLES, [content["barrier_ids"]])}
@@ -123,7 +126,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
                 [str(item_id), [older, newer]])}
             if older not in found or newer not in found:
                 abort(404, "One of these revisions does not exist or is hidden.")
-            old_text, new_text = (barriers_named(cur, text_fields(kind, found[n]["content"]), found[n]["content"])
+            old_text, new_text = (as_read(cur, text_fields(kind, found[n]["content"]), found[n]["content"])
                                   for n in (older, newer))
         fields = {name: diff_words(old_text[name], text) for name, text in new_text.items()}
         return page("knowledge/diff.html", kinds=kinds, item=page_view(row), item_id=str(item_id), older=found[older],

@@ -14,6 +14,19 @@ from .web import Form, Ui, done, form_values, page, require_role
 
 OPEN_FLAGS = ("SELECT f.flag_id, f.item_id, f.kind, f.revision, f.reason, f.flagged_by, f.at, p.title FROM kb_flags f"
               " JOIN kb_pages p USING (item_id) WHERE f.status = 'open' ORDER BY f.at, f.flag_id LIMIT 100")
+# What each decision in the public log did, in words (the log keeps the event's name).
+ACTIONS = {
+    "ItemHidden": "Hid the page",
+    "ItemRestored": "Restored the page",
+    "RevisionHidden": "Hid a revision",
+    "RevisionReinstated": "Reinstated a revision",
+    "PageProtected": "Protected the page",
+    "PageUnprotected": "Unprotected the page",
+    "EditsReverted": "Reverted edits",
+    "CommentHidden": "Hid a comment",
+    "FlagDismissed": "Dismissed a flag",
+    "PhotoRemoved": "Removed a photo",
+}
 HIDDEN = ("SELECT item_id, kind, title, updated_at FROM kb_pages WHERE hidden ORDER BY updated_at DESC, item_id"
           " LIMIT 100")
 
@@ -27,8 +40,8 @@ def register(bp: Blueprint, ui: Ui) -> None:
             flags = cur.execute(OPEN_FLAGS).fetchall()
             hidden = cur.execute(HIDDEN).fetchall()
             decisions = cur.execute(DECISIONS + " ORDER BY d.at DESC, d.item_id, d.version DESC LIMIT 30").fetchall()
-        return page("moderation.html", status, flags=flags, hidden=hidden, decisions=decisions, forms=forms,
-                    blank=Form())
+        return page("moderation.html", status, flags=flags, hidden=hidden, decisions=decisions, actions=ACTIONS,
+                    forms=forms, blank=Form())
 
     @bp.get("/moderation")
     def moderation():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, request
@@ -61,6 +62,14 @@ def lead_choices(cur: DictCursor, pilot: dict[str, Any], query: str) -> dict[str
             "next": {b["barrier_id"]: [str(s) for s in NEXT_STATUSES.get(b["status"], ())] for b in pilot["barriers"]}}
 
 
+def dated(outcome: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An outcome with its days as dates, for the `when` macro (the read model keeps the events' ISO text)."""
+    if outcome is None:
+        return None
+    return outcome | {k: date.fromisoformat(outcome[k]) for k in ("recorded_on", "verified_on")
+                      if isinstance(outcome.get(k), str)}
+
+
 def pilot_page(ui: Ui, pilot_id: str, status: int = 200, **forms: Form):
     """A pilot's page, with the forms its reader may use and any of them that need their errors shown."""
     principal = current_principal()
@@ -68,6 +77,7 @@ def pilot_page(ui: Ui, pilot_id: str, status: int = 200, **forms: Form):
         pilot = pilot_reads.pilot_page(cur, pilot_id)
         if pilot is None:
             abort(404, "There is no pilot with this id.")
+        pilot["outcome"] = dated(pilot["outcome"])
         series = pilot_reads.metric_series(cur, pilot_id)
         is_lead = principal is not None and principal.account_id in pilot["leads"]
         choices = lead_choices(cur, pilot, request.args.get("barrier_q", "").strip()[:200]) if is_lead else {}

@@ -31,6 +31,7 @@ def test_a_chart_spans_the_readings_from_zero_to_the_highest_in_date_order():
     assert (first.x, last.x) == (44, 188)  # the plot's left and right edges
     assert last.y == 10 and first.y == round(10 + 0.75 * 64, 1)  # 8 at the top, 2 a quarter of the way up
     assert [label for _, label in chart.y_ticks] == ["0", "4", "8"]
+    assert [label for _, label in chart.x_ticks] == ["1 Jan 2025", "11 Jan 2025"]  # days as people read them
 
 
 def test_a_chart_of_one_reading_sits_in_the_middle_and_no_numbers_means_no_chart():
