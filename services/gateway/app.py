@@ -44,6 +44,7 @@ from .ops.operations import ParkedEvents
 from .projector import SCHEMA, build_projection
 from .readmodels.asof import ReadPool
 from .web import blueprint as web_pages
+from .web import install_error_pages
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(docs.blueprint(ApiDocument(app, services.openapi, commands.OWNERS)))
     http.install(app, retry_after_s=settings.retry_after_s)
     commands.install_not_found(app)
+    install_error_pages(app)
     auth.install(app, identity, settings)
     etags.install(app)
     people.install(app, identity.accounts.names)  # after the ETag's hook, so it runs before it

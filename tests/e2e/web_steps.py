@@ -77,7 +77,7 @@ def sign_up(page: Page, base: str) -> str:
 
 def looks_right(page: Page, name: str) -> None:
     """The page is no error page, and has the accessible basics; a screenshot of it is kept."""
-    assert "Something went wrong" not in page.title(), page.url
+    assert "there is a problem with the service" not in page.title(), page.url
     assert accessibility_problems(page) == [], page.url
     screenshot(page, name)
 

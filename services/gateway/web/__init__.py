@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, g, redirect, request, url_for
+from flask import Blueprint, Flask, Response, g, redirect, request, url_for
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
@@ -23,6 +23,7 @@ from . import (
     accounts,
     admin,
     drafting,
+    errors,
     home,
     knowledge,
     knowledge_following,
@@ -39,7 +40,7 @@ from . import (
     system,
 )
 from .charts import line_chart
-from .web import NOTICE_COOKIE, SignInNeeded, Ui, has_role, new_form_key, page
+from .web import NOTICE_COOKIE, SignInNeeded, Ui, has_role, new_form_key
 
 NOTICES = {
     "signed_up": "Welcome! Your account is ready and you are signed in.",
@@ -157,7 +158,7 @@ def blueprint(projection: Projection, services: Services, identity: Identity, se
     bp.add_app_template_global(new_form_key, "idempotency_key")
     bp.add_app_template_global(line_chart, "line_chart")
 
-    @bp.context_processor
+    @bp.app_context_processor  # app-wide: an error page for an unknown URL is rendered outside the blueprint
     def _page_context() -> dict:
         return {"principal": current_principal(), "dev_mode": settings.dev_mode, "notice": g.get("notice")}
 
@@ -181,12 +182,17 @@ def blueprint(projection: Projection, services: Services, identity: Identity, se
 
     @bp.errorhandler(RequestRefused)
     def _refused(exc: RequestRefused):
-        return page("error.html", exc.status, status=exc.status, message=exc.message, errors=exc.errors or {})
+        return errors.error_page(exc.status, exc.message, exc.errors)
 
     @bp.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        return page("error.html", exc.code or 500, status=exc.code, message=exc.description, errors={})
+        return errors.error_page(exc.code or 500, errors.page_message(exc))
 
     if settings.dev_mode:
         signing.register_dev(bp, ui)
     return bp
+
+
+def install_error_pages(app: Flask) -> None:
+    """Browsers asking outside the API get error pages; install after the app's JSON error handlers."""
+    errors.install(app, SECURITY_HEADERS)

@@ -18,6 +18,10 @@ from .web import Ui, page
 FEATURED = ("SELECT c.charter_id FROM charters c ORDER BY EXISTS (SELECT 1 FROM charter_versions v"
             " WHERE v.charter_id = c.charter_id) DESC, c.created_at, c.charter_id LIMIT 1")
 NO_FILTER = {"category": None, "tag": None, "kind": "barrier"}
+# The newest charters, each with its open round (from CHARTER) and the number of its latest adopted version.
+PHASES = (f"SELECT c.*, (SELECT max(v.version) FROM charter_versions v WHERE v.charter_id = c.charter_id)"
+          f" AS adopted_version FROM ({pledge_reads.CHARTER}) c ORDER BY c.created_at DESC, c.charter_id LIMIT %s")
+SHOWN_PHASES = 5
 
 
 def charter_summary(cur: DictCursor, charter_id: str) -> dict[str, Any] | None:
@@ -42,8 +46,15 @@ def newest_barriers(cur: DictCursor, limit: int = 5) -> list[dict[str, Any]]:
     return [page_view(r) for r in rows]
 
 
+def charter_phases(cur: DictCursor, limit: int = SHOWN_PHASES) -> tuple[list[dict[str, Any]], int]:
+    """The newest charters with where each stands (its open round, its adopted version), and how many there are."""
+    rows = cur.execute(PHASES, [limit]).fetchall()
+    total = one(cur.execute("SELECT count(*) AS n FROM charters"))["n"]
+    return [r | {"open_round": pledge_reads.open_round(r)} for r in rows], total
+
+
 def register(bp: Blueprint, ui: Ui) -> None:
-    """Add the home page and the charters list."""
+    """Add the home page, the page saying how the site works, and the charters list."""
 
     @bp.get("/")
     def home():
@@ -52,7 +63,13 @@ def register(bp: Blueprint, ui: Ui) -> None:
             charter = charter_summary(cur, featured["charter_id"]) if featured else None
             barriers = newest_barriers(cur)
             pilots, _ = pilot_reads.dashboard(cur, "active", None, 5, 0)
-        return page("home.html", charter=charter, barriers=barriers, pilots=pilots)
+            phases, charter_total = charter_phases(cur)
+        return page("home.html", charter=charter, barriers=barriers, pilots=pilots, phases=phases,
+                    charter_total=charter_total)
+
+    @bp.get("/about")
+    def about():
+        return page("about.html")
 
     @bp.get("/charters")
     def charters():

@@ -1,0 +1,56 @@
+"""Error pages: a browser outside the API gets a page for a gone address or a failure, never a traceback; JSON
+clients and the API keep the one JSON error shape."""
+
+from pathlib import Path
+
+import pytest
+from flask import Blueprint, Flask, abort
+
+from services.gateway import web
+from services.gateway.web import errors
+from shared import http
+
+BROWSER = "text/html,application/xhtml+xml,*/*;q=0.8"
+PAGES = ("home", "charters", "browse", "pilots_dashboard", "about", "sign_in", "sign_up", "sign_out", "account")
+
+
+@pytest.fixture(scope="module")
+def client():
+    """An app with the web's templates and error pages, whose `/gone` is gone and `/broken` fails."""
+    app = Flask(__name__)
+    ui = Blueprint("ui", __name__, template_folder=Path(web.__file__).parent / "templates",
+                   static_folder=Path(web.__file__).parent / "static", static_url_path="/ui-static")
+    for name in PAGES:
+        ui.add_url_rule(f"/{name}", name, lambda: "")
+    ui.add_app_template_global(lambda role: False, "has_role")
+    ui.add_app_template_global(lambda: "token", "csrf_token")
+    app.register_blueprint(ui)
+    app.add_url_rule("/gone", "gone", lambda: abort(410))
+    app.add_url_rule("/broken", "broken", lambda: 1 / 0)
+    http.install(app)
+    errors.install(app, {"X-Content-Type-Options": "nosniff"})
+    return app.test_client()
+
+
+def test_a_failure_is_a_page_saying_sorry_without_the_error_itself(client):
+    page = client.get("/broken", headers={"Accept": BROWSER})
+
+    text = page.get_data(as_text=True)
+    assert page.status_code == 500 and page.mimetype == "text/html"
+    assert "Sorry, there is a problem with the service" in text and "Try again later." in text
+    assert "ZeroDivisionError" not in text and "Traceback" not in text
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_gone_address_is_a_page_saying_so(client):
+    page = client.get("/gone", headers={"Accept": BROWSER})
+
+    assert page.status_code == 410 and "This page has gone" in page.get_data(as_text=True)
+
+
+def test_a_client_asking_for_json_keeps_the_json_error(client):
+    failed = client.get("/broken", headers={"Accept": "application/json"})
+    gone = client.get("/gone")
+
+    assert (failed.status_code, failed.json["code"]) == (500, "internal_server_error")
+    assert (gone.status_code, gone.json["code"]) == (410, "gone")
