@@ -4,10 +4,12 @@ from datetime import date
 
 from markupsafe import escape
 
+from services.gateway.readmodels.knowledge_moderation import HANDLERS as MODERATION_LOG
 from services.gateway.web import humanise, paragraphs
 from services.gateway.web.charts import line_chart
 from services.gateway.web.drafts import passage
 from services.gateway.web.knowledge_forms import as_lists, as_text
+from services.gateway.web.moderation import ACTIONS
 from services.gateway.web.pilots import number
 from services.gateway.web.web import safe_next
 
@@ -65,3 +67,9 @@ def test_only_local_paths_are_followed_after_signing_in():
 
 def test_code_words_read_as_words():
     assert humanise("it_policy_and_tools") == "It policy and tools"
+
+
+def test_every_decision_the_moderation_log_keeps_is_named_in_words():
+    logged = set(MODERATION_LOG) - {"ItemFlagged"} | {"PhotoRemoved"}  # a flag is not a decision; photos log apart
+
+    assert set(ACTIONS) == logged
