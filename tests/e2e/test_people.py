@@ -148,5 +148,5 @@ def test_the_web_sign_up_form_refuses_an_e_mail_as_a_name_and_opens_no_account(w
 
     r = form.sign_up(email, "a long enough password", "me@example.org")
 
-    assert r.status == 422 and "never an e-mail address" in r.body
+    assert r.status == 422 and "Never an e-mail address" in r.body
     assert Browser(web.base_url).sign_in(email, "a long enough password").status == 401

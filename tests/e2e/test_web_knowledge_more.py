@@ -175,7 +175,7 @@ def test_a_protected_page_refuses_a_participants_edit_through_the_form_until_a_m
     form_refused = participant.open(f"/barriers/{barrier_id}/edit")
 
     assert f"Protected by {moderator_account.display_name()}" in protected.body and "An edit war" in protected.body
-    assert refused.status == 409 and "this page is protected until" in refused.body and "An edit war" in refused.body
+    assert refused.status == 409 and "This page is protected until" in refused.body and "An edit war" in refused.body
     assert form_refused.status == 403 and "Only moderators can edit it" in form_refused.body
     assert web.store_head("knowledge") == before
     moderator.open(f"/barriers/{barrier_id}")

@@ -87,7 +87,7 @@ def test_a_csv_file_with_a_bad_row_is_refused_naming_its_line_and_a_good_one_imp
     imported = lead.upload(f"{path}/milestones/upload", {}, {"csv": ("plan.csv", GOOD_CSV.encode(), "text/csv")})
 
     assert refused.status == 422 and 'id="milestones-csv-err"' in refused.body
-    assert "line 3, title" in refused.body and "line 2" not in refused.body
+    assert "Line 3, title" in refused.body and "ine 2" not in refused.body
     assert not written_on_refusal
     page = lead.follow(imported)
     assert "Every team on the shared drive" in page.body and "Milestones done: 1 of 2" in page.body

@@ -13,6 +13,7 @@ from .web import Form, Ui, done, page, require_account
 BACK = "/account"
 # The page showing a new token's secret must not be kept anywhere: not in a cache, not in the history's copy.
 NOT_KEPT = {"Cache-Control": "no-store"}
+PASSWORDS = {"current_password": "your current password", "new_password": "a new password"}
 
 
 def register(bp: Blueprint, ui: Ui) -> None:
@@ -38,7 +39,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
     def change_password():
         principal = require_account(BACK)
         typed = {name: request.form.get(name, "") for name in ("current_password", "new_password")}
-        form = Form(errors=ChangePasswordBody().validate(typed))
+        form = Form(labels=PASSWORDS).invalid(ChangePasswordBody().validate(typed), typed=typed)
         if form.errors:
             return screen(422, password=form)
         if not ui.identity.change_password(principal.account_id, typed["current_password"], typed["new_password"],
@@ -49,8 +50,8 @@ def register(bp: Blueprint, ui: Ui) -> None:
     @bp.post("/account/display-name")
     def change_display_name():
         principal = require_account(BACK)
-        form = Form({"display_name": request.form.get("display_name", "")})
-        form.errors.update(DisplayNameBody().validate(form.values))
+        form = Form({"display_name": request.form.get("display_name", "")}, labels={"display_name": "your name"})
+        form.invalid(DisplayNameBody().validate(form.values))
         if form.errors:
             return screen(422, name=form)
         ui.identity.accounts.rename(principal.account_id, form.values["display_name"])
@@ -59,8 +60,8 @@ def register(bp: Blueprint, ui: Ui) -> None:
     @bp.post("/account/tokens")
     def create_token():
         principal = require_account(BACK)
-        form = Form({"name": request.form.get("name", "").strip()})
-        form.errors.update(CreateTokenBody().validate(form.values))
+        form = Form({"name": request.form.get("name", "").strip()}, labels={"name": "the token name"})
+        form.invalid(CreateTokenBody().validate(form.values))
         if form.errors:
             return screen(422, token=form)
         token_id, secret = ui.identity.tokens.create(principal.account_id, form.values["name"])

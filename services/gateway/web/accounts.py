@@ -21,6 +21,7 @@ from ..identity.signin import TooManyAttempts, WrongCredentials, sign_in
 from .web import Form, Ui, done, form_values, page, require_account, safe_next
 
 FORM_COOKIE = "charter_form"
+SIGN_UP = {"display_name": "your name", "email": "your e-mail address", "password": "password"}
 
 
 def form_token() -> str:
@@ -63,13 +64,13 @@ def register(bp: Blueprint, ui: Ui) -> None:
     @bp.route("/sign-up", methods=["GET", "POST"])
     def sign_up():
         form = Form(form_values("display_name", "email", "next") if request.method == "POST"
-                    else {"next": request.args.get("next")})
+                    else {"next": request.args.get("next")}, labels=SIGN_UP)
         if request.method == "GET":
             return page("accounts/sign_up.html", form=form)
         check_form_token()
         credentials = {"email": form.values["email"].strip(), "password": request.form.get("password", ""),
                        "display_name": form.values["display_name"]}
-        form.errors.update(SignUpBody().validate(credentials))
+        form.invalid(SignUpBody().validate(credentials), typed=credentials)
         if form.errors:
             return page("accounts/sign_up.html", 422, form=form)
         try:

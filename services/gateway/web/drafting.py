@@ -13,6 +13,7 @@ from .home import charter_summary
 from .web import Form, Ui, done, form_values, page, require_account
 
 MAX_PARENTS = 10
+DRAFT = {"title": "the title", "text": "the text of the charter", "change_summary": "what you changed, and why"}
 
 
 def parent_ids(values: list[str]) -> list[str]:
@@ -66,7 +67,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
     def propose_draft_post(charter_id):
         require_account(back=f"/charters/{charter_id}/drafts/new")
         form = Form(form_values("title", "text", "change_summary") | {
-            "parents": parent_ids(request.form.getlist("parent"))})
+            "parents": parent_ids(request.form.getlist("parent"))}, labels=DRAFT)
         outcome = ui.command("POST", f"/charters/{charter_id}/drafts", form.values)
         if not outcome.ok:
             return propose_page(str(charter_id), form.refused(outcome), outcome.status)

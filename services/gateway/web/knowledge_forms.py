@@ -20,6 +20,10 @@ from .web import Form, Outcome, Ui, done, form_values, has_role, optional, page,
 
 FIELDS = {"barrier": ("title", "description", "category", "tags", "summary"),
           "solution": ("title", "body", "barrier_ids", "steps", "organisations", "tags", "summary")}
+# How error messages name the edit form's fields, in its labels' words.
+LABELS = {"title": "the title", "description": "the description", "category": "the category", "tags": "the tags",
+          "summary": "the summary of your change", "body": "how it works", "barrier_ids": "the barriers it solves",
+          "steps": "the steps", "organisations": "the organisations where it worked"}
 LISTS = {"tags": ",", "barrier_ids": "\n", "steps": "\n", "organisations": "\n"}
 
 
@@ -55,7 +59,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
         fields = FIELDS[KINDS[kinds]]
         if request.method == "GET":
             return edit_page(kinds, Form({"barrier_ids": request.args.get("barrier", ""), "category": "other"}))
-        form = Form(form_values(*fields))
+        form = Form(form_values(*fields), labels=LABELS)
         outcome = ui.command("POST", f"/{kinds}", as_lists(form.values))
         if not outcome.ok:
             return edit_page(kinds, form.refused(outcome), outcome.status)
@@ -74,7 +78,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
             values = as_text(row["content"]) | {"based_on_revision": str(row["revision"]), "summary": ""}
             return edit_page(kinds, Form(values | {"item_id": str(item_id)}), 403 if protection else 200,
                              protection=protection)
-        form = Form(form_values(*FIELDS[kind], "based_on_revision") | {"item_id": str(item_id)})
+        form = Form(form_values(*FIELDS[kind], "based_on_revision") | {"item_id": str(item_id)}, labels=LABELS)
         based_on = form.values["based_on_revision"]
         body = as_lists({k: form.values[k] for k in FIELDS[kind]}) | {
             "based_on_revision": int(based_on) if based_on.isdigit() else based_on}

@@ -23,6 +23,10 @@ from .home import charter_summary
 from .web import Form, Outcome, Ui, done, form_values, optional, page, require_account
 
 FIELDS = ("organisation_name", "organisation_type", "area", "signatory_name", "signatory_role", "email", "statement")
+# How error messages name the sign form's fields, in its labels' words.
+SIGN = {"organisation_name": "the name of the organisation", "organisation_type": "the kind of organisation",
+        "area": "the area it serves", "signatory_name": "your name", "signatory_role": "your role in the organisation",
+        "email": "your work e-mail address", "statement": "the statement to publish with your signature"}
 SIGNATURE = ("SELECT signature_id, charter_id, version, organisation_name, organisation_type, area, signatory_name,"
              " signatory_role, statement, status, requested_at, verified_at, withdrawn_at FROM signatures"
              " WHERE signature_id = %s")
@@ -68,7 +72,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
         charter = current_charter(str(charter_id))
         if charter["current_version"] is None:
             abort(409, "This charter has no adopted version to sign yet.")
-        form = Form(form_values(*FIELDS) if request.method == "POST" else {"organisation_type": "council"})
+        form = Form(form_values(*FIELDS) if request.method == "POST" else {"organisation_type": "council"}, labels=SIGN)
         if request.method == "GET":
             return page("signing/sign.html", charter=charter, form=form, types=ORGANISATION_TYPES)
         check_form_token()

@@ -48,7 +48,8 @@ def register(bp: Blueprint, ui: Ui) -> None:
         form = form_values("title", "purpose")
         outcome = ui.command("POST", "/charters", form)
         if not outcome.ok:
-            return screen(outcome.status, create=Form(form).refused(outcome))
+            labels = {"title": "the title", "purpose": "the purpose"}
+            return screen(outcome.status, create=Form(form, labels=labels).refused(outcome))
         return done("ui.charter", "charter_changed", outcome, charter_id=outcome.body["charter_id"])
 
     @bp.post("/stewardship/charters/<uuid:charter_id>/rounds/open")

@@ -24,6 +24,7 @@ from ..edge.consistency import token_for
 from ..edge.forwarding import Forwarder
 from ..edge.services import OWNERS, Services
 from ..identity.store import Identity
+from . import problems
 
 NOTICE_COOKIE = "charter_notice"
 FORM_KEY = "idempotency_key"  # the hidden field of every POST form (macros.html, `csrf()`)
@@ -57,19 +58,33 @@ class Outcome:
 
 @dataclass
 class Form:
-    """What a person typed, and what was wrong with it (by field; `_form` for the form as a whole)."""
+    """What a person typed, and what was wrong with it (by field; `_form` for the form as a whole).
+
+    `labels` name the form's fields as its error messages say them ("your name"), in the label's words.
+    """
 
     values: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, list[str]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
 
     def refused(self, outcome: Outcome, rename: dict[str, str] | None = None) -> Form:
-        """Take a refusal's field errors (renamed to this form's fields) and its message."""
-        for name, problems in (outcome.body.get("errors") or {}).items():
-            key = (rename or {}).get(name, name)
-            self.errors.setdefault(key, []).extend(_messages(problems))
-        message = outcome.body.get("message") or f"refused ({outcome.status})"
-        if not any(message in problems for problems in self.errors.values()):
-            self.errors.setdefault("_form", []).append(message)
+        """Take a refusal's field errors (renamed to this form's fields) in plain English, and its message."""
+        errors = outcome.body.get("errors") or {}
+        self.invalid(errors, rename)
+        message = problems.general(outcome.body, outcome.status, problems.leaves(errors))
+        if message and not any(message in found for found in self.errors.values()):
+            self.errors.setdefault(problems.FORM, []).append(message)
+        return self
+
+    def invalid(self, errors: dict[str, Any], rename: dict[str, str] | None = None,
+                typed: dict[str, Any] | None = None) -> Form:
+        """Take a schema's field errors (`{"field": ["message"]}`) in plain English.
+
+        `typed` adds what was typed in fields the form does not show again (a password).
+        """
+        values = self.values | (typed or {})
+        for name, messages in problems.per_field(errors, values, self.labels, rename).items():
+            self.errors.setdefault(name, []).extend(m for m in messages if m not in self.errors.get(name, []))
         return self
 
     def add(self, name: str, message: str) -> Form:
@@ -128,17 +143,16 @@ def form_key(method: str, path: str) -> str | None:
     return hashlib.sha256(f"{submitted}\0{method}\0{path}".encode()).hexdigest()
 
 
-def _messages(problems: Any) -> list[str]:
-    if isinstance(problems, list):
-        return [p if isinstance(p, str) else json.dumps(p) for p in problems]
-    if isinstance(problems, dict):  # nested fields, e.g. metrics.0.value
-        return [f"{k}: {m}" for k, v in problems.items() for m in _messages(v)]
-    return [str(problems)]
-
-
 def page(template: str, status: int = 200, /, **context: Any) -> tuple[str, int]:
-    """Render a page (autoescaped) with its HTTP status."""
-    return render_template(template, **context), status
+    """Render a page (autoescaped) with its HTTP status; a page showing a form's errors says so in its title."""
+    return render_template(template, showing_errors=any(map(has_errors, context.values())), **context), status
+
+
+def has_errors(value: Any) -> bool:
+    """Whether a page's value is a form with errors, or holds one (a page's forms by name)."""
+    if isinstance(value, Form):
+        return bool(value.errors)
+    return isinstance(value, dict) and any(isinstance(v, Form) and v.errors for v in value.values())
 
 
 def require_account(back: str | None = None) -> Principal:
