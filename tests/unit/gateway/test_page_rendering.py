@@ -1,10 +1,10 @@
-"""Error pages: a browser outside the API gets a page for a gone address or a failure, never a traceback; JSON
-clients and the API keep the one JSON error shape."""
+"""Pages rendered without a stack: the home page before any charter exists; error pages, which a browser outside the
+API gets for a gone address or a failure (never a traceback), while JSON clients keep the one JSON error shape."""
 
 from pathlib import Path
 
 import pytest
-from flask import Blueprint, Flask, abort
+from flask import Blueprint, Flask, abort, render_template
 
 from services.gateway import web
 from services.gateway.web import errors
@@ -15,7 +15,7 @@ PAGES = ("home", "charters", "browse", "pilots_dashboard", "about", "sign_in", "
 
 
 @pytest.fixture(scope="module")
-def client():
+def app():
     """An app with the web's templates and error pages, whose `/gone` is gone and `/broken` fails."""
     app = Flask(__name__)
     ui = Blueprint("ui", __name__, template_folder=Path(web.__file__).parent / "templates",
@@ -29,7 +29,22 @@ def client():
     app.add_url_rule("/broken", "broken", lambda: 1 / 0)
     http.install(app)
     errors.install(app, {"X-Content-Type-Options": "nosniff"})
+    return app
+
+
+@pytest.fixture
+def client(app):
     return app.test_client()
+
+
+def test_with_no_charter_the_home_page_still_explains_the_three_parts_and_says_what_happens_next(app):
+    with app.test_request_context("/"):
+        html = render_template("home.html", charter=None, barriers=[], pilots=[], phases=[], charter_total=0)
+
+    for part in ("Drafting and signing the charter", "The knowledge base", "Pilots", "No charter yet."):
+        assert part in html
+    assert "What happens next: a steward starts the first charter and opens a drafting round." in html
+    assert 'href="/about"' in html
 
 
 def test_a_failure_is_a_page_saying_sorry_without_the_error_itself(client):
