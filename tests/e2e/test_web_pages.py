@@ -9,7 +9,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import urllib3
+from playwright.sync_api import Page
 
+from .browser import accessibility_problems, screenshot
 from .clients import Response, WebClient
 from .naming import text_of
 
@@ -103,3 +105,12 @@ def test_a_wrong_method_on_a_form_address_is_a_page_for_a_browser_and_json_for_t
     assert title_of(page).startswith("This page cannot do that") and all(link in page.body for link in NAVIGATION)
     assert "Go back to the page you came from" in seen(page)
     assert (api.status, api.body["code"]) == (405, "method_not_allowed")
+
+
+def test_how_it_works_and_page_not_found_have_the_accessible_basics_in_a_browser(tab: Page, web):
+    for path, name in (("/about", "how-it-works"), ("/no-such-page", "page-not-found")):
+        tab.goto(web.base_url + path)
+
+        assert accessibility_problems(tab) == [], path
+        assert tab.locator("nav[aria-label=Main]").get_by_role("link", name="How it works").is_visible()
+        screenshot(tab, name)
