@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import psycopg
 from flask import Flask, current_app, request
+from psycopg_pool import PoolTimeout
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
@@ -17,6 +19,11 @@ from .web import page
 # Machine paths: these answer JSON (or text) whatever the client prefers.
 NOT_PAGES = ("/api/", "/dev/")
 JsonAnswer = Callable[[Any], Any]
+# The failures whose JSON answers become pages: unknown URLs and other HTTP errors, wrong methods, the database
+# out of reach (503); each with the status code Flask files its handler under.
+ANSWERED: tuple[tuple[type[Exception], int | None], ...] = (
+    (HTTPException, None), (MethodNotAllowed, 405), (PoolTimeout, None), (psycopg.OperationalError, None),
+)
 
 
 def wants_page() -> bool:
@@ -43,16 +50,17 @@ def install(app: Flask, headers: Mapping[str, str]) -> None:
     """Let the app's JSON answers to unknown URLs, wrong methods and failures become pages for browsers.
 
     Install after `shared.http.install` and `commands.install_not_found`: their handlers still decide the
-    status and headers (`Allow` on a 405); only the body becomes the page, with the pages' `headers`.
+    status and headers (`Allow` on a 405, `Retry-After` on a 503); only the body becomes the page, with the
+    pages' `headers`.
     """
-    for exc_class, code in ((HTTPException, None), (MethodNotAllowed, 405)):
+    for exc_class, code in ANSWERED:
         answer = app.error_handler_spec[None][code].get(exc_class)
         if answer is not None:
             app.register_error_handler(exc_class, _negotiated(answer, headers))
 
 
-def _negotiated(answer: JsonAnswer, headers: Mapping[str, str]) -> Callable[[HTTPException], Response]:
-    def handle(exc: HTTPException) -> Response:
+def _negotiated(answer: JsonAnswer, headers: Mapping[str, str]) -> Callable[[Exception], Response]:
+    def handle(exc: Exception) -> Response:
         response = current_app.make_response(answer(exc))
         if not wants_page():
             return response

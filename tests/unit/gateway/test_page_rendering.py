@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from flask import Blueprint, Flask, abort, render_template
+from psycopg_pool import PoolTimeout
 
 from services.gateway import web
 from services.gateway.web import errors
@@ -27,9 +28,14 @@ def app():
     app.register_blueprint(ui)
     app.add_url_rule("/gone", "gone", lambda: abort(410))
     app.add_url_rule("/broken", "broken", lambda: 1 / 0)
+    app.add_url_rule("/busy", "busy", busy)
     http.install(app)
     errors.install(app, {"X-Content-Type-Options": "nosniff"})
     return app
+
+
+def busy():
+    raise PoolTimeout("no connection within the deadline")
 
 
 @pytest.fixture
@@ -55,6 +61,13 @@ def test_a_failure_is_a_page_saying_sorry_without_the_error_itself(client):
     assert "Sorry, there is a problem with the service" in text and "Try again later." in text
     assert "ZeroDivisionError" not in text and "Traceback" not in text
     assert page.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_database_out_of_reach_is_a_page_saying_sorry_and_when_to_try_again(client):
+    page = client.get("/busy", headers={"Accept": BROWSER})
+
+    assert (page.status_code, page.mimetype, page.headers["Retry-After"]) == (503, "text/html", "2")
+    assert "Sorry, there is a problem with the service" in page.get_data(as_text=True)
 
 
 def test_a_gone_address_is_a_page_saying_so(client):
