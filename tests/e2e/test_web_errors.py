@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 from .clients import Browser, PageReader, WebClient
+from .pilot_steps import propose_barrier, running_pilot
 
 RAW = re.compile(r"\b[a-z]+_[a-z_]+\b|request body|Missing data|must not be empty|Shorter than|Longer than")
 
@@ -149,6 +150,32 @@ def test_a_field_too_long_says_how_many_characters_it_may_have(web: WebClient):
 
     assert r.status == 422
     assert_shown_as_gov_uk_errors(r.body, {"title": "The title must be 200 characters or fewer"})
+
+
+def test_a_page_of_several_forms_links_its_summary_to_the_refused_form_s_own_field(web):
+    barrier_id = propose_barrier(web, f"Shared drives locked {uuid.uuid4().hex[:8]}")
+    person = PageReader.signed_in(web.as_user())
+    person.open(f"/barriers/{barrier_id}")
+    before = web.store_head("knowledge")
+
+    r = person.submit(f"/barriers/{barrier_id}/flag", {"reason": ""})
+
+    assert r.status == 422
+    assert_shown_as_gov_uk_errors(r.body, {"flag-reason": "Enter what is wrong with this page"})
+    assert web.store_head("knowledge") == before
+
+
+def test_a_pilot_stopped_without_a_reason_asks_why_it_stops_and_writes_nothing(web):
+    pilot = running_pilot(web, web.as_user("steward"))
+    lead = PageReader.signed_in(pilot.lead)
+    lead.open(f"/pilots/{pilot.pilot_id}?consistency_token={pilot.token}")
+    before = web.store_head("pilots")
+
+    r = lead.submit(f"/pilots/{pilot.pilot_id}/stop", {"reason": " "})
+
+    assert r.status == 422
+    assert_shown_as_gov_uk_errors(r.body, {"stop-reason": "Enter why the pilot stops"})
+    assert web.store_head("pilots") == before
 
 
 def test_a_page_without_errors_has_no_error_title_or_summary(web):

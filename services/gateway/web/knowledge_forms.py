@@ -24,6 +24,9 @@ FIELDS = {"barrier": ("title", "description", "category", "tags", "summary"),
 LABELS = {"title": "the title", "description": "the description", "category": "the category", "tags": "the tags",
           "summary": "the summary of your change", "body": "how it works", "barrier_ids": "the barriers it solves",
           "steps": "the steps", "organisations": "the organisations where it worked"}
+# How error messages name the page's forms' fields, by form.
+PAGE_FORMS = {"flag": {"reason": "what is wrong with this page"}, "endorse": {"organisation": "your organisation"},
+              "comment": {"body": "what you add to the discussion"}}
 LISTS = {"tags": ",", "barrier_ids": "\n", "steps": "\n", "organisations": "\n"}
 
 
@@ -95,7 +98,8 @@ def register(bp: Blueprint, ui: Ui) -> None:
         require_account(back=f"/{kinds}/{item_id}")
         outcome = ui.command("POST", f"/{kinds}/{item_id}/{action}", body)
         if not outcome.ok:
-            form = Form({k: v for k, v in body.items() if isinstance(v, str)}).refused(outcome)
+            form = Form({k: v for k, v in body.items() if isinstance(v, str)},
+                        labels=PAGE_FORMS.get(form_name, {})).refused(outcome)
             return knowledge_page(ui, kinds, str(item_id), outcome.status, **{form_name: form})
         return done("ui.knowledge_item", notice, outcome, kinds=kinds, item_id=item_id)
 

@@ -14,6 +14,15 @@ from .pilots import pilot_page
 from .web import Form, Ui, done, form_values, optional, require_account
 
 OUTCOME = ("what_worked", "what_did_not", "lessons", "completion")
+# How error messages name each form's fields, in its labels' words; a form's key before its first "-" picks it.
+LABELS = {"target": {"barrier_id": "the barrier", "notes": "the notes"},
+          "barrier": {"status": "the new status", "notes": "the notes", "solution_id": "the solution applied"},
+          "milestone": {"title": "the milestone", "due_date": "the due date"},
+          "done": {"done_date": "the date it was done"},
+          "outcome": {"what_worked": "what worked", "what_did_not": "what did not work", "lessons": "the lessons",
+                      "completion": "the completion"},
+          "stop": {"reason": "why the pilot stops"},
+          "verify": {"comment": "your comment as the verifying steward"}}
 SOLUTION_TITLE = "SELECT title FROM kb_pages WHERE item_id = %s AND kind = 'solution' AND NOT hidden"
 
 
@@ -27,7 +36,8 @@ def register(bp: Blueprint, ui: Ui) -> None:
         require_account(back=f"/pilots/{pilot_id}")
         outcome = ui.command("POST", f"/pilots/{pilot_id}/{action}", body)
         if not outcome.ok:
-            form = Form(values if values is not None else {k: v for k, v in body.items() if isinstance(v, str)})
+            form = Form(values if values is not None else {k: v for k, v in body.items() if isinstance(v, str)},
+                        labels=LABELS.get(key.split("-")[0], {}))
             return pilot_page(ui, str(pilot_id), outcome.status, **{key: form.refused(outcome)})
         return done("ui.pilot", notice, outcome, pilot_id=pilot_id)
 
