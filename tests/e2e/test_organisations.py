@@ -256,3 +256,21 @@ def test_a_steward_reviews_an_organisation_signed_for_without_a_record_by_record
     assert "The organisation has a record" in steward.follow(recorded_now).body
     listed = web.request("GET", "/api/v1/organisations", q=name).body["items"]
     assert [(o["organisation_id"], o["recorded"]) for o in listed] == [(organisation_id, True)]
+
+
+def test_a_refused_check_of_a_signature_shows_its_error_on_that_signatures_form_only(web):
+    charter_id = adopted_charter(web)
+    name = fresh_name()
+    stranger = a_stranger(web)
+    signed = stranger.sign_charter(charter_id, 1, name, f"cx-{uuid.uuid4().hex[:6]}@outlook.com")
+    confirmed(stranger, signed.body["signature_id"])
+    organisation_id = " ".join(name.casefold().split())
+    steward = PageReader.signed_in(web.as_user("steward"))
+    steward.open(f"/organisations/{quote(organisation_id)}")
+
+    refused = steward.submit(f"/organisations/{quote(organisation_id)}/signatures/{signed.body['signature_id']}"
+                             "/assurance", {"method": "  "})
+
+    assert refused.status == 422 and refused.body.count("There is a problem") == 1
+    assert "<title>Error: " in refused.body and 'href="#vouch-1-method"' in refused.body
+    assert 'id="vouch-1-method"' in refused.body

@@ -36,7 +36,8 @@ def organisation_page(ui: Ui, organisation_id: str, status: int = 200, **forms: 
         abort(404, "There is no organisation with this name.")
     return page("organisations/organisation.html", status, organisation=found, vouchable=vouchable,
                 pending_claim=claim or None,
-                assurance=ASSURANCE, types=ORGANISATION_TYPES, form_for=lambda key: forms.get(key) or Form())
+                assurance=ASSURANCE, types=ORGANISATION_TYPES, forms=forms,
+                form_for=lambda key: forms.get(key) or Form())
 
 
 def register(bp: Blueprint, ui: Ui) -> None:
@@ -122,6 +123,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
         form = Form(form_values("method"))
         outcome = ui.command("POST", f"/signatures/{signature_id}/assurance", form.values)
         if not outcome.ok:
-            return organisation_page(ui, organisation_id, outcome.status, vouch=form.refused(outcome))
+            refused = {f"vouch-{signature_id}": form.refused(outcome)}  # the one signature's form shows its errors
+            return organisation_page(ui, organisation_id, outcome.status, **refused)
         return done("ui.organisation", "signature_vouched", outcome, organisation_id=canonical_organisation(
             organisation_id))
