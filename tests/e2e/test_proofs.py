@@ -5,7 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .pilot_steps import adopted_charter, organisation_name, sign_and_verify
+from .clients import PageReader
+from .pilot_steps import adopted_charter, eventually, organisation_name, sign_and_verify
 
 CHECKER = Path(__file__).resolve().parents[2] / "tools" / "verify_proof.py"
 
@@ -82,3 +83,20 @@ def test_proofs_refuse_an_unknown_event_and_a_tree_the_store_has_not_reached(web
     assert (unknown.status, unknown.body["code"]) == (404, "unknown_event")
     assert (beyond.status, beyond.body["code"], beyond.body["tree_size"] >= size) == (
         400, "tree_size_out_of_range", True)
+
+
+def test_a_confirmed_signature_names_its_event_and_its_page_links_to_the_proof_that_it_is_in_the_log(web, tmp_path):
+    charter_id = adopted_charter(web)
+    signature_id, _ = sign_and_verify(web, charter_id, organisation_name())
+    envelope = the_envelope(web.as_user("auditor"), signature_id, "SignatureVerified")
+    anyone = web.anonymous()
+
+    listed = eventually(lambda: anyone.read_signatories(charter_id),
+                        lambda r: any(s["signature_id"] == signature_id for s in r.body["items"]))
+    [shown] = [s for s in listed.body["items"] if s["signature_id"] == signature_id]
+    page = PageReader(web.base_url).open(f"/signatures/{signature_id}").body
+    proof = anyone.request("GET", f"/api/v1/audit/proofs/{shown['verified_event_id']}")
+
+    assert shown["verified_event_id"] == envelope["event_id"]
+    assert f'href="/api/v1/audit/proofs/{envelope["event_id"]}"' in page
+    assert proof.status == 200 and check(tmp_path, "inclusion", proof.body, (None, envelope)).returncode == 0

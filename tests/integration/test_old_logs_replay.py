@@ -19,7 +19,8 @@ from ..fixtures.read_models import VOLATILE, dump
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 # Columns today's read models have that the recordings' did not: filled from the same events, never changing a
 # value the recording has. Each is named with why it is there, and checked below for what old events give it.
-ADDED = {"signatures": {"organisation_id", "assurance", "assurance_method"}}  # organisations as records
+ADDED = {"signatures": {"organisation_id", "assurance", "assurance_method",  # organisations as records
+                        "verified_event_id"}}  # what a signatory asks an inclusion proof for
 
 
 def replayed(database_url: str, recording: str) -> tuple[dict, dict]:

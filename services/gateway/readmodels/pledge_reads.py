@@ -170,7 +170,7 @@ DRAFT = (
 
 PUBLIC = (
     "SELECT signature_id, organisation_id, organisation_name, organisation_type, area, signatory_name, signatory_role,"
-    " statement, assurance, assurance_method, verified_at AS signed_at FROM signatures"
+    " statement, assurance, assurance_method, verified_at AS signed_at, verified_event_id FROM signatures"
     " WHERE charter_id = %s AND version = %s AND status = 'verified'"
 )
 

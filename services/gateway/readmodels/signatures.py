@@ -26,7 +26,8 @@ CREATE TABLE signatures (
     withdrawn_at      timestamptz,
     withdrawal_reason text,
     assurance         text NOT NULL,
-    assurance_method  text
+    assurance_method  text,
+    verified_event_id text
 );
 CREATE INDEX signatures_public
     ON signatures (charter_id, version, status, verified_at, signature_id);
@@ -62,7 +63,7 @@ def on_signature_requested(conn, env: dict[str, Any]) -> None:
         " organisation_type = excluded.organisation_type, area = excluded.area,"
         " signatory_name = excluded.signatory_name, signatory_role = excluded.signatory_role,"
         " statement = excluded.statement, status = 'pending', requested_at = excluded.requested_at,"
-        " verified_at = NULL, withdrawn_at = NULL, withdrawal_reason = NULL",
+        " verified_at = NULL, verified_event_id = NULL, withdrawn_at = NULL, withdrawal_reason = NULL",
         [d["signature_id"], d["charter_id"], d["version"], d["organisation_id"], d["organisation_name"],
          d["organisation_type"], d["area"], d["signatory_name"], d["signatory_role"], d["statement"],
          env["occurred_at"], d["assurance"]],
@@ -73,8 +74,9 @@ def on_signature_verified(conn, env: dict[str, Any]) -> None:
     d = env["data"]
     conn.execute(COUNT_DAY, {"at": d["verified_at"], "signed": 1, "withdrawn": 0,
                              "signature_id": d["signature_id"], "status": "pending"})
-    conn.execute("UPDATE signatures SET status = 'verified', verified_at = %s WHERE signature_id = %s",
-                 [d["verified_at"], d["signature_id"]])
+    # The confirming event's id: what a signatory asks an inclusion proof for (/api/v1/audit/proofs/<event_id>).
+    conn.execute("UPDATE signatures SET status = 'verified', verified_at = %s, verified_event_id = %s"
+                 " WHERE signature_id = %s", [d["verified_at"], env["event_id"], d["signature_id"]])
 
 
 def on_signature_withdrawn(conn, env: dict[str, Any]) -> None:

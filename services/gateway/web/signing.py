@@ -28,8 +28,8 @@ SIGN = {"organisation_name": "the name of the organisation", "organisation_type"
         "area": "the area it serves", "signatory_name": "your name", "signatory_role": "your role in the organisation",
         "email": "your work e-mail address", "statement": "the statement to publish with your signature"}
 SIGNATURE = ("SELECT signature_id, charter_id, version, organisation_name, organisation_type, area, signatory_name,"
-             " signatory_role, statement, status, requested_at, verified_at, withdrawn_at FROM signatures"
-             " WHERE signature_id = %s")
+             " signatory_role, statement, status, requested_at, verified_at, withdrawn_at, verified_event_id"
+             " FROM signatures WHERE signature_id = %s")
 # What a mailed link's page names: the organisation, the signatory and their role, and the charter's version.
 CONFIRMING = ("SELECT s.signature_id, s.charter_id, s.version, s.organisation_name, s.signatory_name, s.signatory_role,"
               " s.status, c.title AS charter_title FROM signatures s LEFT JOIN charters c USING (charter_id)"
