@@ -24,8 +24,7 @@ def load(store: EventStore, pilot_id: str) -> tuple[Pilot | None, int]:
 
 def propose_pilot(store: EventStore, command: pilots.ProposePilot, meta: CommandMeta) -> AppendResult:
     """Propose a pilot for an organisation the views know as a live signatory, and the proposer as its member."""
-    signatories = views.load_signatories(store.pool, command.organisation_id)
-    member = views.is_member(store.pool, command.organisation_id, command.actor)
+    signatories, member = views.load_proposer_view(store.pool, command.organisation_id, command.actor)
     pilot, version = load(store, command.pilot_id)
     events = pilots.decide_propose_pilot(pilot, command, signatories, member)
     return store.append(STREAM_TYPE, command.pilot_id, version, events, meta)

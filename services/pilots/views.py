@@ -51,17 +51,16 @@ def known_barriers_of(conn: psycopg.Connection, barrier_id: str, solution_id: st
     return KnownBarriers(barriers, solutions)
 
 
-def is_member(pool: ConnectionPool, organisation: str, account_id: str) -> bool:
+def is_member(conn: psycopg.Connection, organisation: str, account_id: str) -> bool:
     """Whether the membership events confirmed `account_id` as a member of the organisation, and none ended it."""
-    with pool.connection() as conn:
-        return conn.execute("SELECT 1 FROM pilots.members WHERE organisation_id = %s AND account_id = %s",
-                            [organisation, account_id]).fetchone() is not None
+    return conn.execute("SELECT 1 FROM pilots.members WHERE organisation_id = %s AND account_id = %s",
+                        [organisation, account_id]).fetchone() is not None
 
 
-def load_signatories(pool: ConnectionPool, organisation: str) -> Signatories:
-    """`signatories_of` on a pooled connection."""
+def load_proposer_view(pool: ConnectionPool, organisation: str, account_id: str) -> tuple[Signatories, bool]:
+    """What a proposal is decided on, read on one pooled connection: the signatories view, and membership."""
     with pool.connection() as conn:
-        return signatories_of(conn, organisation)
+        return signatories_of(conn, organisation), is_member(conn, organisation, account_id)
 
 
 def load_known_barriers(pool: ConnectionPool, barrier_id: str, solution_id: str | None = None) -> KnownBarriers:

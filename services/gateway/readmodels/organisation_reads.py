@@ -81,6 +81,14 @@ def membership(cur: DictCursor, membership_id: str) -> Row | None:
         " JOIN organisations o USING (organisation_id) WHERE m.membership_id = %s", [membership_id]).fetchone()
 
 
+def vouchable(cur: DictCursor, organisation_id: str) -> list[Row]:
+    """The organisation's signatures a steward may vouch for: confirmed, and self-declared."""
+    return cur.execute(
+        "SELECT signature_id, charter_id, version, signatory_name, signatory_role FROM signatures"
+        " WHERE organisation_id = %s AND status = 'verified' AND assurance = 'self-declared'"
+        " ORDER BY verified_at, signature_id", [organisation_id]).fetchall()
+
+
 def pending_claim(cur: DictCursor, organisation_id: str, account_id: str) -> str | None:
     """The id of the account's unconfirmed claim to belong to the organisation, if it made one."""
     row = cur.execute("SELECT membership_id FROM organisation_members WHERE organisation_id = %s AND account_id = %s"

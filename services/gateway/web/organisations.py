@@ -18,20 +18,15 @@ from .web import Form, Ui, done, form_values, page, require_account, require_rol
 
 ASSURANCE = {"domain-verified": "Domain verified", "steward-verified": "Checked by a steward",
              "self-declared": "Self-declared"}
-# Which signature of this organisation a steward may vouch for: confirmed and self-declared.
-VOUCHABLE = ("SELECT signature_id, charter_id, version, signatory_name, signatory_role FROM signatures"
-             " WHERE organisation_id = %s AND status = 'verified' AND assurance = 'self-declared'"
-             " ORDER BY verified_at, signature_id")
 
 
 def organisation_page(ui: Ui, organisation_id: str, status: int = 200, **forms: Form):
     """One organisation's record, with the forms its reader may use and any that need their errors shown."""
+    organisation_id, principal = canonical_organisation(organisation_id), current_principal()
     with ui.cursor() as cur:
-        found = organisation_reads.organisation_page(cur, canonical_organisation(organisation_id))
-        vouchable = cur.execute(VOUCHABLE, [canonical_organisation(organisation_id)]).fetchall()
-        principal = current_principal()
-        claim = principal and organisation_reads.pending_claim(cur, canonical_organisation(organisation_id),
-                                                              principal.account_id)
+        found = organisation_reads.organisation_page(cur, organisation_id)
+        vouchable = organisation_reads.vouchable(cur, organisation_id)
+        claim = principal and organisation_reads.pending_claim(cur, organisation_id, principal.account_id)
     if found is None:
         abort(404, "There is no organisation with this name.")
     return page("organisations/organisation.html", status, organisation=found, vouchable=vouchable,

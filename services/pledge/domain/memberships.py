@@ -20,10 +20,9 @@ from .abuse import token_hash, token_matches
 from .charters import require_steward
 from .errors import EMPTY, PledgeConflict, TokenExpired, TokenWrong
 from .organisations import DOMAIN_VERIFIED, STEWARD_VERIFIED, Organisation, require_organisation
+from .signatures import ANONYMOUS, TOKEN_TTL  # the same anonymous actor, and mailed links last as long
 
 STREAM_TYPE = "membership"
-ANONYMOUS = "anonymous"
-TOKEN_TTL = timedelta(hours=48)
 MAX_NOTE_CHARS = 2_000
 # Fixed for ever: one account's membership of one organisation is one stream, whoever asks.
 _NAMESPACE = uuid.UUID("2c4f7e1a-6b3d-5e9f-a1c8-7d2e5b0f4a96")
