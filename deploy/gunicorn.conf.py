@@ -47,6 +47,21 @@ def on_starting(server):
     else:
         path = _made_metrics_dir = tempfile.mkdtemp(prefix="charter-metrics-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
+    _import_the_service_code(server)
+
+
+def _import_the_service_code(server):
+    """Import the service's code here, in the master, before the socket is bound: workers then fork with it loaded.
+
+    Importing takes 1.5 s on a quiet machine and more under load; done in every worker after the bind, requests
+    sent to a restarted service waited in the listen queue all that time. The app itself (its database pools) is
+    still made in each worker, since connections must not be shared across a fork: `preload_app` would share them.
+    """
+    import importlib
+
+    package = (server.app.app_uri or "").partition(":")[0].rpartition(".")[0]
+    if package:
+        importlib.import_module(f"{package}.app")
 
 
 def child_exit(server, worker):
