@@ -106,6 +106,16 @@ def _signature_requested_states_its_assurance(data: dict[str, Any]) -> dict[str,
     return data | {"assurance": "self-declared"}
 
 
+@upcaster("SignatureRequested", 4, producer="pledge")
+def _signature_requested_may_seal_its_signatory(data: dict[str, Any]) -> dict[str, Any]:
+    """v5 seals the signatory's name, role and e-mail hash for a data subject; a v4 event holds them in the clear.
+
+    They stay in the clear (history is never edited) with no subject and nothing sealed: erasing such a
+    signatory is recorded by an ErasureCompleted naming the signature, which readers apply as they read on.
+    """
+    return data | {"subject_id": None, "sealed": None}
+
+
 @upcaster("BarrierEndorsed", 1, producer="knowledge")
 @upcaster("SolutionEndorsed", 1, producer="knowledge")
 @upcaster("EndorsementWithdrawn", 1, producer="knowledge")

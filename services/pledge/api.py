@@ -8,16 +8,18 @@ from flask import Blueprint, current_app, jsonify, request
 
 from shared.contract.organisations import canonical_organisation
 from shared.eventstore import AppendResult
+from shared import sealing
 from shared.http import build_command, command_meta, error, validated
 from shared.service import current_store
 
 from . import handlers, schemas
-from .domain import charters, drafts, memberships, organisations
+from .domain import charters, drafts, erasures, memberships, organisations
 
 bp = Blueprint("pledge", __name__)
 drafting = Blueprint("drafting", __name__)
 signing = Blueprint("signing", __name__)
 records = Blueprint("organisations", __name__)
+privacy = Blueprint("privacy", __name__)
 dev = Blueprint("dev", __name__)  # registered by the app in development only
 
 
@@ -176,6 +178,23 @@ def end_membership(command: memberships.EndMembership, membership_id):
     return accepted(result, membership_id=command.membership_id)
 
 
+@privacy.post("/erasures")
+@validated(schemas.EraseSubjectBody())
+def erase_subject(command: erasures.EraseSubject):
+    result = handlers.erase_subject(current_store(), current_signing(), command, command_meta())
+    return accepted(result, erasure_id=command.erasure_id)
+
+
+@privacy.get("/internal/subjects/<uuid:subject_id>/key")
+def subject_key(subject_id):
+    """The gateway's projector only (the internal token): a data subject's key, or 404 once they are erased."""
+    with current_store().pool.connection() as conn:
+        key = current_signing().subjects.key(conn, str(subject_id))
+    if key is None:
+        return error(404, "not_found", "this data subject is erased, or never was", {"subject_id": ["erased"]})
+    return jsonify({"subject_id": str(subject_id), "key": sealing.key_text(key)})
+
+
 @dev.get("/dev/verification-links/<uuid:signature_id>")
 def verification_link(signature_id):
     """Development only: read the links a signatory would have been e-mailed last (verify, and withdraw)."""
@@ -191,3 +210,4 @@ def verification_link(signature_id):
 bp.register_blueprint(drafting)
 bp.register_blueprint(signing)
 bp.register_blueprint(records)
+bp.register_blueprint(privacy)

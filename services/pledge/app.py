@@ -13,6 +13,7 @@ from shared.service import service_app
 from . import api, handlers
 from .mailer import Mailer
 from .ratelimit import SigningGuard
+from .subjects import Subjects
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -24,6 +25,7 @@ def setup(app: Flask, store: EventStore, settings: Settings) -> None:
     """What signing needs besides the store (the mailer, the attempt guard), and the development routes."""
     mailer = Mailer(store.schema, settings.public_url or settings.service_url("gateway"), settings.dev_mode)
     app.extensions["signing"] = handlers.Signing(settings.email_salt, timedelta(seconds=settings.signature_token_ttl_s),
-                                                 SigningGuard(store.schema, settings.email_salt), mailer)
+                                                 SigningGuard(store.schema, settings.email_salt), mailer,
+                                                 Subjects(store.schema))
     if settings.dev_mode:
         app.register_blueprint(api.dev, name_prefix="pledge")

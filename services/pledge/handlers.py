@@ -11,10 +11,11 @@ from shared.envelope import CommandMeta
 from shared.events import Event
 from shared.eventstore import AppendResult, EventStore, retry_on_conflict
 
-from .domain import EVENTS, charters, comments, drafts, memberships, organisations, signatures
+from .domain import EVENTS, charters, comments, drafts, erasures, memberships, organisations, signatures
 from .domain.abuse import email_hash
 from .mailer import Mailer
 from .ratelimit import SigningGuard
+from .subjects import Subjects
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Signing:
     token_ttl: timedelta
     guard: SigningGuard
     mailer: Mailer
+    subjects: Subjects
 
 
 def create_charter(store: EventStore, command: charters.CreateCharter, meta: CommandMeta) -> AppendResult:
@@ -105,11 +107,13 @@ def request_signature(
     stream_id = signatures.signature_stream_id(charter.charter_id, command.version, named)
     state, version = store.load(EVENTS, signatures.evolve, stream_id)
     token, withdrawal_token, now = secrets.token_urlsafe(32), secrets.token_urlsafe(32), _now()
-    events = signatures.request_signature(charter, state, command, token, signing.email_salt, now, signing.token_ttl,
-                                          withdrawal_token=withdrawal_token, organisation=organisation)
     with store.pool.connection() as conn:
+        events = signatures.request_signature(charter, state, command, token, signing.email_salt, now,
+                                              signing.token_ttl, withdrawal_token=withdrawal_token,
+                                              organisation=organisation,
+                                              subjects=lambda hashed: signing.subjects.subject_for(conn, hashed))
         result = store.append(signatures.STREAM_TYPE, stream_id, version, events, meta, conn=conn)
-        signing.guard.admit(conn, events[0].email_hash, client_ip, now)
+        signing.guard.admit(conn, email_hash(command.email, signing.email_salt), client_ip, now)
         signing.mailer.send_verification(conn, stream_id, command.email, token, withdrawal_token)
     return result
 
@@ -121,10 +125,12 @@ def resend_signature_links(
     state, version = store.load(EVENTS, signatures.evolve, command.signature_id)
     signatures.require_signature(state)
     token, withdrawal_token, now = secrets.token_urlsafe(32), secrets.token_urlsafe(32), _now()
+    hashed = email_hash(command.email, signing.email_salt)
     with store.pool.connection() as conn:  # the attempt counts even when the address turns out wrong
-        signing.guard.admit(conn, email_hash(command.email, signing.email_salt), client_ip, now)
+        signing.guard.admit(conn, hashed, client_ip, now)
+        subject_id = signing.subjects.subject_id(conn, hashed)
     events = signatures.resend_links(state, command, token, withdrawal_token, signing.email_salt, now,
-                                     signing.token_ttl)
+                                     signing.token_ttl, subject_id=subject_id)
     with store.pool.connection() as conn:
         result = store.append(signatures.STREAM_TYPE, command.signature_id, version, events, meta, conn=conn)
         signing.mailer.send_verification(conn, command.signature_id, command.email, token, withdrawal_token)
@@ -152,6 +158,17 @@ def steward_verify_signature(
     state, version = store.load(EVENTS, signatures.evolve, command.signature_id)
     events = signatures.steward_verify(state, command, _now())
     return _append(store, signatures.STREAM_TYPE, command.signature_id, version, events, meta)
+
+
+def erase_subject(store: EventStore, signing: Signing, command: erasures.EraseSubject,
+                  meta: CommandMeta) -> AppendResult:
+    """Delete the person's key and record the erasure in one transaction; their queued mail loses its address."""
+    with store.pool.connection() as conn:
+        found = signing.subjects.forget(conn, email_hash(command.email, signing.email_salt))
+        events = erasures.erase_subject(found, command, _now())
+        result = store.append(erasures.STREAM_TYPE, command.erasure_id, 0, events, meta, conn=conn)
+        signing.mailer.forget_recipients(conn, found.signature_ids)
+    return result
 
 
 def record_organisation(

@@ -50,6 +50,13 @@ class Mailer:
             log.info("membership mail queued (dev mode: not sent; GET /dev/verification-links/<id> shows it)",
                      extra={"fields": {"membership_id": membership_id}})
 
+    def forget_recipients(self, conn: psycopg.Connection, signature_ids: tuple[str, ...]) -> None:
+        """An erased signatory's unsent signature mail is given up on, its address blanked (the links stay)."""
+        conn.execute(
+            sql.SQL("UPDATE {}.outgoing_mail SET recipient = NULL, given_up_at = coalesce(given_up_at, now())"
+                    " WHERE signature_id = ANY(%s) AND purpose = 'signature' AND recipient IS NOT NULL")
+            .format(self._t), [list(signature_ids)])
+
     def _link(self, signature_id: str, page: str, token: str) -> str:
         return f"{self.public_url}/signatures/{signature_id}/{page}?{urlencode({'token': token})}"
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from shared.contract.vocabulary import ERASURE_RULES
 from shared.http import CommandBody
 
-from .domain import charters, comments, drafts, memberships, organisations, signatures
+from .domain import charters, comments, drafts, erasures, memberships, organisations, signatures
 from .domain.charters import MAX_PURPOSE_CHARS
 from .domain.comments import MAX_COMMENT_CHARS
 from .domain.drafts import MAX_SUMMARY_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS
@@ -167,3 +168,14 @@ class WithdrawSignatureBody(CommandBody):
 class ResendSignatureLinksBody(CommandBody):
     command = signatures.ResendSignatureLinks
     email = Text(required=True, validate=required_text(254))
+
+
+class EraseSubjectBody(CommandBody):
+    """Erase whoever signed with `email` (the address their request for erasure came from), under `rule`."""
+
+    command = erasures.EraseSubject
+    fresh_ids = ("erasure_id",)
+    email = Text(required=True, validate=required_text(254),
+                 metadata={"description": "the address the person signed with; it is hashed, never stored"})
+    rule = Text(required=True, validate=validate.OneOf(ERASURE_RULES),
+                metadata={"description": "the UK GDPR Article 17(1) ground the erasure is made under"})

@@ -85,3 +85,7 @@ PILOT_EVENTS = (
 # reshuffle when other drafts are rated, and a projection updates one row per rating event.
 PRIOR_MEAN = 3.0
 PRIOR_WEIGHT = 5
+
+# The UK GDPR grounds on which a steward erases a person's personal data (pledge's ErasureCompleted `rule`),
+# each Article 17(1)'s: a(no longer necessary), b(consent withdrawn), c(objection), d(unlawful), e(legal obligation).
+ERASURE_RULES = ("uk-gdpr-17-1-a", "uk-gdpr-17-1-b", "uk-gdpr-17-1-c", "uk-gdpr-17-1-d", "uk-gdpr-17-1-e")

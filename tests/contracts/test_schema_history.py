@@ -28,12 +28,13 @@ def test_an_upcast_old_event_satisfies_its_newest_schema():
         "organisation_type": "council", "area": None, "signatory_name": "Sam", "signatory_role": "CEO",
         "email_hash": "e", "statement": None, "token_hash": "t", "token_expires_at": "2026-01-01T00:00:00+00:00",
         "requested_by": "u1"}}
-    schema = json.loads((SCHEMAS / "events" / "pledge" / "SignatureRequested.v4.json").read_text())
+    schema = json.loads((SCHEMAS / "events" / "pledge" / "SignatureRequested.v5.json").read_text())
 
     new = upcasting.upcast(old)
 
-    assert new["schema_version"] == 4 and new["data"]["organisation_id"] == "borough of bath"
+    assert new["schema_version"] == 5 and new["data"]["organisation_id"] == "borough of bath"
     assert new["data"]["withdrawal_token_hash"] is None  # a v1 or v2 signature had no withdrawal link
     assert new["data"]["assurance"] == "self-declared"  # nor could it prove an organisation's domain
+    assert new["data"]["subject_id"] is None and new["data"]["sealed"] is None  # its signatory is in the clear
     assert list(Draft202012Validator(schema).iter_errors(new["data"])) == []
     assert upcasting.as_stored(new) is old

@@ -103,5 +103,5 @@ class Services:
 
 # The first path segment names the resource, and the resource its owning service.
 OWNERS = {"charters": "pledge", "drafts": "pledge", "signatures": "pledge", "organisations": "pledge",
-          "memberships": "pledge",
+          "memberships": "pledge", "erasures": "pledge",
           "barriers": "knowledge", "solutions": "knowledge", "pilots": "pilots"}

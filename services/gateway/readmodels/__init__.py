@@ -11,6 +11,7 @@ from . import (
     charters,
     draft_comments,
     draft_ratings,
+    erasures,
     knowledge,
     knowledge_community,
     knowledge_moderation,
@@ -22,7 +23,7 @@ from . import (
     signatures,
 )
 
-MODULES = (charters, draft_ratings, draft_comments, signatures, signature_requesters, organisations, pilots,
+MODULES = (charters, draft_ratings, draft_comments, signatures, signature_requesters, erasures, organisations, pilots,
            pilot_progress, pilot_timeline, knowledge, knowledge_moderation, knowledge_community, feed)
 
 

@@ -1,12 +1,17 @@
 """Read model of signatures: the public signatory list and the signing timeline.
 
 Deliberately projected field by field: the events' `email_hash`, `token_hash` and `requested_by`
-never reach a public table.
+never reach a public table. The signatory's name and role are opened from the event's sealed value (sealed.py),
+and read "erased" once their data subject is erased (erasures.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from .sealed import opened
+
+SIGNATORY = ("signatory_name", "signatory_role")
 
 DDL = """
 CREATE TABLE signatures (
@@ -54,6 +59,7 @@ ON CONFLICT (charter_id, version, day) DO UPDATE
 def on_signature_requested(conn, env: dict[str, Any]) -> None:
     # A withdrawn or expired signature can be requested again on the same stream: start it afresh.
     d = env["data"]
+    signatory = opened(d, d["signature_id"], SIGNATORY)
     conn.execute(
         "INSERT INTO signatures (signature_id, charter_id, version, organisation_id, organisation_name,"
         " organisation_type, area, signatory_name, signatory_role, statement, status, requested_at, assurance)"
@@ -65,7 +71,7 @@ def on_signature_requested(conn, env: dict[str, Any]) -> None:
         " statement = excluded.statement, status = 'pending', requested_at = excluded.requested_at,"
         " verified_at = NULL, verified_event_id = NULL, withdrawn_at = NULL, withdrawal_reason = NULL",
         [d["signature_id"], d["charter_id"], d["version"], d["organisation_id"], d["organisation_name"],
-         d["organisation_type"], d["area"], d["signatory_name"], d["signatory_role"], d["statement"],
+         d["organisation_type"], d["area"], signatory["signatory_name"], signatory["signatory_role"], d["statement"],
          env["occurred_at"], d["assurance"]],
     )
 

@@ -2,7 +2,7 @@
 
 from shared.events import EventRegistry
 
-from . import charters, comments, drafts, memberships, organisations, signatures
+from . import charters, comments, drafts, erasures, memberships, organisations, signatures
 
 EVENTS = EventRegistry(
     charters.CharterCreated,
@@ -25,4 +25,5 @@ EVENTS = EventRegistry(
     memberships.MembershipClaimed,
     memberships.MembershipConfirmed,
     memberships.MembershipEnded,
+    erasures.ErasureCompleted,
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -31,6 +31,20 @@ MAX_NAME_CHARS = 200
 MAX_STATEMENT_CHARS = 2_000
 # Fixed for ever: changing it would give every organisation a second stream, and a second signature.
 _NAMESPACE = uuid.UUID("6f1d6a52-3c1e-5b8e-9d7a-2f4b8c0e1a93")
+# The signatory's personal fields: sealed for their data subject from v5, shown "erased" once the subject is erased.
+PERSONAL = ("signatory_name", "signatory_role", "email_hash")
+
+
+@dataclass(frozen=True)
+class DataSubject:
+    """The person a signature's personal fields belong to: their random id, and how to seal fields for them.
+
+    `seal(record, fields)` seals with the subject's key from the pledge service's key table (the handler's);
+    the domain never sees the key.
+    """
+
+    subject_id: str
+    seal: Callable[[str, Mapping[str, str]], str]
 
 
 @dataclass(frozen=True)
@@ -41,8 +55,13 @@ class SignatureRequested(Event):
     # mailed withdrawal link's proof (None for older signatures: they have no withdrawal link until a fresh
     # pair of links is sent); v4 added `assurance`, what confirming the mailed link proves (domain-verified when
     # the address is at one of the organisation's verified domains, else self-declared; older signatures are
-    # self-declared). Older events are upcast on read (shared/upcasting.py); their schemas stay published.
-    SCHEMA_VERSION = 4
+    # self-declared); v5 seals the signatory's name, role and e-mail hash (PERSONAL) for their data subject:
+    # `subject_id` names the subject, whose key the pledge service's key table holds, and `sealed` holds the three
+    # (shared/sealing.py), so erasing the subject (deleting the key) leaves them unreadable and the chain intact.
+    # From v5 the three plain fields are None; events before it keep them in the clear (history is never edited)
+    # and are upcast with `subject_id` and `sealed` None. Older events are upcast on read (shared/upcasting.py);
+    # their schemas stay published.
+    SCHEMA_VERSION = 5
 
     signature_id: str
     charter_id: str
@@ -50,9 +69,9 @@ class SignatureRequested(Event):
     organisation_name: str
     organisation_type: str
     area: str | None
-    signatory_name: str
-    signatory_role: str
-    email_hash: str
+    signatory_name: str | None  # in the clear only before v5
+    signatory_role: str | None
+    email_hash: str | None
     statement: str | None
     token_hash: str
     token_expires_at: str
@@ -60,6 +79,8 @@ class SignatureRequested(Event):
     organisation_id: str
     withdrawal_token_hash: str | None
     assurance: str
+    subject_id: str | None
+    sealed: str | None
 
 
 @dataclass(frozen=True)
@@ -202,11 +223,13 @@ def request_signature(
     *,
     withdrawal_token: str | None = None,
     organisation: Organisation | None = None,
+    subjects: Callable[[str], DataSubject],
 ) -> list[SignatureRequested]:
     """Sign the charter's current version; the signature counts once the e-mailed `token` verifies it.
 
     The `withdrawal_token`, mailed alongside, withdraws it later without an account. An `organisation` with
-    a record gives the signature its name and type, and its verified domains the signature's assurance.
+    a record gives the signature its name and type, and its verified domains the signature's assurance. The
+    signatory's name, role and e-mail hash are sealed for their data subject, `subjects(e-mail hash)`.
     """
     _require_current_version(charter, command.version)
     if command.organisation_id is not None and organisation is None:
@@ -216,20 +239,23 @@ def request_signature(
                           organisation_type=organisation.organisation_type)
     organisation_name, name, role = _require_organisation(command)
     hashed = email_hash(command.email, email_salt)
+    subject = subjects(hashed)
     if state is not None:
-        _require_free(state, hashed, now)
+        _require_free(state, hashed, subject.subject_id, now)
     statement = optional_text(command.statement, "statement", MAX_STATEMENT_CHARS)
+    signature_id = signature_stream_id(charter.charter_id, command.version, command.organisation_name)
+    personal = {"signatory_name": name, "signatory_role": role, "email_hash": hashed}
     return [
         SignatureRequested(
-            signature_stream_id(charter.charter_id, command.version, command.organisation_name),
+            signature_id,
             charter.charter_id,
             command.version,
             organisation_name,
             command.organisation_type,
             optional_text(command.area, "area", MAX_NAME_CHARS),
-            name,
-            role,
-            hashed,
+            None,
+            None,
+            None,
             statement,
             token_hash(token),
             rfc3339(now + ttl),
@@ -237,6 +263,8 @@ def request_signature(
             canonical_organisation(command.organisation_name),
             token_hash(withdrawal_token) if withdrawal_token else None,
             organisation.assurance_of(command.email) if organisation is not None else SELF_DECLARED,
+            subject.subject_id,
+            subject.seal(signature_id, personal),
         )
     ]
 
@@ -294,12 +322,17 @@ def resend_links(
     email_salt: str,
     now: datetime,
     ttl: timedelta = TOKEN_TTL,
+    *,
+    subject_id: str | None = None,
 ) -> list[Event]:
-    """A fresh pair of links for the address the signature was requested with; the old links stop working."""
+    """A fresh pair of links for the address the signature was requested with; the old links stop working.
+
+    `subject_id` is the data subject of `command.email`, if it has one: a sealed signature knows its signatory by it.
+    """
     signature = require_signature(state)
     if signature.status == "withdrawn":
         raise PledgeConflict("the signature has been withdrawn; sign again instead", field="signature_id")
-    if email_hash(command.email, email_salt) != signature.request.email_hash:
+    if not same_signatory(signature.request, email_hash(command.email, email_salt), subject_id):
         raise Invalid("this is not the address the signature was requested with", field="email")
     return [SignatureTokensReissued(signature.request.signature_id, token_hash(token), rfc3339(now + ttl),
                                     token_hash(withdrawal_token), rfc3339(now))]
@@ -336,11 +369,18 @@ def _require_organisation(command: RequestSignature) -> tuple[str, str, str]:
     )
 
 
-def _require_free(state: Signature, hashed_email: str, now: datetime) -> None:
+def same_signatory(request: SignatureRequested, hashed_email: str, subject_id: str | None) -> bool:
+    """Whether the signature was requested by this person: by their data subject from v5, else by e-mail hash."""
+    if request.subject_id is not None:
+        return request.subject_id == subject_id
+    return request.email_hash == hashed_email
+
+
+def _require_free(state: Signature, hashed_email: str, subject_id: str, now: datetime) -> None:
     # A pending request holds the organisation's place until its token expires, except against the
     # same signatory asking again for a fresh token; otherwise anyone could hijack a pending signature.
     if state.status == "verified":
         raise PledgeConflict("this organisation has already signed this version", field="organisation_name")
     expired = now >= datetime.fromisoformat(state.token_expires_at)
-    if state.status == "pending" and not expired and state.request.email_hash != hashed_email:
+    if state.status == "pending" and not expired and not same_signatory(state.request, hashed_email, subject_id):
         raise PledgeConflict("this organisation's signature awaits verification", field="organisation_name")

@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from services.pledge.domain import EVENTS, charters, drafts, signatures
+from services.pledge.domain.abuse import email_hash
+from shared import sealing
 from shared.events import Event, replay
 
 S = TypeVar("S")
@@ -18,6 +20,24 @@ STEWARDS = frozenset({"steward"})  # the roles a steward acts with
 PARTICIPANT = frozenset({"participant"})  # every account holds it; it runs no rounds
 SALT = "test-salt"
 TOKEN = "token-abc"
+KEY = sealing.new_key()  # every test subject's key: the pledge service's key table holds one per subject
+
+
+def SUBJECTS(hashed_email: str) -> signatures.DataSubject:  # noqa: N802 - passed as a constant, the key table's part
+    """The data subject of an e-mail hash, the same for the same address, sealing with KEY."""
+    subject_id = f"subject-{hashed_email[:12]}"
+    return signatures.DataSubject(subject_id, lambda record, fields: sealing.seal(KEY, subject_id, record, fields))
+
+
+def subject_id_of(email: str) -> str:
+    """The id of the data subject who signs with `email` (what the handler finds in the key table)."""
+    return SUBJECTS(email_hash(email, SALT)).subject_id
+
+
+def unsealed(event: signatures.SignatureRequested) -> dict[str, str]:
+    """The signatory's personal fields a signature request sealed."""
+    assert event.subject_id is not None and event.sealed is not None
+    return sealing.open_sealed(KEY, event.subject_id, event.signature_id, event.sealed)
 
 
 def later(hours: float) -> datetime:
@@ -116,7 +136,7 @@ def requested(
     state: signatures.Signature | None = None,
 ) -> signatures.Signature:
     """The signature after a request with TOKEN at T0."""
-    events = signatures.request_signature(charter, state, command or sign_request(), TOKEN, SALT, T0)
+    events = signatures.request_signature(charter, state, command or sign_request(), TOKEN, SALT, T0, subjects=SUBJECTS)
     return apply(signatures.evolve, state, events)
 
 

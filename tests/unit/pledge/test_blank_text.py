@@ -10,7 +10,19 @@ from services.pledge.domain import charters, comments, drafts, signatures
 from shared import http
 from shared.errors import Invalid
 
-from .builders import SALT, STEWARD, STEWARDS, T0, TOKEN, a_charter, a_draft, an_adopted_charter, sign_request
+from .builders import (
+    SALT,
+    STEWARD,
+    STEWARDS,
+    SUBJECTS,
+    T0,
+    TOKEN,
+    a_charter,
+    a_draft,
+    an_adopted_charter,
+    sign_request,
+    unsealed,
+)
 
 BLANK = " \t\n "
 
@@ -33,7 +45,7 @@ def comment(body: str) -> list:
 def sign(**fields: str) -> list:
     command = sign_request()
     command = signatures.RequestSignature(**{**command.__dict__, **fields})
-    return signatures.request_signature(an_adopted_charter(), None, command, TOKEN, SALT, T0)
+    return signatures.request_signature(an_adopted_charter(), None, command, TOKEN, SALT, T0, subjects=SUBJECTS)
 
 
 BLANK_FIELDS = {
@@ -86,7 +98,7 @@ def test_a_comment_keeps_its_body_stripped():
 def test_a_signature_keeps_its_names_stripped_and_a_blank_statement_is_none():
     requested = sign(signatory_name=" Jane Example ", signatory_role=" Chief Executive\n", statement=BLANK)[0]
 
-    assert (requested.signatory_name, requested.signatory_role, requested.statement) == (
+    assert (unsealed(requested)["signatory_name"], unsealed(requested)["signatory_role"], requested.statement) == (
         "Jane Example",
         "Chief Executive",
         None,

@@ -24,7 +24,18 @@ from services.pledge.domain.signatures import (
 from shared.envelope import rfc3339
 from shared.errors import Invalid, NotFound
 
-from .builders import SALT, T0, TOKEN, an_adopted_charter, apply, later, sign_request, through_the_log
+from .builders import (
+    SALT,
+    SUBJECTS,
+    T0,
+    TOKEN,
+    an_adopted_charter,
+    apply,
+    later,
+    sign_request,
+    subject_id_of,
+    through_the_log,
+)
 
 WITHDRAWAL_TOKEN = "withdraw-xyz"
 EMAIL = "ceo@leeds.gov.uk"
@@ -33,14 +44,14 @@ EMAIL = "ceo@leeds.gov.uk"
 def signed_anonymously() -> Signature:
     """A signature requested by someone with no account, with both mailed links."""
     events = request_signature(an_adopted_charter(), None, sign_request(email=EMAIL, actor=ANONYMOUS), TOKEN, SALT,
-                               T0, withdrawal_token=WITHDRAWAL_TOKEN)
+                               T0, withdrawal_token=WITHDRAWAL_TOKEN, subjects=SUBJECTS)
     return apply(evolve, None, through_the_log(events))
 
 
 def resent(signature: Signature, token: str = "fresh-token", withdrawal: str = "fresh-withdraw",
            email: str = EMAIL, hours: float = 50) -> Signature:
     command = ResendSignatureLinks(signature.request.signature_id, email, ANONYMOUS)
-    events = resend_links(signature, command, token, withdrawal, SALT, later(hours))
+    events = resend_links(signature, command, token, withdrawal, SALT, later(hours), subject_id=subject_id_of(email))
     return apply(evolve, signature, through_the_log(events))
 
 
@@ -107,7 +118,7 @@ def test_someone_with_no_account_and_no_token_cannot_withdraw_an_anonymous_signa
 
 
 def test_a_signature_made_before_withdrawal_links_cannot_be_withdrawn_by_a_token():
-    events = request_signature(an_adopted_charter(), None, sign_request(), TOKEN, SALT, T0)
+    events = request_signature(an_adopted_charter(), None, sign_request(), TOKEN, SALT, T0, subjects=SUBJECTS)
     signature = apply(evolve, None, events)
 
     with pytest.raises(TokenWrong):
@@ -129,7 +140,8 @@ def test_fresh_links_verify_and_withdraw_and_the_old_ones_no_longer_do():
 
 
 def test_fresh_links_expire_a_token_lifetime_after_they_are_sent():
-    [event] = resend_links(signed_anonymously(), ResendSignatureLinks("", EMAIL, ANONYMOUS), "t", "w", SALT, later(50))
+    [event] = resend_links(signed_anonymously(), ResendSignatureLinks("", EMAIL, ANONYMOUS), "t", "w", SALT, later(50),
+                           subject_id=subject_id_of(EMAIL))
 
     assert isinstance(event, SignatureTokensReissued) and event.token_expires_at == rfc3339(later(98))
 
@@ -139,7 +151,7 @@ def test_fresh_links_go_only_to_the_address_the_signature_was_requested_with():
 
     with pytest.raises(Invalid) as refused:
         resend_links(signature, ResendSignatureLinks(signature.request.signature_id, "someone@else.org", ANONYMOUS),
-                     "t", "w", SALT, later(50))
+                     "t", "w", SALT, later(50), subject_id=subject_id_of("someone@else.org"))
 
     assert refused.value.field == "email"
 
@@ -167,6 +179,6 @@ def test_the_same_signatory_asking_again_after_fresh_links_expire_may_sign_afres
     signature = resent(signed_anonymously(), hours=1)
 
     events = request_signature(an_adopted_charter(), signature, sign_request(email="other@leeds.gov.uk"), "t2", SALT,
-                               later(50))
+                               later(50), subjects=SUBJECTS)
 
-    assert events and events[0].email_hash != signature.request.email_hash
+    assert events and events[0].subject_id != signature.request.subject_id

@@ -16,7 +16,19 @@ from services.pledge.domain.organisations import (
 )
 from shared.errors import Forbidden, Invalid, NotFound
 
-from .builders import PARTICIPANT, SALT, STEWARD, STEWARDS, T0, TOKEN, an_adopted_charter, apply, later, sign_request
+from .builders import (
+    PARTICIPANT,
+    SALT,
+    STEWARD,
+    STEWARDS,
+    SUBJECTS,
+    T0,
+    TOKEN,
+    an_adopted_charter,
+    apply,
+    later,
+    sign_request,
+)
 from .builders import through_the_log as logged
 
 ALICE = "account-alice"
@@ -91,7 +103,7 @@ def test_a_signature_is_domain_verified_only_from_an_address_at_a_verified_domai
     command = sign_request(email=email, organisation="hull city council")
 
     [event] = signatures.request_signature(an_adopted_charter(), None, command, TOKEN, SALT, T0,
-                                           organisation=hull("hull.gov.uk"))
+                                           organisation=hull("hull.gov.uk"), subjects=SUBJECTS)
 
     assert event.assurance == assurance and event.organisation_name == "Hull City Council"
 
@@ -101,7 +113,7 @@ def test_a_signature_naming_an_organisation_id_without_a_record_is_refused_namin
                                           organisation_id="no such council")
 
     with pytest.raises(NotFound) as refused:
-        signatures.request_signature(an_adopted_charter(), None, command, TOKEN, SALT, T0)
+        signatures.request_signature(an_adopted_charter(), None, command, TOKEN, SALT, T0, subjects=SUBJECTS)
 
     assert refused.value.field == "organisation_id"
 

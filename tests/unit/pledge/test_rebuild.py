@@ -18,6 +18,7 @@ from .builders import (
     SALT,
     STEWARD,
     STEWARDS,
+    SUBJECTS,
     T0,
     a_charter,
     a_draft,
@@ -160,6 +161,7 @@ def signature_steps() -> st.SearchStrategy:
                 t,
                 SALT,
                 now,
+                subjects=SUBJECTS,
             )
         ),
         email,

@@ -25,6 +25,7 @@ from shared.errors import Forbidden, Invalid, NotFound
 
 from .builders import (
     SALT,
+    SUBJECTS,
     T0,
     TOKEN,
     an_adopted_charter,
@@ -44,7 +45,8 @@ def withdrawn(signature: Signature, reason: str | None = None) -> Signature:
 def test_a_request_keeps_the_email_and_token_out_of_the_event():
     charter = an_adopted_charter()
 
-    events = request_signature(charter, None, sign_request(email="ceo@leeds.gov.uk"), TOKEN, SALT, T0)
+    events = request_signature(charter, None, sign_request(email="ceo@leeds.gov.uk"), TOKEN, SALT, T0,
+                               subjects=SUBJECTS)
 
     data = json.dumps(events[0].to_data())
     assert "ceo@leeds.gov.uk" not in data and TOKEN not in data
@@ -52,7 +54,8 @@ def test_a_request_keeps_the_email_and_token_out_of_the_event():
 
 
 def test_the_token_lives_as_long_as_the_service_is_configured_to_keep_it():
-    events = request_signature(an_adopted_charter(), None, sign_request(), TOKEN, SALT, T0, ttl=later(1) - T0)
+    events = request_signature(an_adopted_charter(), None, sign_request(), TOKEN, SALT, T0, ttl=later(1) - T0,
+                               subjects=SUBJECTS)
 
     assert events[0].token_expires_at == rfc3339(later(1))
 
@@ -107,7 +110,8 @@ def test_the_same_signatory_may_ask_again_for_a_fresh_token():
     charter = an_adopted_charter()
     signature = requested(charter)
 
-    events = request_signature(charter, signature, sign_request(email="CEO@leeds.gov.uk"), "t2", SALT, later(1))
+    events = request_signature(charter, signature, sign_request(email="CEO@leeds.gov.uk"), "t2", SALT, later(1),
+                               subjects=SUBJECTS)
 
     assert apply(evolve, signature, events).request.token_expires_at == rfc3339(later(49))
 

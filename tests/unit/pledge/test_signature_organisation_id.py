@@ -7,14 +7,14 @@ from services.pledge.domain import EVENTS
 from services.pledge.domain.signatures import SignatureRequested, request_signature
 from shared.contract.organisations import canonical_organisation
 
-from .builders import SALT, T0, TOKEN, an_adopted_charter, sign_request
+from .builders import SALT, SUBJECTS, T0, TOKEN, an_adopted_charter, sign_request
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "log_v1.jsonl"
 
 
 def test_a_signature_request_carries_the_organisations_canonical_name_as_its_id():
     [event] = request_signature(an_adopted_charter(), None, sign_request(organisation="  Leeds  CITY Council "),
-                                TOKEN, SALT, T0)
+                                TOKEN, SALT, T0, subjects=SUBJECTS)
 
     assert SignatureRequested.SCHEMA_VERSION >= 2  # v3 added the withdrawal link's token hash
     assert (event.organisation_name, event.organisation_id) == ("Leeds  CITY Council", "leeds city council")

@@ -20,6 +20,7 @@ from .builders import (
     SALT,
     STEWARD,
     STEWARDS,
+    SUBJECTS,
     T0,
     TOKEN,
     a_charter,
@@ -45,7 +46,8 @@ def test_a_second_signature_from_the_same_organisation_is_refused():
     signature = verified(charter)
 
     with pytest.raises(PledgeConflict) as refused:
-        request_signature(charter, signature, sign_request(email="other@leeds.gov.uk"), "t2", SALT, later(3))
+        request_signature(charter, signature, sign_request(email="other@leeds.gov.uk"), "t2", SALT, later(3),
+                          subjects=SUBJECTS)
 
     assert refused.value.field == "organisation_name"
 
@@ -63,14 +65,16 @@ def test_a_pending_signature_holds_the_organisations_place_against_another_signa
     signature = requested(charter)
 
     with pytest.raises(PledgeConflict):
-        request_signature(charter, signature, sign_request(email="mallory@x.org"), "t2", SALT, later(1))
+        request_signature(charter, signature, sign_request(email="mallory@x.org"), "t2", SALT, later(1),
+                          subjects=SUBJECTS)
 
 
 def test_an_expired_pending_signature_gives_way_to_a_new_signatory():
     charter = an_adopted_charter()
     signature = requested(charter)
 
-    events = request_signature(charter, signature, sign_request(email="deputy@leeds.gov.uk"), "t2", SALT, later(49))
+    events = request_signature(charter, signature, sign_request(email="deputy@leeds.gov.uk"), "t2", SALT, later(49),
+                               subjects=SUBJECTS)
 
     assert apply(evolve, signature, events).status == "pending"
 
@@ -89,7 +93,7 @@ def test_signing_a_version_never_adopted_is_refused():
     charter = a_charter()
 
     with pytest.raises(NotFound) as refused:
-        request_signature(charter, None, sign_request(version=1), TOKEN, SALT, T0)
+        request_signature(charter, None, sign_request(version=1), TOKEN, SALT, T0, subjects=SUBJECTS)
 
     assert refused.value.field == "version"
 
@@ -98,7 +102,7 @@ def test_signing_a_superseded_version_is_refused():
     charter = with_version_two(an_adopted_charter())
 
     with pytest.raises(Invalid) as refused:
-        request_signature(charter, None, sign_request(version=1), TOKEN, SALT, T0)
+        request_signature(charter, None, sign_request(version=1), TOKEN, SALT, T0, subjects=SUBJECTS)
 
     assert refused.value.field == "version"
 
@@ -118,6 +122,6 @@ def test_an_incomplete_or_invalid_request_is_refused(change, field):
     charter = an_adopted_charter()
 
     with pytest.raises(Invalid) as refused:
-        request_signature(charter, None, replace(sign_request(), **change), TOKEN, SALT, T0)
+        request_signature(charter, None, replace(sign_request(), **change), TOKEN, SALT, T0, subjects=SUBJECTS)
 
     assert refused.value.field == field
