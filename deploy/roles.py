@@ -31,6 +31,9 @@ WRITERS = {  # (schema, table): (role, what it may do to the rows)
     ("gateway_hooks", "parked_events"): ("gateway", "UPDATE"),
     ("gateway", "parked_events"): ("gateway", "UPDATE"),
 }
+# Tables no reader is granted, the auditor included: the data subjects' keys (services/pledge/subjects.py), which
+# only the pledge service itself uses; a copy read elsewhere would outlive an erasure.
+UNREAD = (("pledge", "data_subjects"),)
 # Tables, partitioned tables, views, materialized views; a sequence owned by a column follows its table.
 RELATIONS = """
 SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -66,6 +69,9 @@ def apply(conn: psycopg.Connection, passwords_dir: str = "") -> None:
         _own(conn, schema, owner)
         for reader in (*READERS.get(schema, ()), "auditor"):
             _read(conn, schema, owner, reader)
+    for schema, table in UNREAD:
+        if conn.execute("SELECT to_regclass(%s)", [f"{schema}.{table}"]).fetchone()[0] is not None:
+            conn.execute(sql.SQL("REVOKE ALL ON {} FROM {}").format(sql.Identifier(schema, table), _role("auditor")))
     for (schema, table), (role, privileges) in WRITERS.items():
         if _exists(conn, schema):
             conn.execute(sql.SQL("GRANT {} ON {} TO {}").format(sql.SQL(privileges), sql.Identifier(schema, table),

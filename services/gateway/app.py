@@ -15,6 +15,7 @@ from .api import (
     commands,
     dev,
     docs,
+    erasures,
     knowledge,
     knowledge_feeds,
     knowledge_history,
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(pledge.blueprint(projection, settings.consistency_timeout_s))
     app.register_blueprint(signatories.blueprint(projection, settings.consistency_timeout_s))
     app.register_blueprint(account_signatures.blueprint(projection, settings.consistency_timeout_s))
+    app.register_blueprint(erasures.blueprint(projection, settings.consistency_timeout_s))
     app.register_blueprint(pilots.blueprint(projection, settings.consistency_timeout_s))
     if settings.dev_mode:
         app.register_blueprint(dev.blueprint(services))
@@ -90,7 +92,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     parked = ParkedEvents(reads, services)
     app.register_blueprint(parked_api.blueprint(parked))
     app.register_blueprint(web_pages(projection, services, identity, settings, health, parked))
-    app.register_blueprint(docs.blueprint(ApiDocument(app, services.openapi, commands.OWNERS)))
+    app.register_blueprint(docs.blueprint(ApiDocument(app, services.openapi, commands.OWNERS), settings))
     http.install(app, retry_after_s=settings.retry_after_s)
     commands.install_not_found(app)
     install_error_pages(app)

@@ -5,7 +5,7 @@ import pytest
 from psycopg import sql
 
 from deploy.local.stack import database_env
-from deploy.roles import OWNERS
+from deploy.roles import OWNERS, UNREAD
 
 WRITES = ("INSERT INTO {} DEFAULT VALUES", "UPDATE {} SET {col} = {col}", "DELETE FROM {}")
 
@@ -70,10 +70,22 @@ def test_the_auditor_reads_every_schema_and_its_writes_are_refused(roles_on):
             assert found, schema
             for table, column in found.items():
                 name = sql.Identifier(schema, table)
+                if (schema, table) in UNREAD:
+                    refused(conn, sql.SQL("SELECT count(*) FROM {}").format(name))
+                    continue
                 conn.execute(sql.SQL("SELECT count(*) FROM {}").format(name))
                 for write in WRITES:
                     refused(conn, sql.SQL(write).format(name, col=sql.Identifier(column)))
             refused(conn, sql.SQL("CREATE TABLE {} (x int)").format(sql.Identifier(schema, "auditor_was_here")))
+
+
+def test_no_one_but_the_pledge_service_reads_the_data_subjects_keys(roles_on):
+    with psycopg.connect(roles_on.database_url_of("auditor")) as auditor, connect_as(roles_on, "pledge") as pledge:
+        pledge.execute("SELECT count(*) FROM pledge.data_subjects")
+
+        message = refused(auditor, sql.SQL("SELECT key FROM pledge.data_subjects"))
+
+    assert "permission denied" in message
 
 
 def test_the_projector_writes_the_read_models_and_nothing_else(roles_on):

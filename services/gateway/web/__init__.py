@@ -23,6 +23,7 @@ from . import (
     accounts,
     admin,
     drafting,
+    erasures,
     errors,
     home,
     knowledge,
@@ -93,6 +94,8 @@ NOTICES = {
     "parked_skip": "The skip is asked for: the consumer passes over the event within seconds, recording why.",
     "role_granted": "The role is granted; the change is recorded in the account's role history.",
     "role_revoked": "The role is revoked; the change is recorded in the account's role history.",
+    "erased": "Their personal data is erased: their name and role show as “erased” everywhere, and the erasure is"
+              " in the log below.",
 }
 PLURALS = {"council": "Councils", "department": "Departments", "agency": "Agencies", "other": "Other organisations"}
 SECURITY_HEADERS = {
@@ -145,7 +148,7 @@ def blueprint(projection: Projection, services: Services, identity: Identity, se
     ui = Ui(projection.pool, services, identity, settings, health, parked)
     for area in (home, accounts, drafting, signing, knowledge, knowledge_forms, pilots, stewardship, moderation,
                  account, my_signatures, admin, system, pilot_forms, knowledge_following, knowledge_revisions,
-                 people, organisations):
+                 people, organisations, erasures):
         area.register(bp, ui)
     bp.add_app_template_filter(paragraphs, "paragraphs")
     person, person_link = people_filters(identity)

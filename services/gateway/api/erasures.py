@@ -1,0 +1,60 @@
+"""`GET /api/v1/erasures`: the stewards' log of erasures (a steward asks for one with `POST /api/v1/erasures`).
+
+The log names no one erased: when, by which steward, under which rule, and how many signatures' signatories now
+read "erased". The request itself is a command, forwarded to the pledge service that holds the keys.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from marshmallow import Schema, fields, validate
+from psycopg.rows import dict_row
+
+from shared.contract.vocabulary import ERASURE_RULES, STEWARD
+from shared.db import one
+from shared.openapi import documented
+from shared.projection import Projection
+
+from ..edge.auth import require_role
+from ..edge.consistency import reads_your_writes
+from ..edge.paging import page, page_args, paged
+from ..readmodels.erasures import LOG, LOG_TOTAL
+
+
+class Erasure(Schema):
+    erasure_id = fields.String(required=True)
+    rule = fields.String(required=True, validate=validate.OneOf(ERASURE_RULES),
+                         metadata={"description": "the UK GDPR Article 17(1) ground"})
+    requested_by = fields.String(required=True, metadata={"description": "the steward's account id"})
+    erased_at = fields.DateTime(required=True)
+    signatures = fields.Integer(required=True, metadata={"description": "signatures whose signatory now reads erased"})
+    event_id = fields.String(required=True, metadata={"description": "the ErasureCompleted event in the log"})
+
+
+class Erasures(Schema):
+    items = fields.List(fields.Nested(Erasure), required=True)
+    total = fields.Integer(required=True)
+    limit = fields.Integer(required=True)
+    offset = fields.Integer(required=True)
+
+
+def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint:
+    """The erasure log, read from the gateway's read models; stewards only."""
+    bp = Blueprint("erasures", __name__, url_prefix="/api/v1/erasures")
+    pool = projection.pool
+
+    reads_your_writes(bp, projection, consistency_timeout_s)
+
+    @bp.get("")
+    @paged
+    @documented(response=Erasures, tag="pledge", authenticated=True)
+    def erasure_log():
+        """Every erasure, newest first (stewards only): when, by whom, under which rule; never whom it erased."""
+        require_role(STEWARD)
+        limit, offset = page_args()
+        with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            items = cur.execute(LOG, [limit, offset]).fetchall()
+            total = one(cur.execute(LOG_TOTAL))["n"]
+        return jsonify(page(items, total, limit, offset))
+
+    return bp
