@@ -88,6 +88,18 @@ def envelope_schema() -> dict[str, Any]:
         "data": {"type": "object"},
         "prev_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
         "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "signature": {
+            "description": "The producer's Ed25519 signature (RFC 8032) over `prev_hash` (ASCII) followed by the"
+                           " RFC 8785 canonical JSON of the envelope without `hash` and `signature`; `hash` covers it."
+                           " The keys: GET /api/v1/audit/keys. Absent only from events a store wrote before it"
+                           " signed anything (at or below the keys' `unsigned_through` for the producer).",
+            "type": "object",
+            "properties": {"key_id": string, "algorithm": {"const": "Ed25519"},
+                           "value": {"type": "string", "pattern": "^[A-Za-z0-9_-]{86}$",
+                                     "description": "the 64-byte signature, unpadded base64url"}},
+            "required": ["key_id", "algorithm", "value"],
+            "additionalProperties": False,
+        },
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -136,7 +148,10 @@ def asyncapi(schemas: dict[str, dict[str, dict]]) -> dict[str, Any]:
             "title": "Interactive Charter event log",
             "version": "1.0.0",
             "description": "Append-only, hash-chained events. Key = stream_id. Delivery is at least once: "
-            "de-duplicate by event_id or (stream_id, version). See docs/subscribing.md.",
+            "de-duplicate by event_id or (stream_id, version). Each event is signed by its producer (the"
+            " envelope's `signature`): apply none that does not verify. A deployment serves this document at"
+            " GET /api/v1/asyncapi.json with its public keys under `info.x-signing-keys`, which are also at"
+            " GET /api/v1/audit/keys. See docs/subscribing.md.",
         },
         "channels": channels,
         "operations": operations,

@@ -68,6 +68,15 @@ def stored_log(database_url: str) -> rebuilds.Log:
     return after
 
 
+def store_heads(database_url: str) -> dict[str, int]:
+    """How far each domain store has come, read as the migration's owner: where its unsigned history ends."""
+    pool = connect_pool(database_url, max_size=1, name="migrate")
+    try:
+        return {service: EventStore(pool, service).head_position() for service in DOMAIN_SERVICES}
+    finally:
+        pool.close()
+
+
 if __name__ == "__main__":
     _settings = Settings.from_env()
     migrate(_settings.database_url, passwords_dir=_settings.database_role_passwords_dir)

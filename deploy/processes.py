@@ -42,6 +42,7 @@ class Process:
     group: str = ""  # a consumer's Kafka consumer group (one consumer per topic joins `<group>.<topic>`)
     needs: str = ""  # a Settings field without which it does not run at all
     public: bool = False  # reached from outside; every other HTTP process only by the gateway
+    signs: str = ""  # the producer whose private key it signs its appends with (shared/signing.py); "": none
 
     def __post_init__(self) -> None:
         if self.role not in DATABASE_ROLES:
@@ -86,7 +87,7 @@ class Process:
 
 def _http(service: str, does: str, public: bool = False) -> Process:
     return Process(service, "http", runs=f"services.{service}.wsgi:app", role=service, copies="stateless", does=does,
-                   port=f"{service}_port", public=public)
+                   port=f"{service}_port", public=public, signs=service if service in TOPICS else "")
 
 
 def _relay(service: str) -> Process:
@@ -110,7 +111,8 @@ PROCESSES: tuple[Process, ...] = (
             schema="pilots", reports=("pilots-subscriptions",), group="pilots-subscriptions"),
     Process("knowledge-subscriptions", "consumer", runs="services.knowledge.subscriptions", role="knowledge",
             copies="consumer group", does="what the knowledge base learns from pilots",
-            schema="knowledge", reports=("knowledge-subscriptions",), group="knowledge-subscriptions"),
+            schema="knowledge", reports=("knowledge-subscriptions",), group="knowledge-subscriptions",
+            signs="knowledge"),
     Process("webhook-dispatcher", "consumer", runs="services.gateway.delivery.webhooks.dispatcher", role="webhooks",
             copies="consumer group", does="queues and sends webhook deliveries (its senders claim each with a lease)",
             schema="gateway_hooks", reports=("gateway-webhooks",), group="gateway-webhooks"),

@@ -47,6 +47,10 @@ class Settings:
     broker_port: int = 9092
     internal_token: str = ""
     email_salt: str = ""
+    # Signed events (shared/signing.py): the Ed25519 private key (PEM) a process appending to its service's store
+    # signs with, and the keyring (JSON) of public keys every consumer accepts events under.
+    signing_key_file: str = ""
+    trusted_keys_file: str = ""
     log_level: str = "INFO"
     # The topics `charter topics ensure` makes: production sets replication 3 and min.insync.replicas 2.
     topic_partitions: int = 3

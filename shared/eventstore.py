@@ -19,6 +19,7 @@ from .db import one
 from .envelope import CommandMeta, IdempotencyClaim, new_envelope
 from .events import Event, EventRegistry, replay
 from .hashchain import chain_hash
+from .signing import Signer
 
 S = TypeVar("S")
 
@@ -83,9 +84,10 @@ class EventStore:
     """Append-only, hash-chained events of one service, in one PostgreSQL schema."""
 
     def __init__(self, pool: ConnectionPool | None, schema: str, clock: Callable[[], datetime] | None = None,
-                 producer: str | None = None) -> None:
+                 producer: str | None = None, signer: Signer | None = None) -> None:
         self._pool = pool  # None: a store that only migrates, or appends on connections it is given
         self.schema = schema
+        self.signer = signer  # None: a store that only reads or migrates; appending needs one
         # A service's store is named for it; only a benchmark's scratch store writes as another producer.
         self.producer = producer or schema
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -111,18 +113,20 @@ class EventStore:
 
         Guarantees: all or none of the events are written; a stale expected version raises
         ConcurrencyConflict and writes nothing; positions are gap-free and become visible in
-        exactly their order; each event's hash chains to the previous one. With `conn`, the
+        exactly their order; each event is signed and its hash chains to the previous one. With `conn`, the
         append joins the caller's open transaction and commits with it. With an idempotency
         claim in `meta`, the key is recorded in the same transaction, and an append under a key
         another attempt has already recorded raises AlreadyApplied and writes nothing.
         """
+        if self.signer is None:
+            raise RuntimeError(f"the {self.schema} store was made without a signer: it cannot append")
         if conn is not None:
-            return self._append(conn, stream_type, stream_id, expected_version, events, meta)
+            return self._append(conn, self.signer, stream_type, stream_id, expected_version, events, meta)
         with self.pool.connection() as own:
-            return self._append(own, stream_type, stream_id, expected_version, events, meta)
+            return self._append(own, self.signer, stream_type, stream_id, expected_version, events, meta)
 
-    def _append(self, conn: psycopg.Connection, stream_type: str, stream_id: str, expected_version: int,
-                events: Sequence[Event], meta: CommandMeta) -> AppendResult:
+    def _append(self, conn: psycopg.Connection, signer: Signer, stream_type: str, stream_id: str,
+                expected_version: int, events: Sequence[Event], meta: CommandMeta) -> AppendResult:
         # Positions come from the head row under a transaction-scoped advisory lock, not from a
         # sequence. With a sequence, a transaction that commits later can hold a lower position,
         # so a relay reading "after position N" would skip it forever (the bug event stores keep
@@ -151,6 +155,7 @@ class EventStore:
                 event, stream_type=stream_type, stream_id=stream_id, version=expected_version + offset,
                 position=position + offset, occurred_at=now, producer=self.producer, meta=meta, prev_hash=prev_hash,
             )
+            env["signature"] = signer.sign(env)
             env["hash"] = prev_hash = chain_hash(prev_hash, env)
             rows.append((env["position"], env["event_id"], stream_type, stream_id, env["version"],
                          env["type"], now, Jsonb(env)))

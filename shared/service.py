@@ -17,6 +17,7 @@ from .db import connect_pool, deadlines, one
 from .eventstore import ConcurrencyConflict, EventStore
 from .health import Bounded, Probe, broker_ok, schema_report
 from .logging import configure
+from .signing import Signer
 
 Setup = Callable[[Flask, EventStore, Settings], None]
 
@@ -32,7 +33,8 @@ def service_app(name: str, settings: Settings, routes: Blueprint, setup: Setup |
     configure(name, settings.log_level)
     app = Flask(name)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    store = EventStore(connect_pool(settings.database_url, name=name, **deadlines(settings)), name)
+    store = EventStore(connect_pool(settings.database_url, name=name, **deadlines(settings)), name,
+                       signer=Signer.from_file(name, settings.signing_key_file))
     app.extensions["event_store"], app.extensions["settings"] = store, settings
     app.register_blueprint(routes)
     if setup is not None:

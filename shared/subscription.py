@@ -19,11 +19,12 @@ from kafka.structs import OffsetAndMetadata
 from . import kafka, metrics
 from .backoff import Backoff, every
 from .config import TOPICS, Settings
-from .contract import unpublished
+from .contract import refusal
 from .heartbeat import Heartbeat
 from .logging import configure
 from .process import open_pool, stop_on_signals
 from .projection import TRANSIENT, Handler, Projection
+from .signing import Keyring
 
 log = logging.getLogger(__name__)
 COMMIT_TIMEOUT_MS = 3000
@@ -187,7 +188,8 @@ def main(group: str, schema: str, topics: list[str], handlers: Mapping[str, Hand
     lanes = [(f"{group}.{t}", [t]) for t in topics] if per_topic else [(group, topics)]
     heartbeats = [Heartbeat(settings.database_url, schema, name, settings.heartbeat_s, topics=ts).start()
                   for name, ts in lanes]
-    projection = Projection(pool, schema, handlers, consumer=group, contract=unpublished)
+    projection = Projection(pool, schema, handlers, consumer=group,
+                            contract=refusal(Keyring.load(settings.trusted_keys_file)))
     metrics.serve(settings)
     log.info("subscription started", extra={"fields": {"topics": topics, "per_topic": per_topic}})
 

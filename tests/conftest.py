@@ -17,8 +17,9 @@ from psycopg import sql
 
 from deploy.local.embedded import free_port, start_broker, start_postgres
 from deploy.local.stack import ROOT, Stack
-from shared.config import Settings
+from shared.config import DOMAIN_SERVICES, Settings
 from shared.db import connect_pool
+from shared.signing import ensure_keys
 
 from .e2e.clients import Account, WebClient, register_admin
 
@@ -106,10 +107,11 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def settings(database_url, broker):
+def settings(database_url, broker, workdir):
     ports = {name: free_port() for name in ("gateway_port", "pledge_port", "knowledge_port", "pilots_port")}
     return Settings.from_env(
         {}, database_url=database_url, kafka_bootstrap_servers=broker.bootstrap, internal_token="e2e-internal",
+        trusted_keys_file=str(ensure_keys(workdir / "keys", DOMAIN_SERVICES)),  # the services' keys, as `make run`'s
         database_roles=not os.environ.get("DATABASE_URL"),  # each process as its own role on the embedded server
         email_salt="e2e-salt", **ports, **metrics_ports(set(ports.values()) | {broker.port}),
         broker_check_s=1.0, dev_mode=True, trusted_proxy_hops=1, signin_ip_max_failures=20,

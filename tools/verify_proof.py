@@ -1,8 +1,21 @@
 #!/usr/bin/env python3
-"""Check an Interactive Charter inclusion or consistency proof offline, with nothing but Python's standard library.
+"""Check an Interactive Charter export, inclusion or consistency proof offline, with only Python's standard library.
 
-    python3 verify_proof.py inclusion PROOF.json ENVELOPE.json [--checkpoint CHECKPOINT.json]
+    python3 verify_proof.py export EXPORT.jsonl [--keys KEYS.json]
+    python3 verify_proof.py inclusion PROOF.json ENVELOPE.json [--checkpoint CHECKPOINT.json] [--keys KEYS.json]
     python3 verify_proof.py consistency PROOF.json [--first CHECKPOINT.json] [--second CHECKPOINT.json]
+
+An export (`charter audit export`, or `GET /api/v1/audit/export`) is JSON Lines: a first line holding the
+`keyring`, then one event envelope per line. It is valid when, for each producer, its events come in the
+file in position order, contiguous from 1 (the file's order is what is checked, never re-sorted: a store
+whose rows were swapped must not verify), each hash follows the chain below, and each event is signed by
+one of its producer's keys. KEYS.json is `GET /api/v1/audit/keys`, which you may prefer to fetch yourself
+rather than trust the keyring an export carries; with it, an inclusion check verifies the event's signature.
+
+An event's signature is Ed25519 (RFC 8032) over its `prev_hash` (ASCII) followed by the RFC 8785 canonical JSON
+of the envelope without `hash` and `signature`, under the key its `signature.key_id` names, which must be a
+key of the event's `producer`. Events a store wrote before it signed anything are unsigned, and accepted at
+or below the keyring's `unsigned_through` position for their producer.
 
 PROOF.json is the gateway's reply to `GET /api/v1/audit/proofs/<event_id>` (inclusion) or to
 `GET /api/v1/audit/proofs/consistency?store=&first=&second=` (consistency). ENVELOPE.json is the event
@@ -22,6 +35,7 @@ valid when it shows the first tree is a prefix of the second (RFC 9162 2.1.4.2).
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import math
@@ -29,12 +43,14 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+GENESIS = "0" * 64
+
 
 class Invalid(Exception):
     """The proof does not hold; the message says why."""
 
 
-# --- RFC 8785 canonical JSON and the hash chain (as services/gateway/audit/standalone_verify.py) ---
+# --- RFC 8785 canonical JSON and the hash chain ---
 
 def canonical(value: Any) -> str:
     """RFC 8785 (JCS) canonical JSON of a parsed JSON value."""
@@ -80,6 +96,97 @@ def chain_hash(envelope: dict) -> str:
     """The hash an envelope should carry: SHA-256 hex of its prev_hash and canonical JSON without `hash`."""
     body = {k: v for k, v in envelope.items() if k != "hash"}
     return hashlib.sha256((envelope["prev_hash"] + canonical(body)).encode("utf-8")).hexdigest()
+
+
+# --- Ed25519 signatures (RFC 8032 5.1.7: verification only, from the RFC's reference code) ---
+
+_P = 2**255 - 19
+_D = -121665 * pow(121666, _P - 2, _P) % _P
+_Q = 2**252 + 27742317777372353535851937790883648493
+_SQRT_M1 = pow(2, (_P - 1) // 4, _P)
+
+
+def _add(a: tuple, b: tuple) -> tuple:
+    # Points in extended coordinates (X, Y, Z, T).
+    x = (a[1] - a[0]) * (b[1] - b[0]) % _P
+    y = (a[1] + a[0]) * (b[1] + b[0]) % _P
+    c, d = 2 * a[3] * b[3] * _D % _P, 2 * a[2] * b[2] % _P
+    e, f, g, h = y - x, d - c, d + c, y + x
+    return e * f, g * h, f * g, e * h
+
+
+def _mul2(s: int, a: tuple, t: int, b: tuple) -> tuple:
+    # [s]a + [t]b in one pass of doublings (Shamir's trick): verifying costs little more than one multiplication.
+    both, result = _add(a, b), (0, 1, 1, 0)
+    for i in reversed(range(max(s.bit_length(), t.bit_length()))):
+        result = _add(result, result)
+        bits = (s >> i & 1, t >> i & 1)
+        if bits != (0, 0):
+            result = _add(result, both if bits == (1, 1) else a if bits[0] else b)
+    return result
+
+
+def _x(y: int, sign: int) -> int | None:
+    if y >= _P:
+        return None
+    x2 = (y * y - 1) * pow(_D * y * y + 1, _P - 2, _P)
+    if x2 == 0:
+        return None if sign else 0
+    x = pow(x2, (_P + 3) // 8, _P)
+    if (x * x - x2) % _P:
+        x = x * _SQRT_M1 % _P
+    if (x * x - x2) % _P:
+        return None
+    return _P - x if (x & 1) != sign else x
+
+
+def _point(raw: bytes) -> tuple | None:
+    y = int.from_bytes(raw, "little")
+    x = _x(y & ((1 << 255) - 1), y >> 255)
+    return None if x is None else (x, y & ((1 << 255) - 1), 1, x * (y & ((1 << 255) - 1)) % _P)
+
+
+_BASE = _point((4 * pow(5, _P - 2, _P) % _P).to_bytes(32, "little"))
+
+
+def ed25519_verify(public: bytes, message: bytes, signature: bytes) -> bool:
+    """Whether `signature` is the Ed25519 signature of `message` under the 32-byte `public` key."""
+    if len(public) != 32 or len(signature) != 64:
+        return False
+    a, r = _point(public), _point(signature[:32])
+    s = int.from_bytes(signature[32:], "little")
+    if a is None or r is None or s >= _Q:
+        return False
+    h = int.from_bytes(hashlib.sha512(signature[:32] + public + message).digest(), "little") % _Q
+    minus_a = (-a[0] % _P, a[1], a[2], -a[3] % _P)
+    left = _mul2(s, _BASE, h, minus_a)  # type: ignore[arg-type]  # [s]B - [h]A must be R
+    return (left[0] * r[2] - r[0] * left[2]) % _P == 0 and (left[1] * r[2] - r[1] * left[2]) % _P == 0
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def signature_problem(envelope: dict, keyring: dict) -> str | None:
+    """Why an envelope is not signed by its producer under `keyring` (as `GET /api/v1/audit/keys`), or None."""
+    signature, producer = envelope.get("signature"), envelope.get("producer")
+    if signature is None:
+        if envelope.get("position", 0) <= keyring.get("unsigned_through", {}).get(producer, 0):
+            return None
+        return "unsigned"
+    keys = {k["key_id"]: k for k in keyring.get("keys", [])}
+    key = keys.get(signature.get("key_id")) if isinstance(signature, dict) else None
+    if key is None:
+        return f"signed by an unknown key {signature.get('key_id') if isinstance(signature, dict) else signature!r}"
+    if key["producer"] != producer:
+        return f"signed by a key of {key['producer']!r}, not of {producer!r}"
+    body = {k: v for k, v in envelope.items() if k not in ("hash", "signature")}
+    message = envelope["prev_hash"].encode("ascii") + canonical(body).encode("utf-8")
+    try:
+        good = ed25519_verify(_unb64(key["public_key"]), message, _unb64(str(signature.get("value"))))
+    except ValueError:
+        good = False
+    return None if good else f"badly signed: the signature does not verify under {key['key_id']!r}"
 
 
 # --- RFC 9162 Merkle proofs ---
@@ -138,12 +245,41 @@ def consistent(first: int, second: int, first_root: bytes, second_root: bytes, p
 
 # --- the checks ---
 
-def check_inclusion(proof: dict, envelope: dict, checkpoint: dict | None = None) -> str:
+def check_export(lines: Sequence[str], keyring: dict | None = None) -> dict[str, str | None]:
+    """For each producer, None if its chain and every signature verify, else what is wrong first."""
+    by_producer: dict[str, list[dict]] = {}
+    for line in lines:
+        if line.strip():
+            record = json.loads(line)
+            if "keyring" in record and "event_id" not in record:
+                keyring = keyring or record["keyring"]
+                continue
+            by_producer.setdefault(record["producer"], []).append(record)
+    if keyring is None:
+        raise ValueError("the export holds no keyring: give the keys with --keys")
+    result: dict[str, str | None] = {}
+    for producer, envelopes in sorted(by_producer.items()):
+        prev, wrong = GENESIS, None
+        for expected, env in enumerate(envelopes, start=1):
+            if env["position"] != expected or env["prev_hash"] != prev or chain_hash(env) != env["hash"]:
+                wrong = f"BROKEN at position {expected}"
+                break
+            if (problem := signature_problem(env, keyring)) is not None:
+                wrong = f"BADLY SIGNED at position {expected}: {problem}"
+                break
+            prev = env["hash"]
+        result[producer] = wrong
+    return result
+
+
+def check_inclusion(proof: dict, envelope: dict, checkpoint: dict | None = None, keyring: dict | None = None) -> str:
     """What the inclusion proof shows, or Invalid saying why it does not hold."""
     if envelope.get("event_id") != proof["event_id"]:
         raise Invalid(f"the envelope is event {envelope.get('event_id')}, the proof is for {proof['event_id']}")
     if chain_hash(envelope) != envelope["hash"]:
         raise Invalid("the envelope does not hash to its own `hash`: it was altered")
+    if keyring is not None and (problem := signature_problem(envelope, keyring)) is not None:
+        raise Invalid(f"the envelope is not its producer's: {problem}")
     if envelope["producer"] != proof["store"] or envelope["position"] != proof["leaf_index"] + 1:
         raise Invalid(f"the envelope is {envelope['producer']} position {envelope['position']}, the proof is for"
                       f" {proof['store']} leaf {proof['leaf_index']} (position {proof['leaf_index'] + 1})")
@@ -230,20 +366,26 @@ def _load(path: str | None) -> dict | None:
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="verify_proof.py", description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="kind", required=True)
+    exp = sub.add_parser("export", help="every chain and signature of an export")
+    exp.add_argument("export")
+    exp.add_argument("--keys", help="the public keys (GET /api/v1/audit/keys), instead of the export's own")
     inc = sub.add_parser("inclusion", help="an event's inclusion proof, with its envelope")
     inc.add_argument("proof")
     inc.add_argument("envelope")
     inc.add_argument("--checkpoint", help="a checkpoint taken on its own, to prove against")
+    inc.add_argument("--keys", help="the public keys (GET /api/v1/audit/keys): check the event's signature too")
     con = sub.add_parser("consistency", help="a consistency proof between two tree sizes")
     con.add_argument("proof")
     con.add_argument("--first", help="the earlier checkpoint you hold")
     con.add_argument("--second", help="the later checkpoint you hold")
     args = p.parse_args(argv)
+    if args.kind == "export":
+        return _export(args)
     try:
         proof = _load(args.proof) or {}
         if args.kind == "inclusion":
             envelope = read_envelope(args.envelope, proof["event_id"])
-            said = check_inclusion(proof, envelope, _load(args.checkpoint))
+            said = check_inclusion(proof, envelope, _load(args.checkpoint), _load(args.keys))
         else:
             said = check_consistency(proof, _load(args.first), _load(args.second))
     except Invalid as exc:
@@ -254,6 +396,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print(f"valid: {said}")
     return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    try:
+        with open(args.export, encoding="utf-8") as f:
+            result = check_export(f.readlines(), _load(args.keys))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"cannot read the input: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    for producer, wrong in result.items():
+        print(f"{producer}: " + ("chain and signatures verify" if wrong is None else wrong))
+    return 0 if all(w is None for w in result.values()) else 1
 
 
 if __name__ == "__main__":

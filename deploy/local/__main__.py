@@ -11,7 +11,7 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from shared.config import Settings
+from shared.config import DOMAIN_SERVICES, Settings
 from shared.logging import configure
 
 from ..processes import BY_NAME
@@ -59,6 +59,14 @@ def main() -> int:
     from deploy.migrate import migrate  # here: it imports every service, and a refused run should be quick
 
     migrate(settings.database_url, passwords_dir=settings.database_role_passwords_dir)
+    if not settings.trusted_keys_file:
+        # Each service's signing key and the keyring of them, made by the first run. A store that already held
+        # events from before signing keeps them (history is never edited): they are accepted as far as it had come.
+        from deploy.migrate import store_heads
+        from shared.signing import ensure_keys
+
+        ring = ensure_keys(data / "keys", DOMAIN_SERVICES, unsigned_through=store_heads(settings.database_url))
+        settings = replace(settings, trusted_keys_file=str(ring))
     _record(settings, data / "run.env")
     stack = Stack(settings, embedded_broker=embedded_broker, broker_log=data / "logs" / "broker.log")
     stopped, failed = threading.Event(), threading.Event()

@@ -16,6 +16,7 @@ from pathlib import Path
 import urllib3
 
 from shared.config import DATABASE_ROLES, Settings
+from shared.signing import private_key_file
 
 from ..processes import BY_NAME, HTTP, PROCESSES
 from .embedded import broker_command, free_port, wait_for_port
@@ -123,7 +124,7 @@ class Stack:
 
     def _spawn(self, name: str) -> None:
         env = (os.environ | self.settings.to_env() | database_env(self.settings, base_name(name))
-               | {"PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"})
+               | signing_env(self.settings, name) | {"PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"})
         if name == "broker":
             path = self.log_dir / "broker.log" if self.log_dir else self.broker_log
         else:
@@ -183,6 +184,14 @@ class Stack:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the stack is not healthy after {timeout_s}s")
             time.sleep(0.2)
+
+
+def signing_env(settings: Settings, process: str) -> dict[str, str]:
+    """The private key a process signs with, from the keyring's directory (`make run`'s keys) unless one is named."""
+    signs = BY_NAME[base_name(process)].signs if process != "broker" else ""
+    if not signs or settings.signing_key_file or not settings.trusted_keys_file:
+        return {}
+    return {"SIGNING_KEY_FILE": str(private_key_file(Path(settings.trusted_keys_file).parent, signs))}
 
 
 def database_env(settings: Settings, process: str) -> dict[str, str]:

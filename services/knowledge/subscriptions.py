@@ -17,12 +17,13 @@ import psycopg
 from psycopg import sql
 
 from shared import subscription
-from shared.config import TOPICS
+from shared.config import TOPICS, Settings
 from shared.envelope import CommandMeta
 from shared.errors import Refused
 from shared.events import replay
 from shared.eventstore import EventStore
 from shared.projection import Handler
+from shared.signing import Signer
 
 from .domain import EVENTS, barriers, evidence
 from .domain.model import Item
@@ -68,7 +69,8 @@ def handlers(store: EventStore) -> dict[str, Handler]:
 
 def main() -> None:
     """Run the subscription process."""
-    store = EventStore(None, SCHEMA)  # appends only ever join the Projection's connection
+    signer = Signer.from_file(SCHEMA, Settings.from_env().signing_key_file)
+    store = EventStore(None, SCHEMA, signer=signer)  # appends only ever join the Projection's connection
     subscription.main(GROUP, SCHEMA, [TOPICS["pilots"]], handlers(store))
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
+
+from ..signing import Keyring
 
 EVENT_SCHEMAS = Path(__file__).resolve().parents[1] / "schemas" / "events"
 _SCHEMA_FILE = re.compile(r"^(?P<type>\w+)\.v(?P<version>\d+)\.json$")
@@ -29,3 +32,12 @@ def unpublished(envelope: dict) -> str | None:
     if not isinstance(envelope.get("schema_version"), int) or envelope["schema_version"] > newest:
         return f"schema_version {envelope.get('schema_version')!r} of {envelope['type']} is newer than {newest}"
     return None
+
+
+def refusal(keyring: Keyring) -> Callable[[dict], str | None]:
+    """What every consumer asks of an envelope before applying it: why it must be parked, or None.
+
+    First that its producer really wrote it (its signature verifies under a key of that producer in
+    `keyring`), then that it is inside the published contract.
+    """
+    return lambda envelope: keyring.problem(envelope) or unpublished(envelope)

@@ -25,11 +25,13 @@ from deploy.migrate import migrate
 from services.gateway.admin import create_admin
 from services.gateway.projector import build_projection
 from shared import kafka
-from shared.config import Settings
+from shared.config import DOMAIN_SERVICES, Settings
+from shared.contract import refusal
 from shared.db import connect_pool
 from shared.envelope import CommandMeta
 from shared.eventstore import EventStore
 from shared.outbox import Relay
+from shared.signing import Keyring, Signer, ensure_keys, private_key_file
 
 from .load import Gateway, run_closed_loop, run_open_loop
 from .proofs import proof_figures
@@ -47,7 +49,8 @@ def main() -> None:
         settings = Settings.from_env(
             {}, database_url=url, kafka_bootstrap_servers=f"127.0.0.1:{broker_port}", internal_token="bench",
             gateway_port=free_port(), pledge_port=free_port(), knowledge_port=free_port(), pilots_port=free_port(),
-            write_rate_limit=10**9)  # one bench account writes flat out
+            write_rate_limit=10**9,  # one bench account writes flat out
+            trusted_keys_file=str(ensure_keys(root / "keys", DOMAIN_SERVICES)))
         migrate(url)
         stack = Stack(settings, log_dir=root)
         try:
@@ -98,7 +101,9 @@ def pipeline_figures(settings: Settings, n: int = 20_000) -> dict:
     """Relay and projector rates over `n` pre-written events, in a schema and topic of their own."""
     schema, topic = f"bench_{uuid.uuid4().hex[:8]}", f"bench.{uuid.uuid4().hex[:8]}.v1"
     pool = connect_pool(settings.database_url, max_size=4)
-    store = EventStore(pool, schema, producer="pledge")  # the projector accepts only real producers' events
+    # The projector accepts only real producers' events, signed by their keys.
+    signer = Signer.from_file("pledge", private_key_file(Path(settings.trusted_keys_file).parent, "pledge"))
+    store = EventStore(pool, schema, producer="pledge", signer=signer)
     with pool.connection() as conn:
         store.migrate(conn)
     from services.pledge.domain.charters import STEWARD_ROLE, CreateCharter, create_charter
@@ -122,6 +127,7 @@ def pipeline_figures(settings: Settings, n: int = 20_000) -> dict:
     target = f"bench_rm_{uuid.uuid4().hex[:8]}"
     migrate(settings.database_url, gateway_schema=target)
     projection = build_projection(connect_pool(settings.database_url, max_size=2, search_path=target), target)
+    projection.contract = refusal(Keyring.load(settings.trusted_keys_file))  # every event's signature checked, as live
     consumer = kafka.consumer(settings.kafka_bootstrap_servers, [topic], None)
     applied, started = 0, None
     while applied < n:

@@ -21,6 +21,7 @@ from deploy.local.stack import ROOT, Stack
 from deploy.processes import BY_NAME, PROCESSES
 from deploy.topics import specs
 from shared.config import DATABASE_ROLES, DOMAIN_SERVICES, Settings
+from shared.signing import private_key_file
 
 PRODUCTION = ROOT / "deploy/production"
 SETTINGS_NAMES = set(Settings().to_env())
@@ -122,13 +123,15 @@ def test_compose_runs_two_copies_of_every_process_behind_health_checks_with_secr
 
 
 @pytest.fixture(scope="module")
-def apps(database_url):
+def apps(database_url, settings):
     """Each HTTP app built as production builds it, to read the routes it registers."""
     from deploy.migrate import migrate
     from services.gateway.app import create_app
 
     migrate(database_url)
-    settings = Settings(database_url=database_url, internal_token="t")
+    keys = Path(settings.trusted_keys_file).parent
+    settings = Settings(database_url=database_url, internal_token="t", trusted_keys_file=settings.trusted_keys_file,
+                        signing_key_file=str(private_key_file(keys, "pledge")))
     built = {"gateway": create_app(settings)}
     for service in DOMAIN_SERVICES:
         module = importlib.import_module(f"services.{service}.app")

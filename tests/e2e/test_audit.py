@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import psycopg
 import pytest
 
-from services.gateway.audit import standalone_verify
+from tools import verify_proof
 
 from .auditor import audit
 
@@ -49,7 +49,7 @@ def test_an_export_verifies_offline_with_only_the_standard_library_and_a_forgery
 ):
     export = tmp_path / "log.jsonl"
     assert audit(settings, "export", "--out", str(export)).code == 0
-    verifier = [sys.executable, "-I", "-S", standalone_verify.__file__, str(export)]  # -S: no site-packages
+    verifier = [sys.executable, "-I", "-S", verify_proof.__file__, "export", str(export)]  # -S: no site-packages
 
     intact = subprocess.run(verifier, capture_output=True, text=True)
     lines = export.read_text().splitlines()
@@ -59,7 +59,7 @@ def test_an_export_verifies_offline_with_only_the_standard_library_and_a_forgery
     forged = subprocess.run(verifier, capture_output=True, text=True)
 
     assert intact.returncode == 0, intact.stdout + intact.stderr
-    assert "pledge: chain verifies" in intact.stdout
+    assert "pledge: chain and signatures verify" in intact.stdout
     assert forged.returncode == 1
     assert f"pledge: BROKEN at position {a_charter['position'] - 1}" in forged.stdout
 

@@ -34,6 +34,7 @@ from services.gateway.audit.log import topic_events
 from services.gateway.audit.verify import verify
 from shared.config import DOMAIN_SERVICES, TOPICS
 from shared.hashchain import first_broken_link
+from shared.signing import Keyring
 
 from ..e2e.pilot_steps import propose_barrier, running_pilot
 from .system import System
@@ -257,7 +258,7 @@ def log_problems(system: System) -> dict[str, dict]:
     for service in DOMAIN_SERVICES:
         stored = stored_events(system, service)
         published = topic_events(system.settings.kafka_bootstrap_servers, TOPICS[service], len(stored), timeout_s=10)
-        checked = verify(service, stored, published)
+        checked = verify(service, stored, published, Keyring.load(system.settings.trusted_keys_file))
         gaps = version_gaps(published)
         if not checked.ok or gaps:
             problems[service] = {"gaps": dict(list(gaps.items())[:5])} | {

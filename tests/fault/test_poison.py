@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from pathlib import Path
 
 import psycopg
 from psycopg import sql
@@ -17,6 +18,7 @@ from psycopg import sql
 from shared.db import connect_pool
 from shared.envelope import CommandMeta
 from shared.eventstore import EventStore
+from shared.signing import Signer, private_key_file
 
 from ..e2e.pilot_steps import eventually
 from .harness import (
@@ -52,7 +54,8 @@ def write_straight_into(system, service: str, stream_type: str, stream_id: str, 
     pool = connect_pool(system.settings.database_url, max_size=1, name="poison")
     try:
         meta = CommandMeta(actor="fault-test", correlation_id=str(uuid.uuid4()), causation_id=str(uuid.uuid4()))
-        return EventStore(pool, service).append(stream_type, stream_id, 0, list(events), meta).position
+        signer = Signer.from_file(service, private_key_file(Path(system.settings.trusted_keys_file).parent, service))
+        return EventStore(pool, service, signer=signer).append(stream_type, stream_id, 0, list(events), meta).position
     finally:
         pool.close()
 

@@ -4,6 +4,7 @@ import pytest
 from services.gateway.identity.schema import migrate
 from shared.db import connect_pool
 from shared.eventstore import EventStore
+from shared.signing import Signer
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def auth_pool(database_url, schema):
 @pytest.fixture
 def store(pool, schema):
     """A service's event store in a fresh schema."""
-    s = EventStore(pool, schema)
+    s = EventStore(pool, schema, signer=Signer.generate(schema))
     with pool.connection() as conn:
         s.migrate(conn)
     return s

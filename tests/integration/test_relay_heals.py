@@ -11,6 +11,7 @@ from psycopg import sql
 from shared.db import connect_pool
 from shared.eventstore import EventStore
 from shared.outbox import Relay
+from shared.signing import Signer
 
 from .helpers import META, noted
 from .topics import read_topic
@@ -29,7 +30,7 @@ def named_pool(database_url):
 @pytest.fixture
 def store(named_pool, schema):
     pool, _ = named_pool
-    s = EventStore(pool, schema)
+    s = EventStore(pool, schema, signer=Signer.generate(schema))
     with pool.connection() as conn:
         s.migrate(conn)
     return s

@@ -13,7 +13,7 @@ from services.gateway.audit.trees import StoreTree
 from tools import verify_proof
 
 from .gateway.test_proofs_of_a_log import a_log
-from .test_standalone_verifier import json_values
+from .test_export_checker import json_values
 
 CHECKER = Path(verify_proof.__file__)
 

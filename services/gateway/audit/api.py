@@ -12,11 +12,12 @@ from marshmallow import Schema, ValidationError, fields, validates
 from shared.config import DOMAIN_SERVICES, TOPICS, Settings
 from shared.contract.vocabulary import AUDITOR
 from shared.http import error, validated
+from shared.signing import Keyring
 
 from ..edge.auth import current_roles
 from ..readmodels import snapshots as built
 from . import snapshots
-from .log import stored_events, stream_events, topic_events
+from .log import keyring_line, stored_events, stream_events, topic_events
 from .verify import verify
 
 
@@ -41,16 +42,17 @@ def blueprint(settings: Settings) -> Blueprint:
 
     @bp.get("/verify")
     def verify_log():
-        reports = []
+        reports, keyring = [], Keyring.load(settings.trusted_keys_file)
         for service in DOMAIN_SERVICES:
             stored = list(stored_events(settings, service))
             published = topic_events(settings.kafka_bootstrap_servers, TOPICS[service], len(stored), timeout_s=10)
-            reports.append(verify(service, stored, published).to_dict())
+            reports.append(verify(service, stored, published, keyring).to_dict())
         return jsonify({"ok": all(r["ok"] for r in reports), "services": reports})
 
     @bp.get("/export")
     def export():
         def lines():
+            yield keyring_line(settings)
             for service in DOMAIN_SERVICES:
                 for env in stored_events(settings, service):
                     yield json.dumps(env, ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -14,13 +14,14 @@ from typing import Any
 
 from shared.config import DOMAIN_SERVICES, TOPICS, Settings
 from shared.envelope import past_moment
+from shared.signing import Keyring
 
 from ..ops import parked_cli
 from ..projector import SCHEMA
 from ..readmodels.snapshots import schema_for
 from . import replay as replaying
 from . import snapshots
-from .log import stored_events, topic_events
+from .log import keyring_line, stored_events, topic_events
 from .progress import Progress
 from .verify import verify
 
@@ -44,12 +45,12 @@ def log(s: Settings, label: str) -> list[dict]:
 
 
 def cmd_verify(args, s: Settings) -> int:
-    reports = []
+    reports, keyring = [], Keyring.load(s.trusted_keys_file)
     for service in DOMAIN_SERVICES:
         stored = list(stored_events(s, service))
         published = topic_events(s.kafka_bootstrap_servers, TOPICS[service], len(stored),
                                  progress=Progress(f"reading {TOPICS[service]}"))
-        reports.append(verify(service, stored, published).to_dict())
+        reports.append(verify(service, stored, published, keyring).to_dict())
     print(json.dumps(reports, indent=2))
     return 0 if all(r["ok"] for r in reports) else 1
 
@@ -78,6 +79,7 @@ def cmd_export(args, s: Settings) -> int:
     events = log(s, "exporting")
     target = open(args.out, "w", encoding="utf-8") if args.out != "-" else contextlib.nullcontext(sys.stdout)  # noqa: SIM115
     with target as out:
+        out.write(keyring_line(s))
         for env in events:
             out.write(json.dumps(env, ensure_ascii=False, separators=(",", ":")) + "\n")
     return 0

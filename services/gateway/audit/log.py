@@ -11,8 +11,14 @@ from kafka import KafkaConsumer, TopicPartition
 
 from shared import kafka
 from shared.config import Settings
+from shared.signing import Keyring
 
 Progress = Callable[[int], None]
+
+
+def keyring_line(settings: Settings) -> str:
+    """An export's first line: the public keys its events verify under (tools/verify_proof.py reads it)."""
+    return json.dumps({"keyring": Keyring.load(settings.trusted_keys_file).to_dict()}, separators=(",", ":")) + "\n"
 
 
 def stored_events(settings: Settings, service: str, progress: Progress | None = None,

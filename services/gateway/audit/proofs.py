@@ -19,6 +19,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from shared.config import DOMAIN_SERVICES, Settings
 from shared.http import error
 from shared.openapi import documented
+from shared.signing import Keyring
 
 from .trees import BrokenLog, StoreTree, StoreTrees
 
@@ -35,6 +36,28 @@ class CheckpointReply(Schema):
 class CheckpointList(Schema):
     checkpoints = fields.List(fields.Nested(CheckpointReply))
     hashing = fields.String()
+
+
+class SigningKey(Schema):
+    key_id = fields.String(metadata={"description": "as events name it in `signature.key_id`"})
+    producer = fields.String(metadata={"description": "the only service whose events this key may sign"})
+    algorithm = fields.String(metadata={"description": "Ed25519"})
+    public_key = fields.String(metadata={"description": "the 32 raw bytes of the public key, base64url"})
+    created_at = fields.String()
+    retired_at = fields.String(allow_none=True, metadata={
+        "description": "set once the key signs nothing new; events it signed still verify"})
+
+
+class SigningKeys(Schema):
+    algorithm = fields.String()
+    keys = fields.List(fields.Nested(SigningKey))
+    unsigned_through = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "per producer, the last position written before its store signed anything (0: none)"})
+    signed_bytes = fields.String()
+
+
+SIGNED_BYTES = ("the event's `prev_hash` (ASCII) followed by the RFC 8785 canonical JSON of the envelope without"
+                " `hash` and `signature`")
 
 
 class Query(Schema):
@@ -92,6 +115,12 @@ def blueprint(settings: Settings, trees: StoreTrees | None = None) -> Blueprint:
     bp = Blueprint("proofs", __name__, url_prefix="/api/v1/audit")
     trees = trees or StoreTrees.of(settings, DOMAIN_SERVICES)
     answered = _answering(settings.retry_after_s)
+
+    @bp.get("/keys")
+    @documented(response=SigningKeys, tag="audit")
+    def keys():
+        """The public keys events are signed with: every producer's current and retired keys, with their ids."""
+        return jsonify(Keyring.load(settings.trusted_keys_file).to_dict() | {"signed_bytes": SIGNED_BYTES})
 
     @bp.get("/checkpoints")
     @documented(response=CheckpointList, query=StoreQuery, tag="audit")

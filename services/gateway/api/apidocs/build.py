@@ -15,7 +15,7 @@ from ...edge.auth import CREDENTIAL_ENDPOINTS, SESSION_COOKIE, anonymous_may
 from ...edge.consistency import READ_YOUR_WRITES
 from .merge import PREFIX, merge, service_part
 
-NOT_DOCUMENTED = {"commands.forward", "apidocs.openapi_json", "apidocs.docs_page"}
+NOT_DOCUMENTED = {"commands.forward", "apidocs.openapi_json", "apidocs.docs_page", "apidocs.asyncapi_json"}
 AUTHENTICATED: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"sessionCookie": []}]
 OPTIONAL: list[dict[str, list[str]]] = [{}, *AUTHENTICATED]
 DESCRIPTION = (

@@ -12,10 +12,11 @@ import threading
 
 from shared import kafka, metrics, process, subscription
 from shared.config import TOPICS, Settings
-from shared.contract import unpublished
+from shared.contract import refusal
 from shared.heartbeat import Heartbeat
 from shared.logging import configure
 from shared.projection import Projection
+from shared.signing import Keyring
 
 from . import enqueue, sender
 from .schema import SCHEMA
@@ -39,7 +40,8 @@ def main() -> None:
     log.info("webhook dispatcher started", extra={"fields": {"group": GROUP}})
     try:
         topics = list(TOPICS.values())
-        projection = Projection(pool, SCHEMA, enqueue.handlers(), consumer=GROUP, contract=unpublished)
+        projection = Projection(pool, SCHEMA, enqueue.handlers(), consumer=GROUP,
+                                contract=refusal(Keyring.load(settings.trusted_keys_file)))
         subscription.follow(lambda: kafka.consumer(settings.kafka_bootstrap_servers, topics, GROUP), projection,
                             stop, beat, rewinds=subscription.Rewinds.of(projection, topics, settings))
     finally:
