@@ -56,6 +56,8 @@ def test_an_erased_signatory_reads_erased_the_export_holds_none_of_them_and_the_
                          f"Head of {uuid.uuid4().hex[:8]}")
     signer = web.as_user()
     signature_id = a_confirmed_signature(signer, charter, email, name, role)
+    kept = a_confirmed_signature(web.as_user(), charter, f"kay-{uuid.uuid4().hex[:8]}@example.org", "Kay Kept",
+                                 "Clerk")
     before = listed(web, charter, signature_id)
 
     erased = steward.request("POST", "/api/v1/erasures", {"email": email, "rule": RULE})
@@ -65,6 +67,8 @@ def test_an_erased_signatory_reads_erased_the_export_holds_none_of_them_and_the_
     assert (before["signatory_name"], before["signatory_role"]) == (name, role)
     after = listed(web, charter, signature_id)
     assert (after["signatory_name"], after["signatory_role"]) == ("erased", "erased")
+    assert after["organisation_name"] == before["organisation_name"]  # listed, so it still counts
+    assert listed(web, charter, kept)["signatory_name"] == "Kay Kept"  # opened with its key, lent by pledge
     page = a_browser(web).open(f"/signatures/{signature_id}")
     assert page.status == 200 and "erased" in page.body and name not in page.body and role not in page.body
     log = steward.request("GET", "/api/v1/erasures", None).body["items"]
@@ -85,9 +89,20 @@ def test_an_erased_signatory_reads_erased_the_export_holds_none_of_them_and_the_
     assert verified.code == 0, verified.out + verified.err
 
     wait_for_the_projector(stack)
-    replayed = audit(settings, "replay", timeout=600)
+    replayed = audit(settings, "replay", timeout=600)  # opens `kept` with its key again, and `signature_id` not
     assert replayed.code == 0, replayed.out + replayed.err
     assert replayed.json == {"equal": True, "differences": {}}
+
+
+def test_a_participants_request_to_erase_someone_is_refused_and_leaves_their_key(web, steward, charter):
+    email = f"kept-{uuid.uuid4().hex[:8]}@example.org"
+    a_confirmed_signature(web.as_user(), charter, email, "Still Here", "Clerk")
+
+    refused = web.as_user().request("POST", "/api/v1/erasures", {"email": email, "rule": RULE})
+    erased = steward.request("POST", "/api/v1/erasures", {"email": email, "rule": RULE})
+
+    assert (refused.status, refused.body["code"]) == (403, "forbidden")
+    assert erased.status == 201, erased.body  # the key was still there to delete: found by its subject
 
 
 def test_erasing_again_finds_no_one_and_writes_nothing(web, steward, charter):
