@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from shared.contract.vocabulary import ERASURE_RULES, STEWARD
+from shared.db import one
 
 from ..edge.paging import page_args
 from ..readmodels.erasures import LOG, LOG_TOTAL
@@ -30,7 +31,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
         limit, offset = page_args()
         with ui.cursor() as cur:
             erasures = cur.execute(LOG, [limit, offset]).fetchall()
-            total = cur.execute(LOG_TOTAL).fetchone()["n"]
+            total = one(cur.execute(LOG_TOTAL))["n"]
         return page("erasures.html", status, form=form or Form({"rule": ERASURE_RULES[1]}), erasures=erasures,
                     total=total, limit=limit, offset=offset, rules=RULES)
 
