@@ -92,8 +92,8 @@ def _http(service: str, does: str, public: bool = False) -> Process:
 
 def _relay(service: str) -> Process:
     return Process(f"{service}-relay", "relay", runs="shared.outbox", args=(service,), role=service, copies="lease",
-                   does=f"publishes the {service} store's events, in order, to `{TOPICS[service]}`",
-                   schema=service, reports=(f"{service}-relay",))
+                   does=f"publishes the {service} store's events, in order, to `{TOPICS[service]}`, and signs its"
+                        " checkpoints", schema=service, reports=(f"{service}-relay",), signs=service)
 
 
 PROCESSES: tuple[Process, ...] = (

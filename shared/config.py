@@ -69,6 +69,10 @@ class Settings:
     kafka_client_id: str = ""
     consistency_timeout_s: float = 5.0
     relay_batch_size: int = 2000
+    # Each store's relay signs a checkpoint (its Merkle tree head) into the store's log after this many new events,
+    # or after this long with any new event (shared/checkpointing.py); 0 events: none.
+    checkpoint_every_events: int = 1000
+    checkpoint_every_s: float = 60.0
     relay_idle_s: float = 0.5
     broker_check_s: float = 2.0
     max_body_bytes: int = 1024 * 1024

@@ -16,6 +16,7 @@ from psycopg_pool import PoolTimeout
 
 from . import kafka, metrics, migrations
 from .backoff import Backoff
+from .checkpointing import Checkpointer
 from .config import TOPICS, Settings
 from .db import one
 from .eventstore import EventStore
@@ -23,6 +24,7 @@ from .hashchain import GENESIS, chain_hash
 from .heartbeat import Heartbeat
 from .logging import configure
 from .process import open_pool, stop_on_signals
+from .signing import Signer
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +63,9 @@ class Relay:
     """
 
     def __init__(self, store: EventStore, bootstrap: str, topic: str, *, partitions: int = 3,
-                 batch_size: int = 2000, broker_check_s: float = 2.0) -> None:
+                 batch_size: int = 2000, broker_check_s: float = 2.0, checkpointer: Checkpointer | None = None) -> None:
         self.store, self.bootstrap, self.topic = store, bootstrap, topic
+        self.checkpointer = checkpointer
         self.partitions, self.batch_size, self.broker_check_s = partitions, batch_size, broker_check_s
         self._t = sql.Identifier(store.schema)
         self._producer: kafka.KafkaProducer | None = None
@@ -86,6 +89,8 @@ class Relay:
                 sql.SQL("SELECT position, topic_id FROM {}.relay_checkpoint WHERE topic = %s").format(self._t),
                 [self.topic],
             ).fetchone()
+            if self.checkpointer is not None:
+                self.checkpointer.load(conn)
         self.position, self._topic_id = row if row else (0, "")
         self._last_hash = self._stored_hash(self.position)
         self._check_broker()
@@ -200,7 +205,9 @@ class Relay:
                     continue
                 if self._producer is None:
                     self.start()
-                if self.run_once() == 0:
+                published = self.run_once()
+                self._checkpoint()
+                if published == 0:
                     for _ in lease.notifies(timeout=idle_s, stop_after=1):
                         pass
                 backoff.reset()
@@ -222,6 +229,15 @@ class Relay:
         if lease is not None:
             lease.close()
         self.close()
+
+    def _checkpoint(self) -> None:
+        """Sign and append a checkpoint over what has been published, when one is due (see shared/checkpointing.py)."""
+        if self.checkpointer is None:
+            return
+        with self.store.pool.connection() as conn:
+            self.checkpointer.catch_up(conn, self.position)
+        if self.checkpointer.due():
+            self.checkpointer.publish()
 
     def _holds(self, lease: psycopg.Connection) -> bool:
         """Whether this copy holds the store's lease, taking it when it is free.
@@ -269,9 +285,12 @@ def main(argv: list[str] = sys.argv) -> None:
     pool = open_pool(settings, f"{service}-relay", stop, max_size=2)
     if pool is None:
         return
-    relay = Relay(EventStore(pool, service), settings.kafka_bootstrap_servers, TOPICS[service],
-                  partitions=settings.topic_partitions, batch_size=settings.relay_batch_size,
-                  broker_check_s=settings.broker_check_s)
+    store = EventStore(pool, service, signer=Signer.from_file(service, settings.signing_key_file))
+    checkpointer = (Checkpointer(store, settings.checkpoint_every_events, settings.checkpoint_every_s)
+                    if settings.checkpoint_every_events > 0 else None)
+    relay = Relay(store, settings.kafka_bootstrap_servers, TOPICS[service], partitions=settings.topic_partitions,
+                  batch_size=settings.relay_batch_size, broker_check_s=settings.broker_check_s,
+                  checkpointer=checkpointer)
     beat = Heartbeat(settings.database_url, service, f"{service}-relay", settings.heartbeat_s).start()
     metrics.serve(settings, metrics.relay_backlog(pool, service, relay.topic))
     log.info("relay started", extra={"fields": {"topic": relay.topic}})

@@ -80,7 +80,11 @@ class Signer:
 
     def sign(self, envelope: Mapping[str, Any]) -> dict[str, str]:
         """The `signature` field for an envelope complete but for `hash` and `signature`."""
-        return {"key_id": self.key_id, "algorithm": ALGORITHM, "value": b64(self._private.sign(signed_bytes(envelope)))}
+        return {"key_id": self.key_id, "algorithm": ALGORITHM, "value": self.sign_bytes(signed_bytes(envelope))}
+
+    def sign_bytes(self, data: bytes) -> str:
+        """The signature of `data` (a checkpoint's), unpadded base64url."""
+        return b64(self._private.sign(data))
 
 
 @dataclass(frozen=True)
@@ -141,17 +145,25 @@ class Keyring:
         if not isinstance(signature, Mapping) or not all(isinstance(signature.get(f), str)
                                                        for f in ("key_id", "algorithm", "value")):
             return "badly signed: the signature is not {key_id, algorithm, value}"
-        verifier = self._verifier(signature["key_id"])
-        if verifier is None:
-            return f"signed by an unknown key {signature['key_id']!r}"
-        if self.keys[signature["key_id"]].producer != producer:
-            return f"signed by a key of {self.keys[signature['key_id']].producer!r}, not of {producer!r}"
         if signature["algorithm"] != ALGORITHM:
             return f"badly signed: algorithm {signature['algorithm']!r} is not {ALGORITHM}"
         try:
-            verifier.verify(unb64(signature["value"]), signed_bytes(envelope))
-        except (InvalidSignature, ValueError, KeyError, TypeError):
-            return f"badly signed: the signature does not verify under {signature['key_id']!r}"
+            data = signed_bytes(envelope)
+        except (KeyError, TypeError, ValueError):
+            return "badly signed: the envelope cannot be put in canonical form"
+        return self.bytes_problem(signature["key_id"], str(producer), data, signature["value"])
+
+    def bytes_problem(self, kid: str, producer: str, data: bytes, value: str) -> str | None:
+        """Why `value` is not `producer`'s signature of `data` under key `kid`, or None when it is."""
+        verifier = self._verifier(kid)
+        if verifier is None:
+            return f"signed by an unknown key {kid!r}"
+        if self.keys[kid].producer != producer:
+            return f"signed by a key of {self.keys[kid].producer!r}, not of {producer!r}"
+        try:
+            verifier.verify(unb64(value), data)
+        except (InvalidSignature, ValueError, TypeError):
+            return f"badly signed: the signature does not verify under {kid!r}"
         return None
 
     def _verifier(self, kid: str) -> Ed25519PublicKey | None:

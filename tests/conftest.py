@@ -119,6 +119,7 @@ def settings(database_url, broker, workdir):
         webhook_allow_private=True, webhook_max_attempts=4, webhook_backoff_base_s=0.2, webhook_backoff_max_s=1.0,
         webhook_timeout_s=3.0, sse_max_duration_s=8.0, sse_poll_s=0.2, sse_heartbeat_s=1.0,
         write_rate_limit=100_000,  # the fuzzer writes fast; tests/integration checks the write limit itself
+        checkpoint_every_events=0,  # no signed checkpoints amid the events tests watch for (test_signed_checkpoints)
     )
 
 

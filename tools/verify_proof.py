@@ -10,7 +10,9 @@ An export (`charter audit export`, or `GET /api/v1/audit/export`) is JSON Lines:
 file in position order, contiguous from 1 (the file's order is what is checked, never re-sorted: a store
 whose rows were swapped must not verify), each hash follows the chain below, and each event is signed by
 one of its producer's keys. KEYS.json is `GET /api/v1/audit/keys`, which you may prefer to fetch yourself
-rather than trust the keyring an export carries; with it, an inclusion check verifies the event's signature.
+rather than trust the keyring an export carries; with it, an inclusion check verifies the event's signature
+and the checkpoint's: Ed25519 by the store's key over the RFC 8785 canonical JSON of its `store`, `tree_size`,
+`root_hash` and `timestamp`.
 
 An event's signature is Ed25519 (RFC 8032) over its `prev_hash` (ASCII) followed by the RFC 8785 canonical JSON
 of the envelope without `hash` and `signature`, under the key its `signature.key_id` names, which must be a
@@ -174,16 +176,30 @@ def signature_problem(envelope: dict, keyring: dict) -> str | None:
         if envelope.get("position", 0) <= keyring.get("unsigned_through", {}).get(producer, 0):
             return None
         return "unsigned"
-    keys = {k["key_id"]: k for k in keyring.get("keys", [])}
-    key = keys.get(signature.get("key_id")) if isinstance(signature, dict) else None
-    if key is None:
-        return f"signed by an unknown key {signature.get('key_id') if isinstance(signature, dict) else signature!r}"
-    if key["producer"] != producer:
-        return f"signed by a key of {key['producer']!r}, not of {producer!r}"
+    if not isinstance(signature, dict):
+        return "badly signed: the signature is not {key_id, algorithm, value}"
     body = {k: v for k, v in envelope.items() if k not in ("hash", "signature")}
     message = envelope["prev_hash"].encode("ascii") + canonical(body).encode("utf-8")
+    return _key_problem(keyring, signature.get("key_id"), producer, message, signature.get("value"))
+
+
+def checkpoint_signature_problem(checkpoint: dict, keyring: dict) -> str | None:
+    """Why a checkpoint is not signed by its store, or None: Ed25519 over the canonical JSON of its four fields."""
+    if not checkpoint.get("signature"):
+        return "the tree head is not signed (yet)"
+    fields = {k: checkpoint.get(k) for k in ("store", "tree_size", "root_hash", "timestamp")}
+    return _key_problem(keyring, checkpoint.get("key_id"), checkpoint.get("store"), canonical(fields).encode("utf-8"),
+                        checkpoint["signature"])
+
+
+def _key_problem(keyring: dict, key_id: Any, producer: Any, message: bytes, value: Any) -> str | None:
+    key = {k["key_id"]: k for k in keyring.get("keys", [])}.get(key_id)
+    if key is None:
+        return f"signed by an unknown key {key_id!r}"
+    if key["producer"] != producer:
+        return f"signed by a key of {key['producer']!r}, not of {producer!r}"
     try:
-        good = ed25519_verify(_unb64(key["public_key"]), message, _unb64(str(signature.get("value"))))
+        good = ed25519_verify(_unb64(key["public_key"]), message, _unb64(str(value)))
     except ValueError:
         good = False
     return None if good else f"badly signed: the signature does not verify under {key['key_id']!r}"
@@ -284,6 +300,13 @@ def check_inclusion(proof: dict, envelope: dict, checkpoint: dict | None = None,
         raise Invalid(f"the envelope is {envelope['producer']} position {envelope['position']}, the proof is for"
                       f" {proof['store']} leaf {proof['leaf_index']} (position {proof['leaf_index'] + 1})")
     head = _head(proof, checkpoint)
+    signed = ""
+    if keyring is not None:
+        held = _one_checkpoint(checkpoint, proof["store"]) if checkpoint is not None else proof.get("checkpoint")
+        problem = checkpoint_signature_problem(held or {}, keyring)
+        if problem is not None and held and held.get("signature"):
+            raise Invalid(f"the checkpoint is not the store's: {problem}")
+        signed = ", a tree head signed by the store" if problem is None else f" ({problem})"
     leaf = leaf_hash(bytes.fromhex(envelope["hash"]))
     root = root_from_inclusion(leaf, proof["leaf_index"], proof["tree_size"], _hashes(proof["audit_path"]))
     if root is None:
@@ -291,7 +314,7 @@ def check_inclusion(proof: dict, envelope: dict, checkpoint: dict | None = None,
     if root != head:
         raise Invalid("the audit path does not lead to the checkpoint's root hash")
     return (f"event {proof['event_id']} ({proof['store']} position {envelope['position']}) is in the tree of"
-            f" {proof['tree_size']} events with root {head.hex()}")
+            f" {proof['tree_size']} events with root {head.hex()}{signed}")
 
 
 def check_consistency(proof: dict, first: dict | None = None, second: dict | None = None) -> str:
@@ -373,7 +396,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     inc.add_argument("proof")
     inc.add_argument("envelope")
     inc.add_argument("--checkpoint", help="a checkpoint taken on its own, to prove against")
-    inc.add_argument("--keys", help="the public keys (GET /api/v1/audit/keys): check the event's signature too")
+    inc.add_argument("--keys", help="the public keys (GET /api/v1/audit/keys): check the event's and the"
+                                    " checkpoint's signatures too")
     con = sub.add_parser("consistency", help="a consistency proof between two tree sizes")
     con.add_argument("proof")
     con.add_argument("--first", help="the earlier checkpoint you hold")

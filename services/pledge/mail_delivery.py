@@ -50,7 +50,9 @@ def message(settings: Settings, recipient: str, link: str, withdrawal_link: str 
         "Someone signed the Interactive Charter on behalf of an organisation, naming you as its signatory.\n\n"
         f"To confirm the signature, open this link within {hours} hours:\n\n{link}\n\n"
         "Until it is confirmed, the signature does not count. If this was not you, ignore this message:\n"
-        "nothing will be published in your name, and this address is not kept once this mail is sent.\n"
+        "nothing will be published in your name, and this address is not kept once this mail is sent.\n\n"
+        "Once confirmed, the signature's page links to the proof that it is in the public record, which\n"
+        f"anyone can check without trusting this site:\n\n{link.partition('/verify?')[0]}\n"
         + (f"\nTo withdraw the signature later, open this link (keep it; it needs no account):\n\n{withdrawal_link}\n"
            if withdrawal_link else ""))
 

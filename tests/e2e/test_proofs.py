@@ -30,7 +30,7 @@ def the_envelope(auditor, stream_id: str, event_type: str) -> dict:
     """The event as the auditor's export holds it."""
     export = auditor.request("GET", "/api/v1/audit/export")
     lines = export.body.splitlines() if isinstance(export.body, str) else [json.dumps(export.body)]
-    return next(e for e in map(json.loads, lines) if e["stream_id"] == stream_id and e["type"] == event_type)
+    return next(e for e in map(json.loads, lines) if e.get("stream_id") == stream_id and e["type"] == event_type)
 
 
 def pledge_checkpoint(client) -> dict:

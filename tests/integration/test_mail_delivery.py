@@ -90,8 +90,11 @@ def test_a_signatory_receives_the_verification_link_and_the_address_is_then_forg
 
     [(recipients, mail)] = relay.received
     assert recipients == ["Chief.Executive@Leeds.gov.uk"]
-    assert f"https://charter.example.org/signatures/{signature_id}/verify?token=token-{signature_id}" in \
-        mail.get_payload(decode=True).decode()
+    text = mail.get_payload(decode=True).decode().replace("\r\n", "\n")
+    assert f"https://charter.example.org/signatures/{signature_id}/verify?token=token-{signature_id}" in text
+    # The page that, once the signature is confirmed, links to the proof that it is in the public record.
+    assert f"public record, which\nanyone can check without trusting this site:\n\n" \
+           f"https://charter.example.org/signatures/{signature_id}\n" in text
     row = mail_row(pool, schema, signature_id)
     assert row["recipient"] is None and row["sent_at"] is not None
     assert not mail_delivery.deliver_one(pool, settings_for(port), schema)  # sent once, never again
@@ -109,7 +112,7 @@ def test_a_membership_claim_mails_its_confirmation_link_saying_what_it_is_for_an
     assert mail_delivery.deliver_one(pool, settings_for(port), schema)
 
     [(recipients, mail)] = relay.received
-    text = mail.get_payload(decode=True).decode()
+    text = mail.get_payload(decode=True).decode().replace("\r\n", "\n")
     assert recipients == ["sam.lead@wakefield.gov.uk"] and "belong to your organisation" in mail["Subject"]
     assert f"https://charter.example.org/memberships/{membership_id}/confirm?token=token-m" in text
     assert "withdraw" not in text and mail_row(pool, schema, membership_id)["recipient"] is None

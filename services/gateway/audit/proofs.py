@@ -31,6 +31,13 @@ class CheckpointReply(Schema):
     tree_size = fields.Integer(metadata={"description": "how many events the tree covers: positions 1..tree_size"})
     root_hash = fields.String(metadata={"description": "the RFC 9162 tree head, hex"})
     timestamp = fields.String(allow_none=True, metadata={"description": "`occurred_at` of event tree_size"})
+    key_id = fields.String(allow_none=True, metadata={
+        "description": "the store's key that signed it (GET /api/v1/audit/keys); null: the head, not yet signed"})
+    signature = fields.String(allow_none=True, metadata={
+        "description": "Ed25519 over the RFC 8785 canonical JSON of {store, tree_size, root_hash, timestamp},"
+                       " base64url"})
+    event_id = fields.String(allow_none=True, metadata={"description": "the CheckpointPublished event carrying it"})
+    position = fields.Integer(allow_none=True, metadata={"description": "where that event landed in the store"})
 
 
 class CheckpointList(Schema):
@@ -126,11 +133,13 @@ def blueprint(settings: Settings, trees: StoreTrees | None = None) -> Blueprint:
     @documented(response=CheckpointList, query=StoreQuery, tag="audit")
     @answered
     def checkpoints():
-        """The latest checkpoint of each store (or of `store`): its tree size, Merkle tree head and time."""
+        """The latest checkpoint each store (or `store`) signed: its tree size, Merkle tree head, time and signature.
+
+        A store that has signed none yet answers its current tree head, unsigned (`key_id` and `signature` null).
+        """
         query = StoreQuery().load(request.args)
         stores = [query["store"]] if "store" in query else trees.stores
-        return jsonify({"checkpoints": [trees.current(s).checkpoint().to_dict() for s in stores],
-                        "hashing": HASHING})
+        return jsonify({"checkpoints": [latest(trees.current(s)) for s in stores], "hashing": HASHING})
 
     @bp.get("/proofs/consistency")
     @documented(response=ConsistencyProof, query=ConsistencyQuery, tag="audit")
@@ -164,35 +173,56 @@ class OutOfRange(Exception):
         self.name, self.latest = name, latest
 
 
+UNSIGNED = {"key_id": None, "signature": None, "event_id": None, "position": None}
+
+
+def latest(tree: StoreTree) -> dict[str, Any]:
+    """The store's latest signed checkpoint, or its current head unsigned when it has signed none yet."""
+    return tree.signed_checkpoint() or tree.checkpoint().to_dict() | UNSIGNED
+
+
+def checkpoint_of_size(tree: StoreTree, size: int) -> dict[str, Any] | None:
+    """The checkpoint of exactly `size` events to prove against: the signed one, else the current head, else None."""
+    signed = tree.signed_checkpoint()
+    if signed is not None and signed["tree_size"] == size:
+        return signed
+    head = tree.checkpoint()
+    return head.to_dict() | UNSIGNED if head.tree_size == size else None
+
+
 def inclusion_reply(tree: StoreTree, event_id: str, size: int | None = None) -> dict[str, Any]:
-    """The inclusion proof of an event in its store's tree (`size` events, by default all), as the API answers it."""
-    latest = tree.checkpoint()
-    size = size or latest.tree_size
+    """The inclusion proof of an event in its store's tree, as the API answers it.
+
+    Against `size` events, by default the latest signed checkpoint's when it covers the event, else the whole tree.
+    """
+    head = tree.checkpoint()
     index = tree.index[event_id]
-    if not index < size <= latest.tree_size:
-        raise OutOfRange(f"the event is leaf {index}: tree_size must be from {index + 1} to {latest.tree_size}",
-                         "tree_size", latest.tree_size)
+    signed = tree.signed_checkpoint()
+    size = size or (signed["tree_size"] if signed and index < signed["tree_size"] else head.tree_size)
+    if not index < size <= head.tree_size:
+        raise OutOfRange(f"the event is leaf {index}: tree_size must be from {index + 1} to {head.tree_size}",
+                         "tree_size", head.tree_size)
     index, path = tree.inclusion_proof(event_id, size)
     return {
         "event_id": event_id, "store": tree.store, "position": index + 1, "leaf_index": index,
         "leaf_hash": tree.leaf_hash(index), "tree_size": size, "root_hash": tree.root(size), "audit_path": path,
-        "checkpoint": latest.to_dict() if size == latest.tree_size else None, "hashing": HASHING,
+        "checkpoint": checkpoint_of_size(tree, size), "hashing": HASHING,
     }
 
 
 def consistency_reply(tree: StoreTree, first: int, second: int | None = None) -> dict[str, Any]:
     """The consistency proof from the store's tree of `first` events to that of `second` (by default all)."""
-    latest = tree.checkpoint()
-    second = second or latest.tree_size
-    if not 1 <= first <= second <= latest.tree_size:
-        raise OutOfRange(f"need 1 <= first <= second <= {latest.tree_size}, the latest tree size",
-                         "second" if second > latest.tree_size else "first", latest.tree_size)
+    head = tree.checkpoint()
+    second = second or head.tree_size
+    if not 1 <= first <= second <= head.tree_size:
+        raise OutOfRange(f"need 1 <= first <= second <= {head.tree_size}, the latest tree size",
+                         "second" if second > head.tree_size else "first", head.tree_size)
     return {
         "store": tree.store,
         "first": {"tree_size": first, "root_hash": tree.root(first)},
         "second": {"tree_size": second, "root_hash": tree.root(second)},
         "consistency_path": tree.consistency_proof(first, second),
-        "checkpoint": latest.to_dict() if second == latest.tree_size else None,
+        "checkpoint": checkpoint_of_size(tree, second),
         "hashing": HASHING,
     }
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator
 
-from shared.checkpoints import Checkpoint
+from shared.checkpoints import Checkpoint, CheckpointPublished
 from shared.config import Settings
 from shared.merkle import MerkleTree
 
@@ -34,6 +34,7 @@ class StoreTree:
         self.index: dict[str, int] = {}
         self._last_hash = "0" * 64
         self._last_at: str | None = None
+        self._signed: dict | None = None  # the latest CheckpointPublished read, as its data and where it landed
         self.lock = threading.Lock()
 
     def add(self, envelopes: Iterable[dict]) -> None:
@@ -48,12 +49,26 @@ class StoreTree:
                                 f"position {position - 1}")
             self.index[env["event_id"]] = position - 1
             self._last_hash, self._last_at = env["hash"], env["occurred_at"]
+            if env["type"] == CheckpointPublished.type_name() and env["data"].get("store") == self.store:
+                self._signed = env["data"] | {"event_id": env["event_id"], "position": env["position"]}
             yield bytes.fromhex(env["hash"])
 
     def checkpoint(self) -> Checkpoint:
         """The tree head over every event read so far."""
         with self.lock:
             return Checkpoint(self.store, self.tree.size, self.tree.root().hex(), self._last_at)
+
+    def signed_checkpoint(self) -> dict | None:
+        """The latest checkpoint the store's relay signed into its log, with its key id and signature; None if none.
+
+        Its root must be this tree's at its size: a store whose signed head disagrees with its own events is broken.
+        """
+        with self.lock:
+            signed = self._signed
+            if signed is not None and self.tree.root(signed["tree_size"]).hex() != signed["root_hash"]:
+                raise BrokenLog(f"{self.store}: the checkpoint signed at position {signed['position']} is not the"
+                                " tree head of the events it covers")
+            return signed
 
     def root(self, size: int) -> str:
         """The tree head (hex) over the first `size` events."""

@@ -1,5 +1,6 @@
 """The knowledge base's domain: barriers, solutions and what every page carries, free of I/O."""
 
+from shared.checkpoints import CheckpointPublished
 from shared.events import EventRegistry
 
 from . import (
@@ -16,6 +17,7 @@ from . import (
 )
 
 EVENTS = EventRegistry(
+    CheckpointPublished,  # the store's signed tree heads, appended by its relay (shared/checkpointing.py)
     barriers.BarrierProposed,
     barriers.BarrierEdited,
     solutions.SolutionProposed,

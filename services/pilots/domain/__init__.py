@@ -1,10 +1,12 @@
 """The pilots' domain: lifecycle, targeted barriers, milestones, progress and outcomes, free of I/O."""
 
+from shared.checkpoints import CheckpointPublished
 from shared.events import EventRegistry
 
 from . import barriers, milestones, outcomes, pilots, progress
 
 EVENTS = EventRegistry(
+    CheckpointPublished,  # the store's signed tree heads, appended by its relay (shared/checkpointing.py)
     pilots.PilotProposed,
     pilots.PilotApproved,
     pilots.PilotStarted,

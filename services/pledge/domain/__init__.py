@@ -1,10 +1,12 @@
 """The pledge's domain: charters, drafting rounds, drafts, organisations, memberships and signatures, free of I/O."""
 
+from shared.checkpoints import CheckpointPublished
 from shared.events import EventRegistry
 
 from . import charters, comments, drafts, erasures, memberships, organisations, signatures
 
 EVENTS = EventRegistry(
+    CheckpointPublished,  # the store's signed tree heads, appended by its relay (shared/checkpointing.py)
     charters.CharterCreated,
     charters.RoundOpened,
     charters.RoundClosed,
