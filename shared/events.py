@@ -89,3 +89,15 @@ class UnknownSchemaVersion(ValueError):
 def replay(evolve: Callable[[S, Event], S], events: Iterable[Event], initial: S) -> S:
     """Fold events into state: the same function the write side uses to load an aggregate."""
     return reduce(evolve, events, initial)
+
+
+@dataclasses.dataclass(frozen=True)
+class DataSubject:
+    """The person an event's personal fields belong to: their random id, and how to seal fields for them.
+
+    `seal(record, fields)` seals with the subject's key from the owning service's key table (shared/subject_keys.py,
+    the handler's), so a domain builds sealed events without ever seeing a key.
+    """
+
+    subject_id: str
+    seal: Callable[[str, Mapping[str, str]], str]

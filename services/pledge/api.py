@@ -6,9 +6,9 @@ from dataclasses import asdict
 
 from flask import Blueprint, current_app, jsonify, request
 
+from shared import subject_keys
 from shared.contract.organisations import canonical_organisation
 from shared.eventstore import AppendResult
-from shared import sealing
 from shared.http import build_command, command_meta, error, validated
 from shared.service import current_store
 
@@ -185,14 +185,10 @@ def erase_subject(command: erasures.EraseSubject):
     return accepted(result, erasure_id=command.erasure_id)
 
 
-@privacy.get("/internal/subjects/<uuid:subject_id>/key")
-def subject_key(subject_id):
-    """The gateway's projector only (the internal token): a data subject's key, or 404 once they are erased."""
+def lend_key(subject_id: str) -> bytes | None:
+    """A signatory's key, for the gateway's projector (GET /internal/subjects/<id>/key)."""
     with current_store().pool.connection() as conn:
-        key = current_signing().subjects.key(conn, str(subject_id))
-    if key is None:
-        return error(404, "not_found", "this data subject is erased, or never was", {"subject_id": ["erased"]})
-    return jsonify({"subject_id": str(subject_id), "key": sealing.key_text(key)})
+        return current_signing().subjects.keys.key(conn, subject_id)
 
 
 @dev.get("/dev/verification-links/<uuid:signature_id>")
@@ -211,3 +207,4 @@ bp.register_blueprint(drafting)
 bp.register_blueprint(signing)
 bp.register_blueprint(records)
 bp.register_blueprint(privacy)
+bp.register_blueprint(subject_keys.blueprint(lend_key))

@@ -1,52 +1,31 @@
-"""The key table of crypto-shredding: each signatory's data subject and the key their personal fields are sealed with.
-
-A subject is found by the signatory's salted e-mail hash, held only here, so the log names a person by a random id
-and never by anything derived from their address. Erasing deletes the row, and the key with it.
-"""
+"""The pledge's data subjects: one per signatory's e-mail hash, held only here, so the log names a person by a
+random id and never by anything derived from their address (the key table: shared/subject_keys.py)."""
 
 from __future__ import annotations
-
-import uuid
 
 import psycopg
 from psycopg import sql
 
-from shared import sealing
-from shared.db import one
+from shared.events import DataSubject
+from shared.subject_keys import KeyTable
 
 from .domain.erasures import Found
-from .domain.signatures import DataSubject
 
 
 class Subjects:
-    """The data subjects of one pledge schema (table `data_subjects`, migration 0004)."""
+    """The signatories' subjects of one pledge schema (table `data_subjects`, migration 0004)."""
 
     def __init__(self, schema: str) -> None:
-        self._t = sql.Identifier(schema, "data_subjects")
+        self.keys = KeyTable(schema, "email_hash")
         self._events = sql.Identifier(schema, "events")
 
     def subject_for(self, conn: psycopg.Connection, email_hash: str) -> DataSubject:
-        """The subject of `email_hash`, made with a fresh key the first time; its row stays locked until commit.
-
-        The lock (an upsert's) makes an erasure of the same subject wait until this transaction's signature is in
-        the log, so the erasure finds it; an erasure that came first leaves no row, and a new subject is made.
-        """
-        subject_id, key = one(conn.execute(sql.SQL(
-            "INSERT INTO {} (subject_id, email_hash, key) VALUES (%s, %s, %s)"
-            " ON CONFLICT (email_hash) DO UPDATE SET email_hash = excluded.email_hash RETURNING subject_id, key")
-            .format(self._t), [str(uuid.uuid4()), email_hash, sealing.new_key()]))
-        return DataSubject(subject_id, lambda record, fields: sealing.seal(bytes(key), subject_id, record, fields))
+        """The signatory's subject, made the first time (see KeyTable.subject_for)."""
+        return self.keys.subject_for(conn, email_hash)
 
     def subject_id(self, conn: psycopg.Connection, email_hash: str) -> str | None:
-        """The subject of `email_hash`, if it has one."""
-        row = conn.execute(sql.SQL("SELECT subject_id FROM {} WHERE email_hash = %s").format(self._t),
-                           [email_hash]).fetchone()
-        return row[0] if row else None
-
-    def key(self, conn: psycopg.Connection, subject_id: str) -> bytes | None:
-        """The subject's key; None once it is erased (or for an id that never was)."""
-        row = conn.execute(sql.SQL("SELECT key FROM {} WHERE subject_id = %s").format(self._t), [subject_id]).fetchone()
-        return bytes(row[0]) if row else None
+        """The signatory's subject, if they have one."""
+        return self.keys.subject_id(conn, email_hash)
 
     def forget(self, conn: psycopg.Connection, email_hash: str) -> Found:
         """Delete the subject of `email_hash` (its key with it), and find every signature its person requested.
@@ -55,9 +34,7 @@ class Subjects:
         e-mail hash, unless an erasure already named them. The transaction's commit makes the deletion final. (A scan
         of the signature requests: erasures are rare, and the events table is this service's own.)
         """
-        row = conn.execute(sql.SQL("DELETE FROM {} WHERE email_hash = %s RETURNING subject_id").format(self._t),
-                           [email_hash]).fetchone()
-        subject_id = row[0] if row else None
+        subject_id = self.keys.forget(conn, email_hash)
         # A signature stream requested again later (after a withdrawal) shows its latest signatory only: count a
         # stream when its latest request is this person's, and not yet named by an erasure after it.
         signature_ids = [r[0] for r in conn.execute(sql.SQL(

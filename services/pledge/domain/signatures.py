@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -17,7 +17,7 @@ from shared.contract.organisations import canonical_organisation
 from shared.contract.vocabulary import ORGANISATION_TYPES
 from shared.envelope import rfc3339
 from shared.errors import Forbidden, Invalid, NotFound, optional_text, require_text
-from shared.events import Event
+from shared.events import DataSubject, Event
 
 from .abuse import email_hash, token_hash, token_matches
 from .charters import Charter, require_steward
@@ -33,18 +33,6 @@ MAX_STATEMENT_CHARS = 2_000
 _NAMESPACE = uuid.UUID("6f1d6a52-3c1e-5b8e-9d7a-2f4b8c0e1a93")
 # The signatory's personal fields: sealed for their data subject from v5, shown "erased" once the subject is erased.
 PERSONAL = ("signatory_name", "signatory_role", "email_hash")
-
-
-@dataclass(frozen=True)
-class DataSubject:
-    """The person a signature's personal fields belong to: their random id, and how to seal fields for them.
-
-    `seal(record, fields)` seals with the subject's key from the pledge service's key table (the handler's);
-    the domain never sees the key.
-    """
-
-    subject_id: str
-    seal: Callable[[str, Mapping[str, str]], str]
 
 
 @dataclass(frozen=True)

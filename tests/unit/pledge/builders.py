@@ -10,7 +10,7 @@ from typing import TypeVar
 from services.pledge.domain import EVENTS, charters, drafts, signatures
 from services.pledge.domain.abuse import email_hash
 from shared import sealing
-from shared.events import Event, replay
+from shared.events import DataSubject, Event, replay
 
 S = TypeVar("S")
 
@@ -23,10 +23,10 @@ TOKEN = "token-abc"
 KEY = sealing.new_key()  # every test subject's key: the pledge service's key table holds one per subject
 
 
-def SUBJECTS(hashed_email: str) -> signatures.DataSubject:  # noqa: N802 - passed as a constant, the key table's part
+def SUBJECTS(hashed_email: str) -> DataSubject:  # noqa: N802 - passed as a constant, the key table's part
     """The data subject of an e-mail hash, the same for the same address, sealing with KEY."""
     subject_id = f"subject-{hashed_email[:12]}"
-    return signatures.DataSubject(subject_id, lambda record, fields: sealing.seal(KEY, subject_id, record, fields))
+    return DataSubject(subject_id, lambda record, fields: sealing.seal(KEY, subject_id, record, fields))
 
 
 def subject_id_of(email: str) -> str:
