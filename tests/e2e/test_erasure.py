@@ -128,3 +128,18 @@ def test_the_same_person_signing_after_their_erasure_is_a_new_data_subject_shown
 
     assert (listed(web, charter, again)["signatory_name"], listed(web, charter, again)["signatory_role"]) == (
         "Back Again", "Deputy clerk")
+
+
+def test_a_steward_erases_from_the_screen_and_sees_the_erasure_in_its_log(web, steward, charter):
+    email = f"screen-{uuid.uuid4().hex[:8]}@example.org"
+    signature_id = a_confirmed_signature(web.as_user(), charter, email, "Sid Screen", "Clerk")
+    browser = a_browser(web, steward)
+    assert browser.open("/stewardship/erasures").status == 200
+
+    sent = browser.submit("/stewardship/erasures", {"email": email, "rule": RULE})
+    shown = browser.follow(sent)
+
+    assert sent.status == 303
+    assert shown.status == 200 and "Their personal data is erased" in shown.body
+    assert "consent withdrawn" in shown.body and email not in shown.body
+    assert listed(web, charter, signature_id)["signatory_name"] == "erased"
