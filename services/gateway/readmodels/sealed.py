@@ -45,6 +45,8 @@ class SubjectKeys:
             raise KeysUnavailable(f"the {SERVICE} service cannot lend keys: {type(exc).__name__}") from None
         if r.status == 404:
             return None
+        if r.status == 401:  # a configuration to fix, not bad data: retried until INTERNAL_TOKEN matches
+            raise KeysUnavailable(f"the {SERVICE} service refused this process's INTERNAL_TOKEN")
         if r.status != 200:
             raise KeysUnavailable(f"the {SERVICE} service answered {r.status} for a key")
         return sealing.key_bytes(json.loads(r.data)["key"])
