@@ -14,13 +14,14 @@ import psycopg
 from services.gateway.delivery.webhooks import schema as gateway_hooks
 from services.gateway.identity import schema as gateway_auth
 from services.gateway.projector import SCHEMA as GATEWAY
-from services.gateway.readmodels import rebuilds
+from services.gateway.readmodels import rebuilds, sealed
 from services.knowledge import migrations as knowledge
 from services.pilots import migrations as pilots
 from services.pledge import migrations as pledge
 from shared.config import DOMAIN_SERVICES, Settings
 from shared.db import connect_pool
 from shared.eventstore import EventStore
+from shared.subject_keys import KeyTable
 
 from . import roles
 
@@ -46,8 +47,35 @@ def migrate(database_url: str, gateway_schema: str = GATEWAY, passwords_dir: str
 
 def read_models(database_url: str, schema: str) -> str:
     """The gateway's read models in `schema`: created, current, or rebuilt from the stored log and swapped in."""
-    return rebuilds.migrate(database_url, schema, stored_log(database_url),
-                            prepare=lambda conn, fresh: roles.hand_over(conn, fresh, like=schema))
+    keys = StoredKeys(database_url)
+    sealed.use(keys)  # a rebuild opens sealed signatories before the pledge service runs to lend their keys
+    try:
+        return rebuilds.migrate(database_url, schema, stored_log(database_url),
+                                prepare=lambda conn, fresh: roles.hand_over(conn, fresh, like=schema))
+    finally:
+        sealed.use(None)
+        keys.close()
+
+
+class StoredKeys:
+    """The signatories' keys read from the pledge schema as the migration's owner, while no service runs yet.
+
+    Only the deployment, which owns every schema, reads them so; the running gateway asks the pledge service.
+    """
+
+    def __init__(self, database_url: str, schema: str = pledge.SCHEMA) -> None:
+        self.database_url, self.table = database_url, KeyTable(schema, "email_hash")
+        self._conn: psycopg.Connection | None = None
+
+    def key(self, subject_id: str) -> bytes | None:
+        """The subject's key; None once it is erased."""
+        if self._conn is None:  # only a rebuild that meets a sealed field connects
+            self._conn = psycopg.connect(self.database_url, autocommit=True)
+        return self.table.key(self._conn, subject_id)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
 
 
 def stored_log(database_url: str) -> rebuilds.Log:

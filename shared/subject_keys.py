@@ -63,7 +63,7 @@ def blueprint(lend: Callable[[str], bytes | None]) -> Blueprint:
     bp = Blueprint("subject_keys", __name__)
 
     @bp.get("/internal/subjects/<uuid:subject_id>/key")
-    def subject_key(subject_id) -> ResponseReturnValue:
+    def subject_key(subject_id: uuid.UUID) -> ResponseReturnValue:
         key = lend(str(subject_id))
         if key is None:
             return error(404, "not_found", "this data subject is erased, or never was", {"subject_id": ["erased"]})

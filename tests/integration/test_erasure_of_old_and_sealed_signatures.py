@@ -2,7 +2,8 @@
 
 An old log keeps its plaintext (history is never edited), but the pledge service finds such a signatory by their
 e-mail hash, and the ErasureCompleted naming the signature makes every read model show "erased" from there on. A
-sealed signature whose key the pledge service cannot lend right now is retried, never parked.
+sealed signature whose key the pledge service cannot lend right now is retried, never parked; a rebuild by the
+migration, before any service runs, opens sealed fields with the keys the pledge schema holds.
 """
 
 import json
@@ -14,6 +15,7 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
+from deploy.migrate import StoredKeys
 from services.gateway.audit.replay import drop, rebuild
 from services.gateway.readmodels import rebuilds, sealed
 from services.pledge import migrations as pledge_migrations
@@ -21,7 +23,9 @@ from services.pledge.domain.erasures import EraseSubject, erase_subject
 from services.pledge.subjects import Subjects
 from shared import sealing
 from shared.config import Settings
+from shared.events import DataSubject
 from shared.projection import TRANSIENT
+from shared.subject_keys import KeyTable
 
 from ..fixtures.read_models import dump
 
@@ -88,15 +92,48 @@ def pledge_out_of_reach():
     sealed.use(None)
 
 
-def test_a_sealed_signature_whose_key_cannot_be_had_is_retried_and_never_parked(database_url, pledge_out_of_reach):
+def a_sealed_request(subject: DataSubject) -> dict:
+    """The old log's first signature request as v5 writes it: its signatory (A, B) sealed for `subject`."""
     signature = next(e for e in old_log() if e["type"] == "SignatureRequested")
+    personal = {"signatory_name": "A", "signatory_role": "B", "email_hash": "C"}
+    data = signature["data"] | dict.fromkeys(personal) | {
+        "organisation_id": "x", "withdrawal_token_hash": None, "assurance": "self-declared",
+        "subject_id": subject.subject_id, "sealed": subject.seal(signature["stream_id"], personal)}
+    return signature | {"schema_version": 5, "data": data}
+
+
+def signatories(database_url: str, envelopes: list[dict]) -> list[tuple[str, str]]:
+    schema = rebuild(database_url, envelopes)
+    try:
+        return [(s["signatory_name"], s["signatory_role"]) for s in dump(database_url, schema)["signatures"]]
+    finally:
+        drop(database_url, schema)
+
+
+def test_a_rebuild_by_the_migration_before_any_service_runs_opens_sealed_signatories_with_the_stored_keys(
+        database_url, schema):
+    table = KeyTable(schema, "email_hash")
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        pledge_migrations.migrate(conn, schema)
+        request = a_sealed_request(table.subject_for(conn, "hash-1"))
+    keys = StoredKeys(database_url, schema)
+    sealed.use(keys)
+    try:
+        opened = signatories(database_url, [request])
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            table.forget(conn, "hash-1")
+        erased = signatories(database_url, [request])
+    finally:
+        sealed.use(None)
+        keys.close()
+
+    assert opened == [("A", "B")]
+    assert erased == [("erased", "erased")]
+
+
+def test_a_sealed_signature_whose_key_cannot_be_had_is_retried_and_never_parked(database_url, pledge_out_of_reach):
     key, subject_id = sealing.new_key(), str(uuid.uuid4())
-    data = signature["data"] | {"signatory_name": None, "signatory_role": None, "email_hash": None,
-                                "organisation_id": "x", "withdrawal_token_hash": None, "assurance": "self-declared",
-                                "subject_id": subject_id,
-                                "sealed": sealing.seal(key, subject_id, signature["stream_id"], {"signatory_name": "A",
-                                                       "signatory_role": "B", "email_hash": "C"})}
-    sealed_env = signature | {"schema_version": 5, "data": data}
+    sealed_env = a_sealed_request(DataSubject(subject_id, lambda record, f: sealing.seal(key, subject_id, record, f)))
     schema = f"replay_{uuid.uuid4().hex[:10]}"
 
     try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import psycopg
 import urllib3
@@ -27,6 +27,10 @@ TIMEOUT = urllib3.Timeout(connect=1.0, read=5.0)
 
 class KeysUnavailable(psycopg.OperationalError):
     """The pledge service could not lend a key right now: retry the batch later, never park for it."""
+
+
+class Keys(Protocol):
+    def key(self, subject_id: str) -> bytes | None: ...
 
 
 class SubjectKeys:
@@ -52,18 +56,22 @@ class SubjectKeys:
         return sealing.key_bytes(json.loads(r.data)["key"])
 
 
-_keys: SubjectKeys | None = None
+_keys: Keys | None = None
 _lock = threading.Lock()
 
 
-def use(keys: SubjectKeys | None) -> None:
+def use(keys: Keys | None) -> None:
     """Open sealed fields with `keys` (None: a client built from the environment's settings, when first needed)."""
     global _keys
     _keys = keys
 
 
-def keys() -> SubjectKeys:
-    """The key client of this process: each consumer runs the same handlers, so one is made from its settings."""
+def keys() -> Keys:
+    """The key client of this process: each consumer runs the same handlers, so one is made from its settings.
+
+    The deployment's migration, rebuilding read models before any service runs, uses the stored keys instead
+    (deploy/migrate.py); nothing else in the gateway reads the pledge schema.
+    """
     global _keys
     with _lock:
         if _keys is None:
