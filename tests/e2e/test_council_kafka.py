@@ -11,6 +11,7 @@ from jsonschema import Draft202012Validator
 
 from shared.envelope import CONTRACT_FIELDS
 from shared.hashchain import chain_hash, first_broken_link
+from shared.signing import Keyring, PublicKey
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
 ENVELOPE = Draft202012Validator(json.loads((SCHEMAS / "envelope.json").read_text()))
@@ -67,8 +68,11 @@ def test_a_council_on_librdkafka_reads_the_pledge_topic_from_the_beginning_and_e
     assert all(v == list(range(1, len(v) + 1)) for v in versions.values()), "per-stream order from the beginning"
     assert versions[charter["charter_id"]] == [1, 2]
     assert versions[first["draft_id"]] == versions[last["draft_id"]] == [1]
+    keys = web.anonymous().request("GET", "/api/v1/audit/keys").body  # as a council fetches them, once
+    keyring = Keyring([PublicKey(**k) for k in keys["keys"]], keys["unsigned_through"])
     for e in envelopes:
-        assert set(e) == set(CONTRACT_FIELDS) and e["producer"] == "pledge"
+        assert set(e) == {*CONTRACT_FIELDS, "signature"} and e["producer"] == "pledge"
+        assert keyring.problem(e) is None, e  # the pledge service signed it
         assert e["hash"] == chain_hash(e["prev_hash"], e)
         assert schema_problems(e) == []
     assert first_broken_link(stored) is None

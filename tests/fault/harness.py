@@ -32,6 +32,7 @@ from psycopg import sql
 from services.gateway.audit import replay
 from services.gateway.audit.log import topic_events
 from services.gateway.audit.verify import verify
+from services.gateway.readmodels import sealed
 from shared.config import DOMAIN_SERVICES, TOPICS
 from shared.hashchain import first_broken_link
 from shared.signing import Keyring
@@ -298,6 +299,7 @@ def replay_differences(system: System, exclude_streams: set[str] = frozenset(), 
         time.sleep(0.3)
     events = [e for s in DOMAIN_SERVICES for e in stored_events(system, s) if e["stream_id"] not in exclude_streams]
     url = system.settings.database_url
+    sealed.use(sealed.SubjectKeys(system.settings))  # signatories' fields open with keys this system's pledge lends
     schema = replay.rebuild(url, events)
     try:
         diff = replay.differences(url, "gateway", schema)
