@@ -22,6 +22,7 @@ import urllib3
 from deploy.local.embedded import free_port
 from deploy.local.stack import ROOT
 from deploy.local.supervise import die_with_parent
+from shared.config import DOMAIN_SERVICES
 
 PORTS = ("GATEWAY_PORT", "PLEDGE_PORT", "KNOWLEDGE_PORT", "PILOTS_PORT", "BROKER_PORT")
 # Settings that would point `make run` at servers of the developer's own instead of its embedded ones.
@@ -182,6 +183,21 @@ def test_a_second_make_run_on_the_same_data_dir_is_refused_naming_the_first_ones
     assert took < 15, f"refused only after {took:.1f}s"
     assert (first_run.data / "run.env").read_text() == recorded  # its token and settings untouched
     print(f"second make run refused in {took:.1f}s")
+
+
+def test_make_run_makes_each_services_signing_key_in_its_data_dir_and_publishes_the_public_ones(first_run):
+    keys = first_run.data / "keys"
+    ring = json.loads((keys / "trusted-keys.json").read_text())
+    http = urllib3.PoolManager(retries=False)
+    published = json.loads(http.request("GET", f"{first_run.gateway}/api/v1/audit/keys", timeout=5).data)
+    contract = json.loads(http.request("GET", f"{first_run.gateway}/api/v1/asyncapi.json", timeout=5).data)
+
+    for service in DOMAIN_SERVICES:
+        assert (keys / f"{service}.pem").stat().st_mode & 0o077 == 0, f"{service}'s private key is readable by others"
+        assert "PRIVATE KEY" not in json.dumps(ring)
+    assert sorted(k["producer"] for k in ring["keys"]) == sorted(DOMAIN_SERVICES)
+    assert published["keys"] == ring["keys"] == contract["info"]["x-signing-keys"]["keys"]
+    assert ring["unsigned_through"] == dict.fromkeys(DOMAIN_SERVICES, 0)  # a new data dir: signed from the first
 
 
 def test_a_port_taken_by_an_unrelated_listener_is_refused_naming_the_port_before_anything_starts(workdir):
