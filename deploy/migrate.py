@@ -48,7 +48,7 @@ def migrate(database_url: str, gateway_schema: str = GATEWAY, passwords_dir: str
 def read_models(database_url: str, schema: str) -> str:
     """The gateway's read models in `schema`: created, current, or rebuilt from the stored log and swapped in."""
     keys = StoredKeys(database_url)
-    sealed.use(keys)  # a rebuild opens sealed signatories before the pledge service runs to lend their keys
+    sealed.use(keys)  # a rebuild opens sealed fields before the services run to lend their keys
     try:
         return rebuilds.migrate(database_url, schema, stored_log(database_url),
                                 prepare=lambda conn, fresh: roles.hand_over(conn, fresh, like=schema))
@@ -58,20 +58,20 @@ def read_models(database_url: str, schema: str) -> str:
 
 
 class StoredKeys:
-    """The signatories' keys read from the pledge schema as the migration's owner, while no service runs yet.
+    """The data subjects' keys read from each service's schema as the migration's owner, while no service runs yet.
 
-    Only the deployment, which owns every schema, reads them so; the running gateway asks the pledge service.
+    Only the deployment, which owns every schema, reads them so; the running gateway asks the services.
     """
 
-    def __init__(self, database_url: str, schema: str = pledge.SCHEMA) -> None:
-        self.database_url, self.table = database_url, KeyTable(schema, "email_hash")
+    def __init__(self, database_url: str, schemas: dict[str, str] | None = None) -> None:
+        self.database_url, self.schemas = database_url, schemas or {"pledge": pledge.SCHEMA, "pilots": pilots.SCHEMA}
         self._conn: psycopg.Connection | None = None
 
-    def key(self, subject_id: str) -> bytes | None:
+    def key(self, service: str, subject_id: str) -> bytes | None:
         """The subject's key; None once it is erased."""
         if self._conn is None:  # only a rebuild that meets a sealed field connects
             self._conn = psycopg.connect(self.database_url, autocommit=True)
-        return self.table.key(self._conn, subject_id)
+        return KeyTable(self.schemas[service], "subject_id").key(self._conn, subject_id)
 
     def close(self) -> None:
         if self._conn is not None:

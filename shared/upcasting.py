@@ -116,6 +116,12 @@ def _signature_requested_may_seal_its_signatory(data: dict[str, Any]) -> dict[st
     return data | {"subject_id": None, "sealed": None}
 
 
+@upcaster("PilotProposed", 1, producer="pilots")
+def _pilot_proposed_may_seal_its_sponsor(data: dict[str, Any]) -> dict[str, Any]:
+    """v2 seals the sponsor's name and role for a data subject; a v1 event holds them in the clear, as they stay."""
+    return data | {"subject_id": None, "sealed": None}
+
+
 @upcaster("BarrierEndorsed", 1, producer="knowledge")
 @upcaster("SolutionEndorsed", 1, producer="knowledge")
 @upcaster("EndorsementWithdrawn", 1, producer="knowledge")

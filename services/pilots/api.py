@@ -7,13 +7,14 @@ from dataclasses import asdict
 
 from flask import Blueprint, Response, jsonify, request
 
+from shared import subject_keys
 from shared.eventstore import AppendResult
 from shared.http import RequestRefused, actor, command_meta, refusal_status, validated
 from shared.openapi import documented
 from shared.service import current_store
 
 from . import handlers, schemas
-from .domain import milestones, pilots, progress
+from .domain import erasures, milestones, pilots, progress
 from .domain.errors import CsvRejected
 
 bp = Blueprint("pilots", __name__)
@@ -57,6 +58,20 @@ def propose_pilot(command: pilots.ProposePilot):
     """A pilot lead proposes a pilot for an organisation holding a live, verified signature of the charter."""
     return accepted(handlers.propose_pilot(current_store(), command, command_meta()), pilot_id=command.pilot_id,
                     organisation_id=command.organisation_id)
+
+
+@bp.post("/pilots/<uuid:pilot_id>/sponsor/erasure")
+@validated(schemas.EraseSponsorBody())
+def erase_sponsor(command: erasures.EraseSponsor, pilot_id):
+    """A steward erases the pilot's sponsor's name and role on request, under a UK GDPR rule."""
+    return accepted(handlers.erase_sponsor(current_store(), command, command_meta()), erasure_id=command.erasure_id)
+
+
+def lend_key(subject_id: str) -> bytes | None:
+    """A sponsor's key, for the gateway's projector (GET /internal/subjects/<id>/key)."""
+    store = current_store()
+    with store.pool.connection() as conn:
+        return handlers.sponsors(store).key(conn, subject_id)
 
 
 @bp.post("/pilots/<uuid:pilot_id>/approval")
@@ -162,3 +177,6 @@ def export_milestones(pilot_id):
 def export_metrics(pilot_id):
     """The pilot's metric readings as CSV, in the format the upload reads."""
     return csv_file(handlers.export_metrics(current_store(), str(pilot_id)), f"pilot-{pilot_id}-metrics.csv")
+
+
+bp.register_blueprint(subject_keys.blueprint(lend_key))

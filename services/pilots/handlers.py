@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime
 
 from shared.envelope import CommandMeta
 from shared.eventstore import AppendResult, EventStore
+from shared.subject_keys import KeyTable
 
 from . import views
-from .domain import EVENTS, barriers, csv_import, milestones, outcomes, pilots, progress
+from .domain import EVENTS, barriers, csv_import, erasures, milestones, outcomes, pilots, progress
 from .domain.state import STREAM_TYPE, Pilot, require_pilot
 
 
@@ -26,8 +27,24 @@ def propose_pilot(store: EventStore, command: pilots.ProposePilot, meta: Command
     """Propose a pilot for an organisation the views know as a live signatory, and the proposer as its member."""
     signatories, member = views.load_proposer_view(store.pool, command.organisation_id, command.actor)
     pilot, version = load(store, command.pilot_id)
-    events = pilots.decide_propose_pilot(pilot, command, signatories, member)
-    return store.append(STREAM_TYPE, command.pilot_id, version, events, meta)
+    with store.pool.connection() as conn:  # the sponsor's key and the sealed event commit together
+        events = pilots.decide_propose_pilot(pilot, command, signatories, member,
+                                             subjects=lambda pilot_id: sponsors(store).subject_for(conn, pilot_id))
+        return store.append(STREAM_TYPE, command.pilot_id, version, events, meta, conn=conn)
+
+
+def erase_sponsor(store: EventStore, command: erasures.EraseSponsor, meta: CommandMeta) -> AppendResult:
+    """A steward erases the pilot's sponsor: their key is deleted as the erasure is appended, or neither is."""
+    pilot, version = load(store, command.pilot_id)
+    with store.pool.connection() as conn:
+        sponsors(store).forget(conn, command.pilot_id)
+        events = erasures.decide_erase_sponsor(pilot, command, datetime.now(UTC))
+        return store.append(STREAM_TYPE, command.pilot_id, version, events, meta, conn=conn)
+
+
+def sponsors(store: EventStore) -> KeyTable:
+    """The pilots' sponsors' data subjects: one per pilot (migration 0003)."""
+    return KeyTable(store.schema, "pilot_id")
 
 
 def approve_pilot(store: EventStore, command: pilots.ApprovePilot, meta: CommandMeta) -> AppendResult:

@@ -9,9 +9,10 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from shared.contract.organisations import canonical_organisation
+from shared.contract.vocabulary import ERASURE_RULES
 from shared.http import CommandBody
 
-from .domain import barriers, milestones, outcomes, pilots, progress
+from .domain import barriers, erasures, milestones, outcomes, pilots, progress
 from .domain.state import COMPLETION_SCALE, BarrierStatus, Metric
 
 TITLE = validate.Length(min=1, max=200)
@@ -49,6 +50,12 @@ class ProposePilotBody(CommandBody):
     def make_command(self, body: dict[str, Any], **kwargs: Any) -> pilots.ProposePilot:
         """The proposal, naming the organisation by its id: its canonical name, as the pledge gives it."""
         return super().make_command(body | {"organisation_id": canonical_organisation(body["organisation_id"])})
+
+
+class EraseSponsorBody(CommandBody):
+    command, fresh_ids = erasures.EraseSponsor, ("erasure_id",)
+    rule = fields.String(required=True, validate=validate.OneOf(ERASURE_RULES),
+                         metadata={"description": "the UK GDPR Article 17(1) ground the erasure is made under"})
 
 
 class StopPilotBody(CommandBody):

@@ -74,6 +74,7 @@ PILOT_EVENTS = (
     "ProgressImported",
     "OutcomeRecorded",
     "OutcomeVerified",
+    "ErasureCompleted",
 )
 
 # A draft's score is a Bayesian average of its star ratings with PRIOR_WEIGHT imaginary ratings of PRIOR_MEAN

@@ -73,7 +73,8 @@ def test_an_erased_signatory_reads_erased_the_export_holds_none_of_them_and_the_
     assert page.status == 200 and "erased" in page.body and name not in page.body and role not in page.body
     log = steward.request("GET", "/api/v1/erasures", None).body["items"]
     entry = next(e for e in log if e["erasure_id"] == erased.body["erasure_id"])
-    assert entry["rule"] == RULE and entry["requested_by"] == steward.actor and entry["signatures"] == 1
+    assert (entry["service"], entry["rule"], entry["requested_by"], entry["records"]) == (
+        "pledge", RULE, steward.actor, 1)
 
     export = tmp_path / "log.jsonl"
     assert audit(settings, "export", "--out", str(export)).code == 0

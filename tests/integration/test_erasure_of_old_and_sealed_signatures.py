@@ -81,7 +81,7 @@ def test_a_signatory_recorded_in_the_clear_is_found_by_email_hash_and_reads_eras
     assert others == {t: rows for t, rows in was.items() if t not in ("signatures", "erasures")}
     assert [s for s in now["signatures"] if s is not row] == [
         s for s in was["signatures"] if s["signature_id"] != signed["stream_id"]]
-    assert [(e["erasure_id"], e["signatures"]) for e in now["erasures"]] == [("erasure-1", 1)]
+    assert [(e["erasure_id"], e["service"], e["records"]) for e in now["erasures"]] == [("erasure-1", "pledge", 1)]
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def test_a_rebuild_by_the_migration_before_any_service_runs_opens_sealed_signato
     with psycopg.connect(database_url, autocommit=True) as conn:
         pledge_migrations.migrate(conn, schema)
         request = a_sealed_request(table.subject_for(conn, "hash-1"))
-    keys = StoredKeys(database_url, schema)
+    keys = StoredKeys(database_url, {"pledge": schema})
     sealed.use(keys)
     try:
         opened = signatories(database_url, [request])

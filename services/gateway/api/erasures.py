@@ -1,7 +1,8 @@
 """`GET /api/v1/erasures`: the stewards' log of erasures (a steward asks for one with `POST /api/v1/erasures`).
 
-The log names no one erased: when, by which steward, under which rule, and how many signatures' signatories now
-read "erased". The request itself is a command, forwarded to the pledge service that holds the keys.
+The log names no one erased: when, by which steward, under which rule, and how many records (signatures, or a
+pilot) now read "erased". The requests themselves are commands, forwarded to the service that holds the keys:
+`POST /api/v1/erasures` (a signatory, by e-mail) to pledge, `POST /api/v1/pilots/<id>/sponsor/erasure` to pilots.
 """
 
 from __future__ import annotations
@@ -23,11 +24,14 @@ from ..readmodels.erasures import LOG, LOG_TOTAL
 
 class Erasure(Schema):
     erasure_id = fields.String(required=True)
+    service = fields.String(required=True, validate=validate.OneOf(("pledge", "pilots")),
+                            metadata={"description": "pledge: a signatory; pilots: a pilot's sponsor"})
     rule = fields.String(required=True, validate=validate.OneOf(ERASURE_RULES),
                          metadata={"description": "the UK GDPR Article 17(1) ground"})
     requested_by = fields.String(required=True, metadata={"description": "the steward's account id"})
     erased_at = fields.DateTime(required=True)
-    signatures = fields.Integer(required=True, metadata={"description": "signatures whose signatory now reads erased"})
+    records = fields.Integer(required=True, metadata={
+        "description": "the signatures whose signatory, or pilots whose sponsor, now reads erased"})
     event_id = fields.String(required=True, metadata={"description": "the ErasureCompleted event in the log"})
 
 

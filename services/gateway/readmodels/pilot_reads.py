@@ -41,6 +41,7 @@ SUMMARIES = {
     "ProgressImported": "Progress metrics imported from CSV ({count})",
     "OutcomeRecorded": "Outcome recorded: {completion} (self-reported)",
     "OutcomeVerified": "Outcome verified by {verified_by_name}",
+    "ErasureCompleted": "The sponsor's name and role were erased on request",
 }
 # The summaries name these people by their display names (read from the accounts now, never kept in events).
 PEOPLE_IN_SUMMARIES = ("approved_by", "verified_by")

@@ -12,6 +12,10 @@ from psycopg.types.json import Jsonb
 
 from shared.projection import Handler
 
+from .sealed import opened
+
+SPONSOR = ("sponsor_name", "sponsor_role")  # sealed for the pilot's data subject from PilotProposed v2
+
 DDL = """
 CREATE TABLE pilots (
     pilot_id          text PRIMARY KEY,
@@ -83,7 +87,7 @@ UPSERT_MILESTONE = (
 
 
 def on_proposed(conn, env: dict[str, Any]) -> None:
-    d = env["data"]
+    d = env["data"] | sponsor(env)
     conn.execute(
         "INSERT INTO pilots (pilot_id, organisation_id, organisation_name, organisation_type, title, aims,"
         " sponsor_name, sponsor_role, leads, start_date, planned_end_date, status, proposed_by, proposed_at)"
@@ -92,6 +96,11 @@ def on_proposed(conn, env: dict[str, Any]) -> None:
          d["sponsor_name"], d["sponsor_role"], Jsonb(d["leads"]), d["start_date"], d["planned_end_date"],
          d["proposed_by"], env["occurred_at"]],
     )
+
+
+def sponsor(env: dict[str, Any]) -> dict[str, Any]:
+    """A PilotProposed's sponsor, opened from its sealed value (or in the clear before v2); "erased" once erased."""
+    return opened(env, env["data"]["pilot_id"], SPONSOR)
 
 
 def _status(status: str, **columns: str):

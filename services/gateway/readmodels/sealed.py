@@ -1,11 +1,12 @@
-"""Opening the personal fields sealed in events, with data subjects' keys the pledge service lends over HTTP.
+"""Opening the personal fields sealed in events, with data subjects' keys their owning service lends over HTTP.
 
-The gateway never reads the pledge service's tables: its projector asks `GET /internal/subjects/<id>/key` (with
-the internal token) for each sealed event it applies. A 404 means the subject is erased, so the fields read
-"erased" — exactly what a replay after the erasure makes of the same event, and what the ErasureCompleted later in
-the log makes of it in a live read model that had opened it. A service that cannot be reached or answers 5xx is a
-transient failure: `KeysUnavailable` is a psycopg.OperationalError, which the projection retries the batch on
-(shared/projection.TRANSIENT), never parking the event. Keys are not kept: one held here would outlive an erasure.
+The gateway never reads another service's tables: its projector asks the event's producer (pledge for signatories,
+pilots for sponsors) `GET /internal/subjects/<id>/key` (with the internal token) for each sealed event it applies.
+A 404 means the subject is erased, so the fields read "erased" — exactly what a replay after the erasure makes of
+the same event, and what the ErasureCompleted later in the log makes of it in a live read model that had opened it.
+A service that cannot be reached or answers 5xx is a transient failure: `KeysUnavailable` is a
+psycopg.OperationalError, which the projection retries the batch on (shared/projection.TRANSIENT), never parking
+the event. Keys are not kept: one held here would outlive an erasure.
 """
 
 from __future__ import annotations
@@ -21,38 +22,38 @@ import urllib3
 from shared import sealing
 from shared.config import Settings
 
-SERVICE = "pledge"  # the owner of the key table of the only sealed fields today (signatories')
 TIMEOUT = urllib3.Timeout(connect=1.0, read=5.0)
 
 
 class KeysUnavailable(psycopg.OperationalError):
-    """The pledge service could not lend a key right now: retry the batch later, never park for it."""
+    """The owning service could not lend a key right now: retry the batch later, never park for it."""
 
 
 class Keys(Protocol):
-    def key(self, subject_id: str) -> bytes | None: ...
+    def key(self, service: str, subject_id: str) -> bytes | None: ...
 
 
 class SubjectKeys:
-    """The pledge service's internal key API, on keep-alive connections."""
+    """The domain services' internal key API, on keep-alive connections."""
 
     def __init__(self, settings: Settings) -> None:
-        self.base = settings.service_url(SERVICE)
+        self.settings = settings
         self.headers = {"X-Internal-Token": settings.internal_token}
         self.http = urllib3.PoolManager(num_pools=2, maxsize=4, retries=False, timeout=TIMEOUT)
 
-    def key(self, subject_id: str) -> bytes | None:
-        """The subject's key; None when the subject is erased."""
+    def key(self, service: str, subject_id: str) -> bytes | None:
+        """The key of one of `service`'s subjects; None when the subject is erased."""
+        url = f"{self.settings.service_url(service)}/internal/subjects/{subject_id}/key"
         try:
-            r = self.http.request("GET", f"{self.base}/internal/subjects/{subject_id}/key", headers=self.headers)
+            r = self.http.request("GET", url, headers=self.headers)
         except urllib3.exceptions.HTTPError as exc:
-            raise KeysUnavailable(f"the {SERVICE} service cannot lend keys: {type(exc).__name__}") from None
+            raise KeysUnavailable(f"the {service} service cannot lend keys: {type(exc).__name__}") from None
         if r.status == 404:
             return None
         if r.status == 401:  # a configuration to fix, not bad data: retried until INTERNAL_TOKEN matches
-            raise KeysUnavailable(f"the {SERVICE} service refused this process's INTERNAL_TOKEN")
+            raise KeysUnavailable(f"the {service} service refused this process's INTERNAL_TOKEN")
         if r.status != 200:
-            raise KeysUnavailable(f"the {SERVICE} service answered {r.status} for a key")
+            raise KeysUnavailable(f"the {service} service answered {r.status} for a key")
         return sealing.key_bytes(json.loads(r.data)["key"])
 
 
@@ -79,14 +80,16 @@ def keys() -> Keys:
         return _keys
 
 
-def opened(data: Mapping[str, Any], record: str, names: tuple[str, ...]) -> dict[str, Any]:
-    """The fields `names` of an event's `data`: in the clear before sealing, opened, or "erased" once the key is gone.
+def opened(env: Mapping[str, Any], record: str, names: tuple[str, ...]) -> dict[str, Any]:
+    """The fields `names` of an event: in the clear before sealing, opened, or "erased" once the key is gone.
 
-    A sealed value that its subject's key does not open raises SealBroken, so the event is parked, never shown.
+    The key is asked of the event's producer. A sealed value that its subject's key does not open raises
+    SealBroken, so the event is parked, never shown.
     """
+    data = env["data"]
     if data.get("sealed") is None:
         return {n: data[n] for n in names}
-    key = keys().key(data["subject_id"])
+    key = keys().key(env["producer"], data["subject_id"])
     if key is None:
         return sealing.erased(names)
     fields = sealing.open_sealed(key, data["subject_id"], record, data["sealed"])

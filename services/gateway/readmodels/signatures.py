@@ -59,7 +59,7 @@ ON CONFLICT (charter_id, version, day) DO UPDATE
 def on_signature_requested(conn, env: dict[str, Any]) -> None:
     # A withdrawn or expired signature can be requested again on the same stream: start it afresh.
     d = env["data"]
-    signatory = opened(d, d["signature_id"], SIGNATORY)
+    signatory = opened(env, d["signature_id"], SIGNATORY)
     conn.execute(
         "INSERT INTO signatures (signature_id, charter_id, version, organisation_id, organisation_name,"
         " organisation_type, area, signatory_name, signatory_role, statement, status, requested_at, assurance)"

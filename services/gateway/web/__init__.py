@@ -96,6 +96,8 @@ NOTICES = {
     "role_revoked": "The role is revoked; the change is recorded in the account's role history.",
     "erased": "Their personal data is erased: their name and role show as “erased” everywhere, and the erasure is"
               " in the log below.",
+    "sponsor_erased": "The sponsor's name and role are erased: they show as “erased” everywhere, and the erasure is"
+                      " in the log below.",
 }
 PLURALS = {"council": "Councils", "department": "Departments", "agency": "Agencies", "other": "Other organisations"}
 SECURITY_HEADERS = {

@@ -3,7 +3,7 @@
 from shared.checkpoints import CheckpointPublished
 from shared.events import EventRegistry
 
-from . import barriers, milestones, outcomes, pilots, progress
+from . import barriers, erasures, milestones, outcomes, pilots, progress
 
 EVENTS = EventRegistry(
     CheckpointPublished,  # the store's signed tree heads, appended by its relay (shared/checkpointing.py)
@@ -23,4 +23,5 @@ EVENTS = EventRegistry(
     progress.ProgressImported,
     outcomes.OutcomeRecorded,
     outcomes.OutcomeVerified,
+    erasures.ErasureCompleted,
 )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from shared.errors import Conflict, Forbidden, Invalid, require_text
-from shared.events import Event
+from shared.events import DataSubject, Event
 
 from . import barriers, milestones, outcomes, progress
+from .erasures import ErasureCompleted
 from .errors import NotAMember, NotIndependent, UnsignedOrganisation
 from .signatories import Signatories
 from .state import (
@@ -24,22 +26,35 @@ from .state import (
 
 STREAM_TYPE = "pilot"
 MAX_REASON_CHARS = 2_000
+# The sponsor's personal fields: sealed for the pilot's data subject from v2, shown "erased" once it is erased.
+SPONSOR = ("sponsor_name", "sponsor_role")
 
 
 @dataclass(frozen=True)
 class PilotProposed(Event):
+    """A pilot is proposed for an organisation, with its top-level sponsor.
+
+    v2 seals the sponsor's name and role (SPONSOR) for the pilot's data subject: `subject_id` names it, the pilots
+    service's key table holds its key, `sealed` holds the two (shared/sealing.py), and the plain fields are None.
+    Events before it keep them in the clear and are upcast with `subject_id` and `sealed` None.
+    """
+
+    SCHEMA_VERSION = 2
+
     pilot_id: str
     organisation_id: str
     organisation_name: str
     organisation_type: str
     title: str
     aims: str
-    sponsor_name: str
-    sponsor_role: str
+    sponsor_name: str | None  # in the clear only before v2
+    sponsor_role: str | None
     leads: tuple[str, ...]
     start_date: str
     planned_end_date: str
     proposed_by: str
+    subject_id: str | None
+    sealed: str | None
 
 
 @dataclass(frozen=True)
@@ -129,6 +144,8 @@ def evolve(state: Pilot | None, event: Event) -> Pilot | None:
         case PilotStopped():
             ended_on = date.fromisoformat(event.stopped_on)
             return replace(state, status=Status.STOPPED, ended_on=ended_on, stop_reason=event.reason)
+        case ErasureCompleted():
+            return replace(state, sponsor_erased=True)
     for part in (barriers, milestones, progress, outcomes):
         state = part.evolve(state, event)
     return state
@@ -142,7 +159,7 @@ def _proposed(event: PilotProposed) -> Pilot:
 
 
 def decide_propose_pilot(state: Pilot | None, command: ProposePilot, signatories: Signatories,
-                         proposer_is_member: bool) -> list[Event]:
+                         proposer_is_member: bool, *, subjects: Callable[[str], DataSubject]) -> list[Event]:
     """A pilot lead proposes a pilot for an organisation they belong to that holds a live, verified signature."""
     require_pilot_lead(command.actor_roles)
     if state is not None:
@@ -161,6 +178,8 @@ def decide_propose_pilot(state: Pilot | None, command: ProposePilot, signatories
     if not proposer_is_member:  # after the proposal's own values: those are wrong whoever sends them
         raise NotAMember(f"only a member of {signatory.organisation_name} may propose a pilot for it; claim membership"
                          " with an address at one of its verified domains", field="organisation_id")
+    subject = subjects(command.pilot_id)  # the sponsor's, sealed per pilot: a sponsor is named, never identified
+    sponsor = {"sponsor_name": command.sponsor_name, "sponsor_role": command.sponsor_role}
     return [
         PilotProposed(
             command.pilot_id,
@@ -169,12 +188,14 @@ def decide_propose_pilot(state: Pilot | None, command: ProposePilot, signatories
             signatory.organisation_type,
             command.title,
             command.aims,
-            command.sponsor_name,
-            command.sponsor_role,
+            None,
+            None,
             leads,
             command.start_date.isoformat(),
             command.planned_end_date.isoformat(),
             command.actor,
+            subject.subject_id,
+            subject.seal(command.pilot_id, sponsor),
         )
     ]
 

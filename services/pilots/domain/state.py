@@ -90,8 +90,8 @@ class Pilot:
     organisation_type: str
     title: str
     aims: str
-    sponsor_name: str
-    sponsor_role: str
+    sponsor_name: str | None  # None when sealed (PilotProposed v2)
+    sponsor_role: str | None
     leads: tuple[str, ...]
     start_date: date
     planned_end_date: date
@@ -105,6 +105,9 @@ class Pilot:
     milestones: tuple[Milestone, ...] = ()
     reports: tuple[ProgressReport, ...] = ()
     outcome: Outcome | None = None
+    subject_id: str | None = None  # the sponsor's data subject, and their sealed name and role
+    sealed: str | None = None
+    sponsor_erased: bool = False
 
     @property
     def starts_on(self) -> date:

@@ -19,7 +19,8 @@ from services.pilots.domain.pilots import (
 from services.pilots.domain.signatories import Signatories, SignatureVerifiedSeen, SignatureWithdrawnSeen
 from services.pilots.domain.signatories import from_facts as signatories_from
 from services.pilots.domain.state import Pilot
-from shared.events import Event, replay
+from shared import sealing
+from shared.events import DataSubject, Event, replay
 
 PILOT = "pilot-1"
 ORG = "org-leeds"
@@ -28,6 +29,13 @@ VERIFIER = "u-verifier"  # a second steward, neither part of the pilot nor its a
 STEWARDS = frozenset({"steward"})
 TODAY = date(2025, 3, 1)
 START, END = date(2025, 4, 1), date(2025, 12, 31)
+KEY = sealing.new_key()  # every test sponsor's key: the pilots service's key table holds one per pilot
+
+
+def SPONSORS(pilot_id: str) -> DataSubject:  # noqa: N802 - passed as a constant, the key table's part
+    """The data subject of a pilot's sponsor, sealing with KEY."""
+    subject_id = f"sponsor-{pilot_id}"
+    return DataSubject(subject_id, lambda record, fields: sealing.seal(KEY, subject_id, record, fields))
 PHOTOS, IT_POLICY, HIDDEN = "b-photos", "b-it-policy", "b-hidden"
 
 
@@ -76,10 +84,12 @@ def propose(**overrides: object) -> ProposePilot:
 
 
 def proposed_event() -> PilotProposed:
-    """The event a valid proposal produces."""
+    """The event a valid proposal produces, its sponsor sealed."""
+    sponsor = SPONSORS(PILOT)
     return PilotProposed(
         PILOT, ORG, "Leeds City Council", "local_authority", "Open collaboration", "Staff use shared tools",
-        "Tom Riordan", "Chief Executive", (LEAD,), START.isoformat(), END.isoformat(), PROPOSER,
+        None, None, (LEAD,), START.isoformat(), END.isoformat(), PROPOSER, sponsor.subject_id,
+        sponsor.seal(PILOT, {"sponsor_name": "Tom Riordan", "sponsor_role": "Chief Executive"}),
     )  # fmt: skip
 
 

@@ -20,6 +20,7 @@ from .builders import (
     OUTSIDER,
     PILOT,
     PROPOSER,
+    SPONSORS,
     STEWARD,
     STEWARDS,
     TODAY,
@@ -53,7 +54,7 @@ def test_an_organisation_without_a_signature_cannot_propose_a_pilot():
     nobody_signed = Signatories()
 
     with pytest.raises(UnsignedOrganisation) as refused:
-        decide_propose_pilot(None, propose(), nobody_signed, True)
+        decide_propose_pilot(None, propose(), nobody_signed, True, subjects=SPONSORS)
 
     assert refused.value.field == "organisation_id"
 
@@ -62,21 +63,21 @@ def test_an_organisation_that_withdrew_its_signature_cannot_propose_a_pilot():
     view = from_facts(verified(), withdrawn())
 
     with pytest.raises(UnsignedOrganisation):
-        decide_propose_pilot(None, propose(), view, True)
+        decide_propose_pilot(None, propose(), view, True, subjects=SPONSORS)
 
 
 def test_someone_without_the_pilot_lead_role_cannot_propose_a_pilot_even_for_a_signatory():
     view = signed()
 
     with pytest.raises(Forbidden) as refused:
-        decide_propose_pilot(None, propose(actor_roles=frozenset({"steward"})), view, True)
+        decide_propose_pilot(None, propose(actor_roles=frozenset({"steward"})), view, True, subjects=SPONSORS)
 
     assert "pilot lead" in refused.value.message
 
 
 def test_a_pilot_lead_who_is_not_a_member_of_the_signatory_cannot_propose_a_pilot_for_it():
     with pytest.raises(NotAMember) as refused:
-        decide_propose_pilot(None, propose(), signed(), False)
+        decide_propose_pilot(None, propose(), signed(), False, subjects=SPONSORS)
 
     assert refused.value.field == "organisation_id" and "member of Leeds City Council" in refused.value.message
 
@@ -84,7 +85,7 @@ def test_a_pilot_lead_who_is_not_a_member_of_the_signatory_cannot_propose_a_pilo
 def test_a_signatory_proposes_a_pilot_under_its_name_and_type():
     view = signed()
 
-    [event] = decide_propose_pilot(None, propose(), view, True)
+    [event] = decide_propose_pilot(None, propose(), view, True, subjects=SPONSORS)
 
     assert (event.organisation_name, event.organisation_type) == ("Leeds City Council", "local_authority")
     assert event.start_date == "2025-04-01"
@@ -94,10 +95,10 @@ def test_a_pilot_needs_a_lead_and_an_end_after_its_start():
     view = signed()
 
     with pytest.raises(Invalid) as no_lead:
-        decide_propose_pilot(None, propose(leads=()), view, True)
+        decide_propose_pilot(None, propose(leads=()), view, True, subjects=SPONSORS)
     with pytest.raises(Invalid) as ends_early:
         decide_propose_pilot(None, propose(planned_end_date=propose().start_date.replace(day=1, month=1)), view,
-                             True)
+                             True, subjects=SPONSORS)
 
     assert (no_lead.value.field, ends_early.value.field) == ("leads", "planned_end_date")
 
@@ -120,7 +121,7 @@ def test_every_illegal_transition_is_refused(status, step):
 
 
 def test_a_pilot_goes_from_proposed_through_approved_and_active_to_completed():
-    events = decide_propose_pilot(None, propose(), signed(), True)
+    events = decide_propose_pilot(None, propose(), signed(), True, subjects=SPONSORS)
 
     for step in ("approve", "start", "complete"):
         events += STEPS[step](replay_pilot(*events))

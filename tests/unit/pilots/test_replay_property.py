@@ -1,13 +1,13 @@
 """Whatever commands users send, the events they produce rebuild the same pilot, also after JSON storage."""
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from services.pilots.domain import EVENTS, barriers, milestones, outcomes, progress
+from services.pilots.domain import EVENTS, barriers, erasures, milestones, outcomes, progress
 from services.pilots.domain import pilots as lifecycle
 from services.pilots.domain.state import Metric
 from shared.errors import Refused
@@ -20,6 +20,7 @@ from .builders import (
     PHOTOS,
     PILOT,
     PROPOSER,
+    SPONSORS,
     STEWARD,
     TODAY,
     knowledge,
@@ -42,7 +43,7 @@ class PilotHistory(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.events = lifecycle.decide_propose_pilot(None, propose(), signed(), True)
+        self.events = lifecycle.decide_propose_pilot(None, propose(), signed(), True, subjects=SPONSORS)
         self.pilot = replay_pilot(*self.events)
         self.today = TODAY
 
@@ -146,6 +147,13 @@ class PilotHistory(RuleBasedStateMachine):
     def verify_outcome(self, actor, actor_roles):
         self.decide(outcomes.decide_verify_outcome, outcomes.VerifyOutcome(PILOT, actor, actor_roles))
 
+    @rule(actor_roles=roles)
+    def erase_sponsor(self, actor_roles):
+        def erase(pilot, command, today):
+            return erasures.decide_erase_sponsor(pilot, command, datetime.combine(today, time(), UTC))
+
+        self.decide(erase, erasures.EraseSponsor(PILOT, "erasure-1", "uk-gdpr-17-1-b", STEWARD, actor_roles))
+
     @invariant()
     def replaying_the_events_gives_the_same_state(self):
         assert replay_pilot(*self.events) == self.pilot
@@ -177,7 +185,9 @@ def test_a_history_with_every_kind_of_event_rebuilds_the_same_pilot_from_stored_
     story.record_outcome("substantial", LEAD)
 
     story.verify_outcome(OUTSIDER, frozenset({"steward"}))
+    story.erase_sponsor(frozenset({"steward"}))
 
-    # A pilot ends once: this one completes, so it is never stopped.
-    assert {e.type_name() for e in story.events} == {cls.type_name() for cls in EVENTS} - {"PilotStopped"}
+    # A pilot ends once: this one completes, so it is never stopped. Checkpoints are the relay's, never a command's.
+    assert {e.type_name() for e in story.events} == {cls.type_name() for cls in EVENTS} - {
+        "PilotStopped", "CheckpointPublished"}
     story.replaying_the_stored_events_gives_the_same_state()
