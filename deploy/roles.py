@@ -31,9 +31,9 @@ WRITERS = {  # (schema, table): (role, what it may do to the rows)
     ("gateway_hooks", "parked_events"): ("gateway", "UPDATE"),
     ("gateway", "parked_events"): ("gateway", "UPDATE"),
 }
-# Tables no reader is granted, the auditor included: the data subjects' keys (services/pledge/subjects.py), which
-# only the pledge service itself uses; a copy read elsewhere would outlive an erasure.
-UNREAD = (("pledge", "data_subjects"),)
+# Tables no reader is granted, the auditor included: the data subjects' keys (shared/subject_keys.py), which only
+# their own service uses; a copy read elsewhere would outlive an erasure.
+UNREAD = (("pledge", "data_subjects"), ("pilots", "data_subjects"))
 # Tables, partitioned tables, views, materialized views; a sequence owned by a column follows its table.
 RELATIONS = """
 SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

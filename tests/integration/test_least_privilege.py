@@ -79,11 +79,13 @@ def test_the_auditor_reads_every_schema_and_its_writes_are_refused(roles_on):
             refused(conn, sql.SQL("CREATE TABLE {} (x int)").format(sql.Identifier(schema, "auditor_was_here")))
 
 
-def test_no_one_but_the_pledge_service_reads_the_data_subjects_keys(roles_on):
-    with psycopg.connect(roles_on.database_url_of("auditor")) as auditor, connect_as(roles_on, "pledge") as pledge:
-        pledge.execute("SELECT count(*) FROM pledge.data_subjects")
+@pytest.mark.parametrize("service", ["pledge", "pilots"])
+def test_no_one_but_its_own_service_reads_the_data_subjects_keys(roles_on, service):
+    table = sql.Identifier(service, "data_subjects")
+    with psycopg.connect(roles_on.database_url_of("auditor")) as auditor, connect_as(roles_on, service) as own:
+        own.execute(sql.SQL("SELECT count(*) FROM {}").format(table))
 
-        message = refused(auditor, sql.SQL("SELECT key FROM pledge.data_subjects"))
+        message = refused(auditor, sql.SQL("SELECT key FROM {}").format(table))
 
     assert "permission denied" in message
 
