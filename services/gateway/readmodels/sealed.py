@@ -70,13 +70,17 @@ def use(keys: Keys | None) -> None:
 def keys() -> Keys:
     """The key client of this process: each consumer runs the same handlers, so one is made from its settings.
 
+    Those are the running system's (what `make run` recorded in .data/run.env, overridden by the environment), so
+    `charter audit replay` typed in a shell reaches the services with their internal token as the projector does.
     The deployment's migration, rebuilding read models before any service runs, uses the stored keys instead
-    (deploy/migrate.py); nothing else in the gateway reads the pledge schema.
+    (deploy/migrate.py); nothing else in the gateway reads another service's schema.
     """
     global _keys
     with _lock:
         if _keys is None:
-            _keys = SubjectKeys(Settings.from_env())
+            from ..audit.cli import settings as running_settings  # here: the audit tools import the read models
+
+            _keys = SubjectKeys(running_settings())
         return _keys
 
 
