@@ -48,13 +48,20 @@ class SubjectKeys:
             r = self.http.request("GET", url, headers=self.headers)
         except urllib3.exceptions.HTTPError as exc:
             raise KeysUnavailable(f"the {service} service cannot lend keys: {type(exc).__name__}") from None
-        if r.status == 404:
+        if r.status == 404 and "subject_id" in _errors(r.data):  # the key table's answer, not a missing route
             return None
         if r.status == 401:  # a configuration to fix, not bad data: retried until INTERNAL_TOKEN matches
             raise KeysUnavailable(f"the {service} service refused this process's INTERNAL_TOKEN")
         if r.status != 200:
             raise KeysUnavailable(f"the {service} service answered {r.status} for a key")
         return sealing.key_bytes(json.loads(r.data)["key"])
+
+
+def _errors(body: bytes) -> dict[str, Any]:
+    try:
+        return json.loads(body).get("errors") or {}
+    except (ValueError, AttributeError):
+        return {}
 
 
 _keys: Keys | None = None
