@@ -56,7 +56,8 @@ AUDITOR = "auditor"
 ADMIN = "admin"
 ROLES = (STEWARD, MODERATOR, PILOT_LEAD, AUDITOR, ADMIN)
 
-# Every event type the pilots service publishes on its topic (a unit test holds this to its registry).
+# Every pilot's event type the pilots service publishes on its topic (a unit test holds this to its registry);
+# its store's signed checkpoints (CheckpointPublished) travel there too, and are no pilot's.
 PILOT_EVENTS = (
     "PilotProposed",
     "PilotApproved",
