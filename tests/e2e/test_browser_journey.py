@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from .browser import screenshot
 from .clients import WebClient
+from .pilot_steps import eventually
 from .web_steps import World, build_world, looks_right, nav, sign_up, tiny_png
 
 DRAFT_TEXT = "We will open our services to the people who use them, and say what we changed."
@@ -129,7 +130,10 @@ def test_an_edit_crossing_another_shows_what_changed_since_and_saves_on_the_seco
     sign_up(page, world.base)
     page.goto(f"{world.base}/barriers/{world.barrier_id}/edit")
     other = WebClient(world.base).as_user()
-    seen = other.read_page(f"barriers/{world.barrier_id}").body
+    read = eventually(lambda: other.read_page(f"barriers/{world.barrier_id}"), lambda r: r.status == 200,
+                      timeout_s=20)
+    assert read.status == 200, read.body
+    seen = read.body
     crossed = other.edit_barrier(world.barrier_id, seen["revision"], title=seen["title"],
                                  description="Someone else rewrote this meanwhile.")
     assert crossed.status == 201, crossed.body
