@@ -51,10 +51,13 @@ def unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def _raw(public: Ed25519PublicKey) -> bytes:
+    return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
 def key_id(producer: str, public: Ed25519PublicKey) -> str:
     """A key's name: its producer and the start of the SHA-256 of its raw public key, e.g. `pledge:1f0c…`."""
-    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return f"{producer}:{hashlib.sha256(raw).hexdigest()[:16]}"
+    return f"{producer}:{hashlib.sha256(_raw(public)).hexdigest()[:16]}"
 
 
 class Signer:
@@ -81,6 +84,10 @@ class Signer:
     def sign(self, envelope: Mapping[str, Any]) -> dict[str, str]:
         """The `signature` field for an envelope complete but for `hash` and `signature`."""
         return {"key_id": self.key_id, "algorithm": ALGORITHM, "value": self.sign_bytes(signed_bytes(envelope))}
+
+    def public_key(self) -> PublicKey:
+        """This signer's entry for a keyring, dated now."""
+        return PublicKey(self.key_id, self.producer, b64(_raw(self._private.public_key())), _now())
 
     def sign_bytes(self, data: bytes) -> str:
         """The signature of `data` (a checkpoint's), unpadded base64url."""
@@ -206,7 +213,7 @@ def ensure_keys(directory: str | Path, producers: Iterable[str],
             _write_private(path, Ed25519PrivateKey.generate())
         signer = Signer.from_file(producer, path)
         if signer.key_id not in by_id:
-            by_id[signer.key_id] = _entry(signer)
+            by_id[signer.key_id] = signer.public_key()
         unsigned.setdefault(producer, int((unsigned_through or {}).get(producer, 0)))
     _write_ring(ring_path, Keyring(by_id.values(), unsigned))
     return ring_path
@@ -226,13 +233,8 @@ def rotate(directory: str | Path, producer: str) -> str:
     path = private_key_file(directory, producer)
     _write_private(path, Ed25519PrivateKey.generate())
     signer = Signer.from_file(producer, path)
-    _write_ring(ring_path, Keyring([*keys, _entry(signer)], ring.unsigned_through))
+    _write_ring(ring_path, Keyring([*keys, signer.public_key()], ring.unsigned_through))
     return signer.key_id
-
-
-def _entry(signer: Signer) -> PublicKey:
-    raw = signer._private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return PublicKey(signer.key_id, signer.producer, b64(raw), _now())
 
 
 def _now() -> str:

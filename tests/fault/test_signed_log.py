@@ -12,11 +12,8 @@ event stream or a webhook, and be reported by `charter audit verify`.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import uuid
 from dataclasses import replace
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -31,9 +28,10 @@ from shared.signing import Keyring, PublicKey, Signer, ensure_keys, rotate
 
 from ..e2e.auditor import audit
 from ..e2e.pilot_steps import eventually
+from ..e2e.test_proofs import check
+from .harness import stored_events
 from .system import own_system
 
-CHECKER = Path(__file__).resolve().parents[2] / "tools" / "verify_proof.py"
 CONSUMERS = ("gateway", "gateway_hooks", "pilots")  # the projector, the webhook dispatcher, pilots' subscriptions
 
 
@@ -53,15 +51,9 @@ def a_real_barrier(system) -> tuple[str, dict]:
     seen = eventually(lambda: steward.request("GET", f"/api/v1/barriers/{barrier_id}"), lambda r: r.status == 200,
                       timeout_s=20)
     assert seen.status == 200, seen.body
-    head = len(stored(system, "knowledge"))
+    head = len(stored_events(system, "knowledge"))
     published = topic_events(system.settings.kafka_bootstrap_servers, TOPICS["knowledge"], head, timeout_s=20)
     return barrier_id, next(e for e in published if e["stream_id"] == barrier_id and e["version"] == 1)
-
-
-def stored(system, service: str) -> list[dict]:
-    with psycopg.connect(system.settings.database_url, connect_timeout=5) as conn:
-        return [r[0] for r in conn.execute(
-            sql.SQL("SELECT envelope FROM {}.events ORDER BY position").format(sql.Identifier(service)))]
 
 
 def forged_from(real: dict, title: str, position: int) -> dict:
@@ -112,7 +104,7 @@ def test_events_forged_onto_a_topic_are_parked_with_the_reason_and_reach_no_read
                          {"url": "http://127.0.0.1:9/hook", "topics": [TOPICS["knowledge"]]})
     assert hook.status == 201, hook.body
     _, real = a_real_barrier(system)
-    top = len(stored(system, "knowledge")) + 100
+    top = len(stored_events(system, "knowledge")) + 100
 
     unsigned = forged_from(real, "Forged, unsigned", top + 1)
     del unsigned["signature"]
@@ -156,24 +148,11 @@ def test_after_a_key_rotation_old_and_new_events_verify_and_both_are_applied(sys
         seen = eventually(lambda m=made: steward.request("GET", f"/api/v1/charters/{m.body['charter_id']}"),
                           lambda r: r.status == 200, timeout_s=20)
         assert seen.status == 200, seen.body
-    events = {e["stream_id"]: e for e in stored(system, "pledge") if e["type"] == "CharterCreated"}
+    events = {e["stream_id"]: e for e in stored_events(system, "pledge") if e["type"] == "CharterCreated"}
     old, new = (events[m.body["charter_id"]]["signature"]["key_id"] for m in (before, after))
     assert old != new
     report = next(r for r in audit(system.settings, "verify").json if r["service"] == "pledge")
     assert report["ok"] and report["badly_signed"] == [], report
-
-
-def check(tmp_path: Path, *args: str | dict) -> subprocess.CompletedProcess:
-    """tools/verify_proof.py with only the standard library (-I -S); dict arguments are written to files first."""
-    paths = []
-    for n, arg in enumerate(args):
-        if isinstance(arg, dict):
-            path = tmp_path / f"{n}.json"
-            path.write_text(json.dumps(arg))
-            arg = str(path)
-        paths.append(arg)
-    return subprocess.run([sys.executable, "-I", "-S", str(CHECKER), *paths], capture_output=True, text=True,
-                          timeout=60)
 
 
 def test_a_signatory_checks_their_event_against_a_checkpoint_the_store_signed(system, tmp_path):
@@ -198,11 +177,12 @@ def test_a_signatory_checks_their_event_against_a_checkpoint_the_store_signed(sy
 
     proof = anyone.request("GET", f"/api/v1/audit/proofs/{envelope['event_id']}").body
     assert proof["tree_size"] == checkpoint["tree_size"] and proof["checkpoint"] == checkpoint, proof
-    valid = check(tmp_path, "inclusion", proof, envelope, "--checkpoint", checkpoint, "--keys", keys)
+    valid = check(tmp_path, "inclusion", proof, (None, envelope), ("--checkpoint", checkpoint), ("--keys", keys))
     assert valid.returncode == 0 and "a tree head signed by the store" in valid.stdout, valid.stdout + valid.stderr
 
     other_signature = checkpoint | {"signature": checkpoint["signature"][::-1]}
-    refused = check(tmp_path, "inclusion", proof, envelope, "--checkpoint", other_signature, "--keys", keys)
+    refused = check(tmp_path, "inclusion", proof, (None, envelope), ("--checkpoint", other_signature),
+                    ("--keys", keys))
     assert refused.returncode == 1 and "not the store's" in refused.stdout, refused.stdout + refused.stderr
 
 
