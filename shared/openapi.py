@@ -1,31 +1,30 @@
-"""OpenAPI 3 documents built with apispec from a Flask app's routes and their marshmallow body schemas.
+"""The API document, generated from the routes by flask-smorest.
 
-Every route is found in the app's URL map; a route's body schema is the one `@validated` recorded, and
-`@documented` adds what cannot be seen from the route (its reply, its query parameters). So a service's
-document follows its code without a second list of routes to keep in step.
+Every route of the public API is on a `Blueprint` of this module: `@bp.arguments` declares its body,
+query and path parameters (and parses them: a bad one is refused in the API's one error shape),
+`@bp.response` its success, `@bp.refuses(...)` the catalogue codes it can answer, and `@bp.requires`
+the role it needs. So the document follows the code, with no second list of routes to keep in step.
 """
 
 from __future__ import annotations
 
-import re
+import copy
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NoReturn
 
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint, Flask, current_app, jsonify
-from flask.typing import ResponseReturnValue
-from marshmallow import INCLUDE, Schema, fields, validate
-from werkzeug.routing import Rule
+import flask_smorest
+from flask import Flask
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
+from webargs.flaskparser import FlaskParser
 
 from .error_codes import CODES
+from .http import RequestRefused, json_body
 
 OPENAPI_VERSION = "3.0.3"
 UNSAFE = ("post", "put", "patch", "delete")
-SKIPPED = {"/healthz", "/openapi.json", "/static/<path:filename>"}
-_PARAM = re.compile(r"<(?:(?P<converter>[a-z]+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
-_CONVERTER_TYPES: dict[str, dict[str, Any]] = {
-    "uuid": {"type": "string", "format": "uuid"}, "int": {"type": "integer", "minimum": 0}, "float": {"type": "number"}}
+# Who may call an operation, as `x-required-role` says: nobody signed in, any account, or an account with a role.
+ANYONE, ACCOUNT = "anyone", "account"
+ROLES = ("steward", "moderator", "pilot_lead", "auditor", "admin")
 
 
 class Error(Schema):
@@ -44,120 +43,116 @@ class Error(Schema):
 
 
 class CommandAccepted(Schema):
-    """A command's reply: the ids it created, its stream, the stream's new version and its log position."""
+    """A command's reply: where its events landed, and the token that reads its result."""
 
-    class Meta:
-        unknown = INCLUDE
-
-    stream_id = fields.String()
-    version = fields.Integer()
-    position = fields.Integer()
-
-
-def documented(**operation: Any) -> Callable:
-    """Decorator: OpenAPI details of a route the URL map cannot show.
-
-    `response=` a reply Schema (None: no body), `status=`, `query=` a Schema of query parameters,
-    `request_body=` an OpenAPI requestBody for bodies that are not JSON, `tag=`, `description=`,
-    `authenticated=True` for a read that needs an account.
-    """
-
-    def mark(view: Callable) -> Callable:
-        view.openapi = getattr(view, "openapi", {}) | operation  # type: ignore[attr-defined]  # read by build()
-        return view
-
-    return mark
+    stream_id = fields.String(required=True, metadata={"description": "the stream the command wrote to"})
+    version = fields.Integer(required=True, metadata={"description": "the stream's version after the command"})
+    position = fields.Integer(required=True, metadata={"description": "the store position of its last event"})
+    consistency_token = fields.String(required=True, metadata={
+        "description": "pass it to a read as `?consistency_token=` to read this write (added by the gateway)",
+        "example": "charter-6f1c…@3"})
 
 
-def openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
-    """A Flask rule as an OpenAPI path, with its path parameters."""
-    params = [{"name": m["name"], "in": "path", "required": True, "schema": _param_schema(m["converter"], m["args"])}
-              for m in _PARAM.finditer(rule)]
-    return _PARAM.sub(lambda m: "{" + m["name"] + "}", rule), params
+_ACCEPTED: dict[str, type[Schema]] = {}
 
 
-def _param_schema(converter: str | None, args: str | None) -> dict[str, Any]:
-    if converter == "any" and args:
-        return {"type": "string", "enum": [a.strip().strip("'\"") for a in args.split(",")]}
-    if converter == "string" and args:
-        limits = dict(a.replace(" ", "").split("=", 1) for a in args.split(",") if "=" in a)
-        low, high = limits.get("length", limits.get("minlength", "1")), limits.get("length", limits.get("maxlength"))
-        return {"type": "string", "minLength": int(low)} | ({"maxLength": int(high)} if high else {})
-    return _CONVERTER_TYPES.get(converter or "", {"type": "string", "minLength": 1})
+def accepted(*ids: str) -> type[Schema]:
+    """The reply schema of a command that names `ids` (`accepted("draft_id")`: `DraftAccepted`)."""
+    name = "".join(part.title() for i in ids for part in i.removesuffix("_id").split("_")) + "Accepted"
+    if name not in _ACCEPTED:
+        own = {i: fields.String(required=True, metadata={"description": f"the {i.removesuffix('_id')}'s id"})
+               for i in ids}
+        doc = f"A command's reply naming {', '.join(ids)}."
+        _ACCEPTED[name] = type(name, (CommandAccepted,), own | {"__doc__": doc})
+    return _ACCEPTED[name]
 
 
-def new_spec(title: str, description: str = "") -> APISpec:
-    """An empty OpenAPI 3 document with the shared Error and CommandAccepted schemas."""
-    spec = APISpec(title=title, version="1", openapi_version=OPENAPI_VERSION, plugins=[MarshmallowPlugin()],
-                   info={"description": description} if description else {})
-    spec.components.schema("Error", schema=Error)
-    spec.components.schema("CommandAccepted", schema=CommandAccepted)
-    return spec
+class Parser(FlaskParser):
+    """webargs, answering in the API's error shape: a body through `shared.http.json_body`'s checks."""
+
+    def load_json(self, req: Any, schema: Schema) -> Any:
+        return json_body()
+
+    def handle_error(self, error: ValidationError, req: Any, schema: Schema, *, error_status_code: int | None,
+                     error_headers: Any) -> NoReturn:
+        messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+        (location, problems), = messages.items() if len(messages) == 1 else (("json", messages),)
+        problems = problems if isinstance(problems, dict) else {"_schema": problems}
+        if location == "json":
+            raise RequestRefused(422, "validation_failed", "the request body has invalid fields", problems)
+        raise RequestRefused(400, "invalid_query", "a query parameter is invalid", problems)
 
 
-def add_routes(spec: APISpec, app: Flask, include: Callable[[Rule, str], bool] = lambda rule, method: True,
-               extra: Callable[[Rule, str], dict[str, Any]] = lambda rule, method: {}) -> None:
-    """Describe each of the app's routes that `include(rule, method)` accepts; `extra` adds details."""
-    by_path: dict[str, tuple[list[dict[str, Any]], dict[str, Any]]] = {}
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        methods = sorted(m.lower() for m in rule.methods or () if m not in ("HEAD", "OPTIONS"))
-        methods = [m for m in methods if rule.rule not in SKIPPED and include(rule, m)]
-        if not methods:
-            continue
-        view = app.view_functions[rule.endpoint]
-        path, params = openapi_path(rule.rule)
-        # Two rules may share a path (one per method): their operations go in one path item.
-        _, operations = by_path.setdefault(path, (params, {}))
-        # One view may serve several rules (told apart by `defaults`): each operation id must stay unique.
-        suffix = "".join(f"_{v}" for v in (rule.defaults or {}).values())
-        operations.update({m: operation(view, m, rule.endpoint + suffix) | extra(rule, m) for m in methods})
-    for path, (params, operations) in by_path.items():
-        spec.path(path=path, parameters=params, operations=operations)
+class Blueprint(flask_smorest.Blueprint):
+    """A blueprint of the public API: its routes are documented under `area` (a tag of the document)."""
+
+    ARGUMENTS_PARSER = Parser()
+
+    def __init__(self, name: str, import_name: str, *args: Any, area: str, **kwargs: Any) -> None:
+        super().__init__(name, import_name, *args, **kwargs)
+        self.area = area
+
+    def route(self, rule: str, *, parameters: Any = None, tags: Any = None, **options: Any) -> Callable:
+        register = super().route(rule, parameters=parameters, tags=tags or [self.area], **options)
+
+        def decorator(view: Callable) -> Callable:
+            # One operation id per route (a view may serve two rules, told apart by `endpoint`).
+            doc = view.__dict__.setdefault("_apidoc", {}).setdefault("manual_doc", {})
+            doc.setdefault("operationId", options.get("endpoint") or view.__name__)
+            return register(view)
+
+        return decorator
+
+    def refuses(self, *codes: str) -> Callable:
+        """Document the error replies an operation gives besides the ones every operation can (see `edge_errors`)."""
+        by_status: dict[int, list[str]] = {}
+        for code in codes:
+            for status in CODES[code].statuses:
+                by_status.setdefault(status, []).append(code)
+
+        def decorator(view: Callable) -> Callable:
+            for status, named in sorted(by_status.items()):
+                view = self.alt_response(status, schema=Error, description=error_description(named),
+                                         example=error_example(named[0]))(view)
+            return view
+
+        return decorator
+
+    def requires(self, role: str) -> Callable:
+        """Document who may call the operation: `ANYONE`, `ACCOUNT` or one of `ROLES`."""
+        assert role in (ANYONE, ACCOUNT, *ROLES), role
+        return self.doc(**{"x-required-role": role})
 
 
-def operation(view: Callable, method: str, endpoint: str) -> dict[str, Any]:
-    """One operation: summary from the docstring, body from `@validated`, reply from `@documented`."""
-    marks: dict[str, Any] = getattr(view, "openapi", {})
-    doc = (view.__doc__ or "").strip().splitlines()
-    op: dict[str, Any] = {"operationId": endpoint.replace(".", "_"), "summary": doc[0] if doc else endpoint,
-                          "tags": [marks.get("tag") or endpoint.split(".")[0]]}
-    body = getattr(view, "body_schema", None)
-    if body is not None:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
-    if marks.get("request_body") is not None:  # a body that is not JSON (a photo, a CSV file)
-        op["requestBody"] = marks["request_body"]
-    if marks.get("query") is not None:
-        op["parameters"] = [{"in": "query", "schema": marks["query"]}]
-    command = method in UNSAFE
-    reply = marks.get("response", CommandAccepted if command else None)
-    status = str(marks.get("status", "2XX" if command else "200"))
-    content = {"application/json": {"schema": reply}} if reply is not None else None
-    op["responses"] = {status: {"description": marks.get("description", "success")} | (
-        {"content": content} if content else {}),
-        "default": {"description": "an error", "content": {"application/json": {"schema": "Error"}}}}
-    return op
+def error_description(codes: Iterable[str]) -> str:
+    """A response's description: the catalogue's meaning of each code it can carry."""
+    return " ".join(f"`{code}`: {CODES[code].meaning}" for code in codes)
 
 
-def blueprint(build: Callable[[], dict[str, Any]]) -> Blueprint:
-    """`GET /openapi.json`, built on first request (every route is registered by then) and kept."""
-    bp = Blueprint("openapi", __name__)
-    built: dict[str, Any] = {}
-
-    @bp.get("/openapi.json")
-    def openapi_json() -> ResponseReturnValue:
-        """This service's OpenAPI 3 document."""
-        if not built:
-            built.update(build())
-        return jsonify(built)
-
-    return bp
+def error_example(code: str) -> dict[str, Any]:
+    """An error reply carrying `code`."""
+    entry = CODES[code]
+    return {"code": code, "message": entry.meaning, "errors": {}} | {name: None for name in entry.fields}
 
 
-def service_spec(name: str) -> dict[str, Any]:
-    """The current app's commands as an OpenAPI 3 document (call inside a request or app context)."""
-    spec = new_spec(f"Interactive Charter: {name} service", f"Commands of the {name} service.")
-    add_routes(spec, current_app, include=lambda rule, method: method in UNSAFE)
-    return spec.to_dict()
+def api(app: Flask, title: str, description: str, served_at: str | None = "/") -> flask_smorest.Api:
+    """The app's flask-smorest Api; `served_at` the prefix of its `openapi.json` (None: not served)."""
+    app.config.update(API_TITLE=title, API_VERSION="1", OPENAPI_VERSION=OPENAPI_VERSION,
+                      OPENAPI_URL_PREFIX=served_at, OPENAPI_JSON_PATH="openapi.json",
+                      API_SPEC_OPTIONS={"info": {"description": description}})
+    return _Api(app)
+
+
+class _Api(flask_smorest.Api):
+    ERROR_SCHEMA = Error
+
+    def _register_error_handlers(self) -> None:
+        """Errors are answered by shared.http's handlers, in the API's one shape."""
+
+
+def document(smorest: flask_smorest.Api) -> dict[str, Any]:
+    """The Api's OpenAPI document as plain data."""
+    return copy.deepcopy(smorest.spec.to_dict())
 
 
 def all_refs(node: Any) -> Iterable[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import psycopg
@@ -22,10 +22,11 @@ from .signing import Signer
 Setup = Callable[[Flask, EventStore, Settings], None]
 
 
-def service_app(name: str, settings: Settings, routes: Blueprint, setup: Setup | None = None) -> Flask:
+def service_app(name: str, settings: Settings, routes: Sequence[Blueprint], setup: Setup | None = None) -> Flask:
     """A domain service: its event store, its command routes, `/healthz`, `/metrics`, and the shared HTTP edge.
 
-    `routes` is the service's module-level blueprint; its views reach the store and settings through
+    `routes` are the service's module-level blueprints (those of the API document are `shared.openapi.Blueprint`s,
+    served in `/openapi.json`); their views reach the store and settings through
     `current_store()` and `current_settings()`. `setup(app, store, settings)` builds what else the service's
     routes need once, keeping it in `app.extensions`. The shared edge answers every domain refusal
     (shared.errors) and a stale append (ConcurrencyConflict).
@@ -36,11 +37,15 @@ def service_app(name: str, settings: Settings, routes: Blueprint, setup: Setup |
     store = EventStore(connect_pool(settings.database_url, name=name, **deadlines(settings)), name,
                        signer=Signer.from_file(name, settings.signing_key_file))
     app.extensions["event_store"], app.extensions["settings"] = store, settings
-    app.register_blueprint(routes)
+    document = openapi.api(app, f"Interactive Charter: {name} service", f"Commands of the {name} service.")
+    for routes_bp in routes:
+        if isinstance(routes_bp, openapi.Blueprint):
+            document.register_blueprint(routes_bp)
+        else:
+            app.register_blueprint(routes_bp)
     if setup is not None:
         setup(app, store, settings)
     app.register_blueprint(health_blueprint(store, settings))
-    app.register_blueprint(openapi.blueprint(lambda: openapi.service_spec(name)))
     app.register_blueprint(log_blueprint(store))
     app.register_blueprint(parked_blueprint(store))
     app.register_blueprint(metrics.blueprint())

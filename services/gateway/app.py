@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from shared import http
+from shared import http, openapi
 from shared.config import Settings
 from shared.db import connect_pool, deadlines
 from shared.logging import configure
@@ -30,7 +30,7 @@ from .api import (
 from .api import identity as identity_api
 from .api import parked as parked_api
 from .api import people as people_api
-from .api.apidocs.build import ApiDocument
+from .api.apidocs.build import DESCRIPTION, ApiDocument
 from .audit import api as audit_api
 from .audit import proofs as audit_proofs
 from .delivery.sse import blueprint as sse_blueprint
@@ -60,39 +60,45 @@ def create_app(settings: Settings | None = None) -> Flask:
     services = Services(settings)
     identity = build_identity(settings)
     forwarder = Forwarder(services, identity.idempotency, identity.accounts)
-    app.register_blueprint(commands.blueprint(forwarder))
-    app.register_blueprint(pilot_files.blueprint(forwarder))
-    app.register_blueprint(queries.blueprint(projection, settings.consistency_timeout_s))
-    app.register_blueprint(pledge.blueprint(projection, settings.consistency_timeout_s))
-    app.register_blueprint(signatories.blueprint(projection, settings.consistency_timeout_s))
-    app.register_blueprint(account_signatures.blueprint(projection, settings.consistency_timeout_s))
-    app.register_blueprint(erasures.blueprint(projection, settings.consistency_timeout_s))
-    app.register_blueprint(pilots.blueprint(projection, settings.consistency_timeout_s))
+    document = openapi.api(app, "Interactive Charter API", DESCRIPTION, served_at=None)
+
+    def register(bp) -> None:
+        """A blueprint of the API document through flask-smorest, any other straight on the app."""
+        (document if isinstance(bp, openapi.Blueprint) else app).register_blueprint(bp)
+
+    register(commands.blueprint(forwarder))
+    register(pilot_files.blueprint(forwarder))
+    register(queries.blueprint(projection, settings.consistency_timeout_s))
+    register(pledge.blueprint(projection, settings.consistency_timeout_s))
+    register(signatories.blueprint(projection, settings.consistency_timeout_s))
+    register(account_signatures.blueprint(projection, settings.consistency_timeout_s))
+    register(erasures.blueprint(projection, settings.consistency_timeout_s))
+    register(pilots.blueprint(projection, settings.consistency_timeout_s))
     if settings.dev_mode:
-        app.register_blueprint(dev.blueprint(services))
-    app.register_blueprint(photos.blueprint(forwarder, settings))
+        register(dev.blueprint(services))
+    register(photos.blueprint(forwarder, settings))
     for knowledge_reads in (knowledge, knowledge_history):
-        app.register_blueprint(knowledge_reads.blueprint(projection, settings.consistency_timeout_s))
+        register(knowledge_reads.blueprint(projection, settings.consistency_timeout_s))
     health = SystemHealth(reads, services, settings)
-    app.register_blueprint(health_blueprint(health))
-    app.register_blueprint(metrics.blueprint(health))
-    app.register_blueprint(audit_api.blueprint(settings))
-    app.register_blueprint(audit_proofs.blueprint(settings))
+    register(health_blueprint(health))
+    register(metrics.blueprint(health))
+    register(audit_api.blueprint(settings))
+    register(audit_proofs.blueprint(settings))
     # Webhook subscriptions (gateway_hooks) and the live stream (the feed): their own pool, never as_of.
     hooks = connect_pool(settings.database_url, max_size=settings.sse_max_streams + 4, name="gateway-hooks",
                          search_path=SCHEMA, **deadlines(settings))
-    app.register_blueprint(webhooks_api.blueprint(hooks, settings, SCHEMA))
-    app.register_blueprint(sse_blueprint(hooks, settings))
-    app.register_blueprint(knowledge_feeds.blueprint(projection, settings.consistency_timeout_s, identity.feed_keys,
+    register(webhooks_api.blueprint(hooks, settings, SCHEMA))
+    register(sse_blueprint(hooks, settings))
+    register(knowledge_feeds.blueprint(projection, settings.consistency_timeout_s, identity.feed_keys,
                                                      identity.accounts.names))
-    app.register_blueprint(watching.blueprint(projection, settings.consistency_timeout_s, identity.watchlists))
-    app.register_blueprint(identity_api.blueprint(identity, settings))
-    app.register_blueprint(admin.blueprint(identity))
-    app.register_blueprint(people_api.blueprint(projection, identity))
+    register(watching.blueprint(projection, settings.consistency_timeout_s, identity.watchlists))
+    register(identity_api.blueprint(identity, settings))
+    register(admin.blueprint(identity))
+    register(people_api.blueprint(projection, identity))
     parked = ParkedEvents(reads, services)
-    app.register_blueprint(parked_api.blueprint(parked))
-    app.register_blueprint(web_pages(projection, services, identity, settings, health, parked))
-    app.register_blueprint(docs.blueprint(ApiDocument(app, services.openapi, commands.OWNERS), settings))
+    register(parked_api.blueprint(parked))
+    register(web_pages(projection, services, identity, settings, health, parked))
+    register(docs.blueprint(ApiDocument(app, document, services.openapi, commands.OWNERS), settings))
     http.install(app, retry_after_s=settings.retry_after_s)
     commands.install_not_found(app)
     install_error_pages(app)

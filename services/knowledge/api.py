@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from shared.http import command_meta, validated
+from shared.http import command_meta
 from shared.service import current_store
 
 from . import handlers, page_api, photo_api, schemas
@@ -19,7 +19,7 @@ __all__ = ["bp", "page_api", "photo_api"]
 
 
 @bp.post("/barriers")
-@validated(schemas.ProposeBarrierBody())
+@bp.arguments(schemas.ProposeBarrierBody())
 def propose_barrier(command: barriers.ProposeBarrier):
     """Propose a new barrier (revision 1)."""
     barrier_id = str(uuid.uuid4())
@@ -28,7 +28,7 @@ def propose_barrier(command: barriers.ProposeBarrier):
 
 
 @bp.post("/barriers/<uuid:barrier_id>/edits")
-@validated(schemas.EditBarrierBody())
+@bp.arguments(schemas.EditBarrierBody())
 def edit_barrier(command: barriers.EditBarrier, barrier_id):
     """Edit a barrier as a new revision, based on the revision the editor saw (409 if stale)."""
     result, revision = handlers.edit_barrier(current_store(), str(barrier_id), command, command_meta())
@@ -36,7 +36,7 @@ def edit_barrier(command: barriers.EditBarrier, barrier_id):
 
 
 @bp.post("/solutions")
-@validated(schemas.ProposeSolutionBody())
+@bp.arguments(schemas.ProposeSolutionBody())
 def propose_solution(command: solutions.ProposeSolution):
     """Propose a solution to one or more existing barriers."""
     solution_id = str(uuid.uuid4())
@@ -45,7 +45,7 @@ def propose_solution(command: solutions.ProposeSolution):
 
 
 @bp.post("/solutions/<uuid:solution_id>/edits")
-@validated(schemas.EditSolutionBody())
+@bp.arguments(schemas.EditSolutionBody())
 def edit_solution(command: solutions.EditSolution, solution_id):
     """Edit a solution as a new revision, based on the revision the editor saw (409 if stale)."""
     result, revision = handlers.edit_solution(current_store(), str(solution_id), command, command_meta())

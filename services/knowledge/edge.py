@@ -5,16 +5,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict
 
-from flask import Blueprint, jsonify, request
+from flask import jsonify, request
 
 from shared.eventstore import AppendResult
 from shared.http import RequestRefused, actor
+from shared.openapi import Blueprint
 
 from .conflicts import EditConflict, conflict_body
 from .domain.model import BARRIER, SOLUTION
 
 # The knowledge service's one blueprint: api.py, page_api.py and photo_api.py add their routes to it.
-bp = Blueprint("knowledge", __name__)
+bp = Blueprint("knowledge", __name__, area="Knowledge base")
 PAGE = "/<any(barriers, solutions):kinds>/<uuid:item_id>"
 KIND = {"barriers": BARRIER, "solutions": SOLUTION}
 

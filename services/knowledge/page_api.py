@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from shared.http import command_meta, validated
+from shared.http import command_meta
 from shared.service import current_store
 
 from . import handlers, schemas
@@ -13,7 +13,7 @@ from .edge import PAGE, bp, on_page, page
 
 
 @bp.post(f"{PAGE}/restorations")
-@validated(schemas.RestoreRevisionBody())
+@bp.arguments(schemas.RestoreRevisionBody())
 def restore_revision(command, kinds, item_id):
     """Restore an older revision of the page as a new revision."""
     kind, item_id = page(kinds, item_id)
@@ -22,7 +22,7 @@ def restore_revision(command, kinds, item_id):
 
 
 @bp.post(f"{PAGE}/reverts")
-@validated(schemas.RevertEditsBody())
+@bp.arguments(schemas.RevertEditsBody())
 def revert_edits(command, kinds, item_id):
     """Revert the latest run of edits by one author in one action (moderators)."""
     kind, item_id = page(kinds, item_id)
@@ -31,7 +31,7 @@ def revert_edits(command, kinds, item_id):
 
 
 @bp.post(f"{PAGE}/endorsements")
-@validated(schemas.OrganisationBody(endorsements.EndorseItem))
+@bp.arguments(schemas.OrganisationBody(endorsements.EndorseItem))
 def endorse(command, kinds, item_id):
     """Endorse the page for an organisation: we faced this barrier, or this solution worked for us."""
     kind, item_id = page(kinds, item_id)
@@ -39,7 +39,7 @@ def endorse(command, kinds, item_id):
 
 
 @bp.post(f"{PAGE}/endorsements/withdraw")
-@validated(schemas.OrganisationBody(endorsements.WithdrawEndorsement))
+@bp.arguments(schemas.OrganisationBody(endorsements.WithdrawEndorsement))
 def withdraw_endorsement(command, kinds, item_id):
     """Withdraw an endorsement you gave."""
     kind, item_id = page(kinds, item_id)
@@ -48,7 +48,7 @@ def withdraw_endorsement(command, kinds, item_id):
 
 
 @bp.post(f"{PAGE}/flags")
-@validated(schemas.RevisionReasonBody(moderation.FlagItem))
+@bp.arguments(schemas.RevisionReasonBody(moderation.FlagItem))
 def flag(command, kinds, item_id):
     """Flag the page, or one revision of it, for a moderator, saying why."""
     kind, item_id = page(kinds, item_id)
@@ -58,7 +58,7 @@ def flag(command, kinds, item_id):
 
 
 @bp.post(f"{PAGE}/hide")
-@validated(schemas.RevisionReasonBody(moderation.ModerateItem))
+@bp.arguments(schemas.RevisionReasonBody(moderation.ModerateItem))
 def hide(command, kinds, item_id):
     """Hide the page, or one revision, from public reads, saying why (moderators)."""
     kind, item_id = page(kinds, item_id)
@@ -66,7 +66,7 @@ def hide(command, kinds, item_id):
 
 
 @bp.post(f"{PAGE}/unhide")
-@validated(schemas.RevisionReasonBody(moderation.ModerateItem))
+@bp.arguments(schemas.RevisionReasonBody(moderation.ModerateItem))
 def unhide(command, kinds, item_id):
     """Bring a hidden page or revision back, saying why (moderators)."""
     kind, item_id = page(kinds, item_id)
@@ -74,7 +74,7 @@ def unhide(command, kinds, item_id):
 
 
 @bp.post(f"{PAGE}/flags/<uuid:flag_id>/dismiss")
-@validated(schemas.ReasonBody(moderation.DismissFlag))
+@bp.arguments(schemas.ReasonBody(moderation.DismissFlag))
 def dismiss_flag(command, kinds, item_id, flag_id):
     """Dismiss an open flag, leaving the content as it is, saying why (moderators)."""
     kind, item_id = page(kinds, item_id)
@@ -82,7 +82,7 @@ def dismiss_flag(command, kinds, item_id, flag_id):
 
 
 @bp.post(f"{PAGE}/protect")
-@validated(schemas.ProtectPageBody())
+@bp.arguments(schemas.ProtectPageBody())
 def protect(command, kinds, item_id):
     """Protect the page from edits until a time, saying why (moderators)."""
     kind, item_id = page(kinds, item_id)
@@ -90,7 +90,7 @@ def protect(command, kinds, item_id):
 
 
 @bp.post(f"{PAGE}/unprotect")
-@validated(schemas.ReasonBody(protection.UnprotectPage))
+@bp.arguments(schemas.ReasonBody(protection.UnprotectPage))
 def unprotect(command, kinds, item_id):
     """Lift the page's protection, saying why (moderators)."""
     kind, item_id = page(kinds, item_id)
@@ -98,7 +98,7 @@ def unprotect(command, kinds, item_id):
 
 
 @bp.post(f"{PAGE}/comments")
-@validated(schemas.PostCommentBody())
+@bp.arguments(schemas.PostCommentBody())
 def post_comment(command, kinds, item_id):
     """Post a comment, or a reply, in the page's discussion."""
     kind, item_id = page(kinds, item_id)
@@ -108,7 +108,7 @@ def post_comment(command, kinds, item_id):
 
 
 @bp.post(f"{PAGE}/comments/<uuid:comment_id>/hide")
-@validated(schemas.ReasonBody(discussion.HideComment))
+@bp.arguments(schemas.ReasonBody(discussion.HideComment))
 def hide_comment(command, kinds, item_id, comment_id):
     """Hide a comment from the discussion, saying why (moderators)."""
     kind, item_id = page(kinds, item_id)
@@ -116,7 +116,7 @@ def hide_comment(command, kinds, item_id, comment_id):
 
 
 @bp.post(f"{PAGE}/photos/<string(length=64):sha256>/remove")
-@validated(schemas.ReasonBody(photos.RemovePhoto))
+@bp.arguments(schemas.ReasonBody(photos.RemovePhoto))
 def remove_photo(command, kinds, item_id, sha256):
     """Remove a photo from the page (who attached it, or a moderator)."""
     kind, item_id = page(kinds, item_id)

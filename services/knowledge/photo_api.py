@@ -8,7 +8,6 @@ from flask import Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from shared.http import RequestRefused, actor, actor_roles, command_meta, error
-from shared.openapi import documented
 from shared.service import current_settings, current_store
 
 from . import handlers
@@ -30,7 +29,7 @@ UPLOAD = {"required": True, "content": {
 
 
 @bp.post(f"{PAGE}/photos")
-@documented(request_body=UPLOAD)
+@bp.doc(requestBody=UPLOAD)
 def attach_photo(kinds, item_id):
     """Attach a JPEG, PNG or WebP photo with its alt text; metadata such as GPS is stripped."""
     (kind, item_id), max_bytes = page(kinds, item_id), current_settings().max_image_bytes

@@ -5,19 +5,19 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Response, jsonify, request
 
 from shared import subject_keys
 from shared.eventstore import AppendResult
-from shared.http import RequestRefused, actor, command_meta, refusal_status, validated
-from shared.openapi import documented
+from shared.http import RequestRefused, actor, command_meta, refusal_status
+from shared.openapi import Blueprint
 from shared.service import current_store
 
 from . import handlers, schemas
 from .domain import erasures, milestones, pilots, progress
 from .domain.errors import CsvRejected
 
-bp = Blueprint("pilots", __name__)
+bp = Blueprint("pilots", __name__, area="Pilots")
 CSV_BODY = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
 
 
@@ -53,7 +53,7 @@ bp.register_error_handler(CsvRejected, csv_rejected)
 
 
 @bp.post("/pilots")
-@validated(schemas.ProposePilotBody())
+@bp.arguments(schemas.ProposePilotBody())
 def propose_pilot(command: pilots.ProposePilot):
     """A pilot lead proposes a pilot for an organisation holding a live, verified signature of the charter."""
     return accepted(handlers.propose_pilot(current_store(), command, command_meta()), pilot_id=command.pilot_id,
@@ -61,7 +61,7 @@ def propose_pilot(command: pilots.ProposePilot):
 
 
 @bp.post("/pilots/<uuid:pilot_id>/sponsor/erasure")
-@validated(schemas.EraseSponsorBody())
+@bp.arguments(schemas.EraseSponsorBody())
 def erase_sponsor(command: erasures.EraseSponsor, pilot_id):
     """A steward erases the pilot's sponsor's name and role on request, under a UK GDPR rule."""
     return accepted(handlers.erase_sponsor(current_store(), command, command_meta()), erasure_id=command.erasure_id)
@@ -75,84 +75,84 @@ def lend_key(subject_id: str) -> bytes | None:
 
 
 @bp.post("/pilots/<uuid:pilot_id>/approval")
-@validated(schemas.EmptyBody(pilots.ApprovePilot))
+@bp.arguments(schemas.EmptyBody(pilots.ApprovePilot))
 def approve_pilot(command, pilot_id):
     """A steward approves a proposed pilot."""
     return accepted(handlers.approve_pilot(current_store(), command, command_meta()))
 
 
 @bp.post("/pilots/<uuid:pilot_id>/start")
-@validated(schemas.EmptyBody(pilots.StartPilot))
+@bp.arguments(schemas.EmptyBody(pilots.StartPilot))
 def start_pilot(command, pilot_id):
     """A lead starts an approved pilot."""
     return accepted(handlers.start_pilot(current_store(), command, command_meta()))
 
 
 @bp.post("/pilots/<uuid:pilot_id>/completion")
-@validated(schemas.EmptyBody(pilots.CompletePilot))
+@bp.arguments(schemas.EmptyBody(pilots.CompletePilot))
 def complete_pilot(command, pilot_id):
     """A lead completes an active pilot."""
     return accepted(handlers.complete_pilot(current_store(), command, command_meta()))
 
 
 @bp.post("/pilots/<uuid:pilot_id>/stop")
-@validated(schemas.StopPilotBody())
+@bp.arguments(schemas.StopPilotBody())
 def stop_pilot(command, pilot_id):
     """A lead or a steward stops an unfinished pilot, saying why."""
     return accepted(handlers.stop_pilot(current_store(), command, command_meta()))
 
 
 @bp.post("/pilots/<uuid:pilot_id>/barriers")
-@validated(schemas.TargetBarrierBody())
+@bp.arguments(schemas.TargetBarrierBody())
 def target_barrier(command, pilot_id):
     """Target a barrier of the knowledge base; it starts as encountered."""
     return accepted(handlers.target_barrier(current_store(), command, command_meta()))
 
 
 @bp.post("/pilots/<uuid:pilot_id>/barriers/<barrier_id>/status")
-@validated(schemas.ChangeBarrierStatusBody())
+@bp.arguments(schemas.ChangeBarrierStatusBody())
 def change_barrier_status(command, pilot_id, barrier_id):
     """Move a targeted barrier on: in progress, then removed (with its solution) or not removed."""
     return accepted(handlers.change_barrier_status(current_store(), command, command_meta()))
 
 
 @bp.post("/pilots/<uuid:pilot_id>/milestones")
-@validated(schemas.AddMilestoneBody())
+@bp.arguments(schemas.AddMilestoneBody())
 def add_milestone(command: milestones.AddMilestone, pilot_id):
     """Plan a milestone, due no earlier than the pilot starts."""
     return accepted(handlers.add_milestone(current_store(), command, command_meta()), milestone_id=command.milestone_id)
 
 
 @bp.post("/pilots/<uuid:pilot_id>/milestones/<milestone_id>/done")
-@validated(schemas.MarkMilestoneDoneBody())
+@bp.arguments(schemas.MarkMilestoneDoneBody())
 def mark_milestone_done(command, pilot_id, milestone_id):
     """Mark a milestone done (today unless a past date is given)."""
     return accepted(handlers.mark_milestone_done(current_store(), command, command_meta()))
 
 
 @bp.post("/pilots/<uuid:pilot_id>/reports")
-@validated(schemas.ReportProgressBody())
+@bp.arguments(schemas.ReportProgressBody())
 def report_progress(command: progress.ReportProgress, pilot_id):
     """File a progress report: text and named metrics with units."""
     return accepted(handlers.report_progress(current_store(), command, command_meta()), report_id=command.report_id)
 
 
 @bp.post("/pilots/<uuid:pilot_id>/outcome")
-@validated(schemas.RecordOutcomeBody())
+@bp.arguments(schemas.RecordOutcomeBody())
 def record_outcome(command, pilot_id):
     """Record the outcome of a finished pilot on the OGP completion scale."""
     return accepted(handlers.record_outcome(current_store(), command, command_meta()))
 
 
 @bp.post("/pilots/<uuid:pilot_id>/outcome/verification")
-@validated(schemas.VerifyOutcomeBody())
+@bp.arguments(schemas.VerifyOutcomeBody())
 def verify_outcome(command, pilot_id):
     """An independent steward verifies the pilot's self-reported outcome."""
     return accepted(handlers.verify_outcome(current_store(), command, command_meta()))
 
 
 @bp.post("/pilots/<uuid:pilot_id>/milestones/import")
-@documented(request_body=CSV_BODY)
+@bp.doc(requestBody=CSV_BODY)
 def import_milestones(pilot_id):
     """Upload milestones as CSV: all or nothing, problems listed with their line numbers."""
     command = milestones.ImportMilestones(str(pilot_id), str(uuid.uuid4()), csv_body(), actor())
@@ -160,7 +160,7 @@ def import_milestones(pilot_id):
 
 
 @bp.post("/pilots/<uuid:pilot_id>/metrics/import")
-@documented(request_body=CSV_BODY)
+@bp.doc(requestBody=CSV_BODY)
 def import_metrics(pilot_id):
     """Upload progress metrics as CSV: all or nothing, problems listed with their line numbers."""
     command = progress.ImportProgress(str(pilot_id), str(uuid.uuid4()), csv_body(), actor())
@@ -179,4 +179,4 @@ def export_metrics(pilot_id):
     return csv_file(handlers.export_metrics(current_store(), str(pilot_id)), f"pilot-{pilot_id}-metrics.csv")
 
 
-bp.register_blueprint(subject_keys.blueprint(lend_key))
+BLUEPRINTS = (bp, subject_keys.blueprint(lend_key))

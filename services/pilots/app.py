@@ -12,4 +12,4 @@ from . import api
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the pilots service: its event store, command routes and health check."""
-    return service_app("pilots", settings or Settings.from_env(), api.bp)
+    return service_app("pilots", settings or Settings.from_env(), api.BLUEPRINTS)

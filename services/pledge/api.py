@@ -9,17 +9,17 @@ from flask import Blueprint, current_app, jsonify, request
 from shared import subject_keys
 from shared.contract.organisations import canonical_organisation
 from shared.eventstore import AppendResult
-from shared.http import build_command, command_meta, error, validated
+from shared.http import build_command, command_meta, error
+from shared.openapi import Blueprint as ApiBlueprint
 from shared.service import current_store
 
 from . import handlers, schemas
 from .domain import charters, drafts, erasures, memberships, organisations
 
-bp = Blueprint("pledge", __name__)
-drafting = Blueprint("drafting", __name__)
-signing = Blueprint("signing", __name__)
-records = Blueprint("organisations", __name__)
-privacy = Blueprint("privacy", __name__)
+drafting = ApiBlueprint("drafting", __name__, area="Pledge")
+signing = ApiBlueprint("signing", __name__, area="Pledge")
+records = ApiBlueprint("organisations", __name__, area="Organisations")
+privacy = ApiBlueprint("privacy", __name__, area="Pledge")
 dev = Blueprint("dev", __name__)  # registered by the app in development only
 
 
@@ -40,37 +40,37 @@ def current_signing() -> handlers.Signing:
 
 
 @drafting.post("/charters")
-@validated(schemas.CreateCharterBody())
+@drafting.arguments(schemas.CreateCharterBody())
 def create_charter(command: charters.CreateCharter):
     return accepted(handlers.create_charter(current_store(), command, command_meta()), charter_id=command.charter_id)
 
 
 @drafting.post("/charters/<uuid:charter_id>/rounds")
-@validated(schemas.OpenRoundBody())
+@drafting.arguments(schemas.OpenRoundBody())
 def open_round(command: charters.OpenRound, charter_id):
     return accepted(handlers.open_round(current_store(), command, command_meta()), charter_id=command.charter_id)
 
 
 @drafting.post("/charters/<uuid:charter_id>/rounds/close")
-@validated(schemas.EmptyBody(charters.CloseRound))
+@drafting.arguments(schemas.EmptyBody(charters.CloseRound))
 def close_round(command: charters.CloseRound, charter_id):
     return accepted(handlers.close_round(current_store(), command, command_meta()), charter_id=command.charter_id)
 
 
 @drafting.post("/charters/<uuid:charter_id>/versions")
-@validated(schemas.AdoptVersionBody())
+@drafting.arguments(schemas.AdoptVersionBody())
 def adopt_version(command: charters.AdoptVersion, charter_id):
     return accepted(handlers.adopt_version(current_store(), command, command_meta()), charter_id=command.charter_id)
 
 
 @drafting.post("/charters/<uuid:charter_id>/drafts")
-@validated(schemas.ProposeDraftBody())
+@drafting.arguments(schemas.ProposeDraftBody())
 def propose_draft(command: drafts.ProposeDraft, charter_id):
     return accepted(handlers.propose_draft(current_store(), command, command_meta()), draft_id=command.draft_id)
 
 
 @drafting.put("/drafts/<uuid:draft_id>/rating")
-@validated(schemas.RateDraftBody())
+@drafting.arguments(schemas.RateDraftBody())
 def rate_draft(command: drafts.RateDraft, draft_id):
     return accepted(handlers.rate_draft(current_store(), command, command_meta()), draft_id=command.draft_id)
 
@@ -82,104 +82,104 @@ def retract_rating(draft_id):
 
 
 @drafting.post("/drafts/<uuid:draft_id>/withdrawal")
-@validated(schemas.EmptyBody(drafts.WithdrawDraft))
+@drafting.arguments(schemas.EmptyBody(drafts.WithdrawDraft))
 def withdraw_draft(command: drafts.WithdrawDraft, draft_id):
     return accepted(handlers.withdraw_draft(current_store(), command, command_meta()), draft_id=command.draft_id)
 
 
 @drafting.post("/drafts/<uuid:draft_id>/comments")
-@validated(schemas.PostCommentBody())
+@drafting.arguments(schemas.PostCommentBody())
 def post_comment(command, draft_id):
     result = handlers.post_comment(current_store(), command, command_meta())
     return accepted(result, draft_id=command.draft_id, comment_id=command.comment_id)
 
 
 @signing.post("/charters/<uuid:charter_id>/signatures")
-@validated(schemas.RequestSignatureBody())
+@signing.arguments(schemas.RequestSignatureBody())
 def request_signature(command, charter_id):
     result = handlers.request_signature(current_store(), current_signing(), command, client_ip(), command_meta())
     return accepted(result, signature_id=result.stream_id)
 
 
 @signing.post("/signatures/<uuid:signature_id>/verification")
-@validated(schemas.VerifySignatureBody())
+@signing.arguments(schemas.VerifySignatureBody())
 def verify_signature(command, signature_id):
     result = handlers.verify_signature(current_store(), command, command_meta())
     return accepted(result, signature_id=command.signature_id)
 
 
 @signing.post("/signatures/<uuid:signature_id>/withdrawal")
-@validated(schemas.WithdrawSignatureBody())
+@signing.arguments(schemas.WithdrawSignatureBody())
 def withdraw_signature(command, signature_id):
     result = handlers.withdraw_signature(current_store(), command, command_meta())
     return accepted(result, signature_id=command.signature_id)
 
 
 @signing.post("/signatures/<uuid:signature_id>/links")
-@validated(schemas.ResendSignatureLinksBody())
+@signing.arguments(schemas.ResendSignatureLinksBody())
 def resend_signature_links(command, signature_id):
     result = handlers.resend_signature_links(current_store(), current_signing(), command, client_ip(), command_meta())
     return accepted(result, signature_id=command.signature_id)
 
 
 @signing.post("/signatures/<uuid:signature_id>/assurance")
-@validated(schemas.StewardVerifySignatureBody())
+@signing.arguments(schemas.StewardVerifySignatureBody())
 def steward_verify_signature(command, signature_id):
     result = handlers.steward_verify_signature(current_store(), command, command_meta())
     return accepted(result, signature_id=command.signature_id)
 
 
 @records.post("/organisations")
-@validated(schemas.RecordOrganisationBody())
+@records.arguments(schemas.RecordOrganisationBody())
 def record_organisation(command: organisations.RecordOrganisation):
     result = handlers.record_organisation(current_store(), command, command_meta())
     return accepted(result, organisation_id=canonical_organisation(command.name))
 
 
 @records.post("/organisations/<path:organisation_id>/domains")
-@validated(schemas.VerifyDomainBody())
+@records.arguments(schemas.VerifyDomainBody())
 def verify_domain(command: organisations.VerifyDomain, organisation_id):
     result = handlers.verify_domain(current_store(), command, command_meta())
     return accepted(result, organisation_id=canonical_organisation(command.organisation_id))
 
 
 @records.post("/organisations/<path:organisation_id>/domains/removal")
-@validated(schemas.RemoveDomainBody())
+@records.arguments(schemas.RemoveDomainBody())
 def remove_domain(command: organisations.RemoveDomain, organisation_id):
     result = handlers.remove_domain(current_store(), command, command_meta())
     return accepted(result, organisation_id=canonical_organisation(command.organisation_id))
 
 
 @records.post("/organisations/<path:organisation_id>/memberships")
-@validated(schemas.ClaimMembershipBody())
+@records.arguments(schemas.ClaimMembershipBody())
 def claim_membership(command: memberships.ClaimMembership, organisation_id):
     result = handlers.claim_membership(current_store(), current_signing(), command, client_ip(), command_meta())
     return accepted(result, membership_id=result.stream_id)
 
 
 @records.post("/organisations/<path:organisation_id>/members")
-@validated(schemas.GrantMembershipBody())
+@records.arguments(schemas.GrantMembershipBody())
 def grant_membership(command: memberships.GrantMembership, organisation_id):
     result = handlers.grant_membership(current_store(), command, command_meta())
     return accepted(result, membership_id=result.stream_id)
 
 
 @records.post("/memberships/<uuid:membership_id>/confirmation")
-@validated(schemas.ConfirmMembershipBody())
+@records.arguments(schemas.ConfirmMembershipBody())
 def confirm_membership(command: memberships.ConfirmMembership, membership_id):
     result = handlers.confirm_membership(current_store(), command, command_meta())
     return accepted(result, membership_id=command.membership_id)
 
 
 @records.post("/memberships/<uuid:membership_id>/end")
-@validated(schemas.EndMembershipBody())
+@records.arguments(schemas.EndMembershipBody())
 def end_membership(command: memberships.EndMembership, membership_id):
     result = handlers.end_membership(current_store(), command, command_meta())
     return accepted(result, membership_id=command.membership_id)
 
 
 @privacy.post("/erasures")
-@validated(schemas.EraseSubjectBody())
+@privacy.arguments(schemas.EraseSubjectBody())
 def erase_subject(command: erasures.EraseSubject):
     result = handlers.erase_subject(current_store(), current_signing(), command, command_meta())
     return accepted(result, erasure_id=command.erasure_id)
@@ -203,8 +203,4 @@ def verification_link(signature_id):
     return jsonify({"signature_id": str(signature_id), "link": link, "withdrawal_link": withdrawal_link})
 
 
-bp.register_blueprint(drafting)
-bp.register_blueprint(signing)
-bp.register_blueprint(records)
-bp.register_blueprint(privacy)
-bp.register_blueprint(subject_keys.blueprint(lend_key))
+BLUEPRINTS = (drafting, signing, records, privacy, subject_keys.blueprint(lend_key))

@@ -18,7 +18,7 @@ from .subjects import Subjects
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the pledge service: its event store, command routes and health check."""
-    return service_app("pledge", settings or Settings.from_env(), api.bp, setup)
+    return service_app("pledge", settings or Settings.from_env(), api.BLUEPRINTS, setup)
 
 
 def setup(app: Flask, store: EventStore, settings: Settings) -> None:

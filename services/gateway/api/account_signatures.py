@@ -11,7 +11,7 @@ from marshmallow import Schema, fields
 from psycopg.rows import dict_row
 
 from shared.db import one
-from shared.openapi import documented
+from shared.openapi_legacy import documented
 from shared.projection import Projection
 
 from ..edge.auth import require_principal

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from flask import Blueprint, jsonify
 
 from shared.http import error, validated
-from shared.openapi import documented
+from shared.openapi_legacy import documented
 
 from ..edge import identity_schemas as s
 from ..edge.auth import require_role

@@ -13,7 +13,7 @@ from psycopg.rows import dict_row
 
 from shared.contract.vocabulary import ERASURE_RULES, STEWARD
 from shared.db import one
-from shared.openapi import documented
+from shared.openapi_legacy import documented
 from shared.projection import Projection
 
 from ..edge.auth import require_role

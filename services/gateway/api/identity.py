@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, make_response
 
 from shared.config import Settings
 from shared.http import RequestRefused, error, validated
-from shared.openapi import documented
+from shared.openapi_legacy import documented
 
 from ..edge import csrf
 from ..edge import identity_schemas as s

@@ -15,7 +15,7 @@ from marshmallow import Schema, fields, validate
 from psycopg.rows import dict_row
 
 from shared.http import RequestRefused
-from shared.openapi import documented
+from shared.openapi_legacy import documented
 from shared.projection import Projection
 
 from ..edge.auth import require_principal

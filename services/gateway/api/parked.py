@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from shared import parking
 from shared.http import error, validated
-from shared.openapi import documented
+from shared.openapi_legacy import documented
 
 from ..edge.auth import require_role
 from ..identity import roles

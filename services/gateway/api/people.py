@@ -7,7 +7,7 @@ from psycopg.rows import dict_row
 
 from shared.contract.vocabulary import MODERATOR
 from shared.http import error, validated
-from shared.openapi import documented
+from shared.openapi_legacy import documented
 from shared.projection import Projection
 
 from ..edge import identity_schemas as s

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from shared.http import RequestRefused
 from shared.idempotency import header_key
-from shared.openapi import documented
+from shared.openapi_legacy import documented
 
 from ..edge.forwarding import Forwarder, forwarded
 

@@ -18,7 +18,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from shared.config import DOMAIN_SERVICES, Settings
 from shared.http import error
-from shared.openapi import documented
+from shared.openapi_legacy import documented
 from shared.signing import Keyring
 
 from .trees import BrokenLog, StoreTree, StoreTrees

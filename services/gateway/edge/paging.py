@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 
 from shared.http import RequestRefused
-from shared.openapi import documented
+from shared.openapi_legacy import documented
 
 MAX_LIMIT = 100
 # Marks a read that pages its list with `page_args()`: the API document lists `limit` and `offset` for it.

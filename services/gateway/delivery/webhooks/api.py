@@ -11,7 +11,7 @@ from psycopg_pool import ConnectionPool
 
 from shared.config import Settings
 from shared.http import RequestRefused, error, validated
-from shared.openapi import documented
+from shared.openapi_legacy import documented
 
 from ...edge.auth import current_actor
 from ...edge.paging import page, page_args, paged
