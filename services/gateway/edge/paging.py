@@ -5,11 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
+from marshmallow import Schema, fields, validate
 
 from shared.http import RequestRefused
 from shared.openapi_legacy import documented
 
 MAX_LIMIT = 100
+
+
+class PageQuery(Schema):
+    """`?limit=&offset=` of a paged list."""
+
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, MAX_LIMIT),
+                           metadata={"description": "how many items to answer"})
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, 10**9),
+                            metadata={"description": "how many items to skip"})
 # Marks a read that pages its list with `page_args()`: the API document lists `limit` and `offset` for it.
 paged = documented(paged=True)
 
