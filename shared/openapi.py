@@ -104,24 +104,41 @@ class Blueprint(flask_smorest.Blueprint):
         return decorator
 
     def refuses(self, *codes: str) -> Callable:
-        """Document the error replies an operation gives besides the ones every operation can (see `edge_errors`)."""
-        by_status: dict[int, list[str]] = {}
-        for code in codes:
-            for status in CODES[code].statuses:
-                by_status.setdefault(status, []).append(code)
+        """Document the error replies an operation gives besides those the edge adds to every operation.
 
-        def decorator(view: Callable) -> Callable:
-            for status, named in sorted(by_status.items()):
-                view = self.alt_response(status, schema=Error, description=error_description(named),
-                                         example=error_example(named[0]))(view)
-            return view
-
-        return decorator
+        Each status gets the Error schema, an example, and `x-error-codes`: the catalogue's codes it can carry.
+        """
+        return self.doc(responses=error_responses(codes))
 
     def requires(self, role: str) -> Callable:
         """Document who may call the operation: `ANYONE`, `ACCOUNT` or one of `ROLES`."""
         assert role in (ANYONE, ACCOUNT, *ROLES), role
         return self.doc(**{"x-required-role": role})
+
+
+def error_responses(codes: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """OpenAPI responses for the catalogue's `codes`, one per status they are answered with."""
+    by_status: dict[int, list[str]] = {}
+    for code in codes:
+        for status in CODES[code].statuses:
+            by_status.setdefault(status, []).append(code)
+    return {str(status): error_response(named) for status, named in sorted(by_status.items())}
+
+
+def error_response(codes: list[str]) -> dict[str, Any]:
+    """One error response: its codes' meanings, the Error schema, an example, the headers the codes carry."""
+    headers = {name: HEADERS[name] for code in codes for name in CODES[code].headers}
+    return {"description": error_description(codes), "x-error-codes": list(codes),
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"},
+                                             "example": error_example(codes[0])}}} | (
+        {"headers": headers} if headers else {})
+
+
+HEADERS: dict[str, dict[str, Any]] = {
+    "Retry-After": {"description": "seconds to wait before retrying", "schema": {"type": "integer", "minimum": 0}},
+    "WWW-Authenticate": {"description": "how to authenticate", "schema": {"type": "string"}},
+    "Allow": {"description": "the methods this path allows", "schema": {"type": "string"}},
+}
 
 
 def error_description(codes: Iterable[str]) -> str:

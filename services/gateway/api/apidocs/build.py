@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -16,6 +17,7 @@ from shared.openapi_legacy import add_routes, new_spec
 from ...edge.auth import CREDENTIAL_ENDPOINTS, SESSION_COOKIE, anonymous_may
 from ...edge.consistency import READ_YOUR_WRITES
 from .merge import PREFIX, merge, service_part
+from .publish import pruned, publish, renamed_page_ids
 
 NOT_DOCUMENTED = {"commands.forward", "apidocs.openapi_json", "apidocs.docs_page", "apidocs.asyncapi_json"}
 AUTHENTICATED: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"sessionCookie": []}]
@@ -96,13 +98,16 @@ class ApiDocument:
         services = sorted(set(self.owners.values()))
         specs = {s: self.fetch(s) for s in services}
         parts = [service_part(spec, s, self.owners) for s, spec in specs.items() if spec]
-        document = merge(gateway_spec(self.app, self.smorest), parts)
-        for path, item in document["paths"].items():
-            for method, op in item.items():
-                if method in UNSAFE:
-                    # Signing and a signature's mailed links take their proof in the body: an account is optional.
-                    anyone = anonymous_may(method.upper(), path.removeprefix(PREFIX))
-                    op.setdefault("security", OPTIONAL if anyone else AUTHENTICATED)
+        waiting = _reads_your_writes(self.app)
+        document = pruned(publish(renamed_page_ids(merge(gateway_spec(self.app, self.smorest), parts)), anonymous_may,
+                           PREFIX, waiting.__contains__,
+                           lambda path: path.removeprefix(PREFIX).strip("/").split("/")[0] in self.owners))
         if all(specs.values()):
             self._built = (time.monotonic(), document)
         return document
+
+
+def _reads_your_writes(app: Flask) -> set[str]:
+    """The document paths of the reads that wait for a consistency token (and read `as_of`)."""
+    return {re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", rule.rule) for rule in app.url_map.iter_rules()
+            if rule.endpoint.rpartition(".")[0] in READ_YOUR_WRITES and "GET" in (rule.methods or ())}

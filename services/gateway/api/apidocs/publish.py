@@ -1,0 +1,155 @@
+"""What the gateway's edge adds to every operation of the merged document: who may call it, the errors
+the edge itself answers, the query parameters every read shares, and the areas as the document's tags.
+
+Pure functions over the document (plain dicts), so the rules are tested without a running system.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from shared.error_codes import CODES
+from shared.openapi import ACCOUNT, ANYONE, ROLES, UNSAFE, all_refs, error_response
+
+AUTHENTICATED: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"sessionCookie": []}]
+OPTIONAL: list[dict[str, list[str]]] = [{}, *AUTHENTICATED]
+AREAS = {
+    "Pledge": "Drafting the pledge in the open (charters, rounds, drafts, remixes, ratings, comments), then signing it"
+              " for an organisation (signatures, verification, organisations and their members).",
+    "Knowledge base": "The wiki of practical barriers to interactive government and their solutions: pages and"
+                      " their revisions, discussion, endorsements, moderation, photos and watch lists.",
+    "Pilots": "Organisations piloting the approach: proposals, decisions, milestones, progress, outcomes and their"
+              " independent verification.",
+    "Accounts": "Accounts, sign-in sessions, API tokens, public profiles and the roles admins grant.",
+    "Council delivery": "How council systems follow what happens: webhooks and the live event stream.",
+    "Audit": "Replaying and proving the log: signed checkpoints, inclusion and consistency proofs, the signing keys,"
+             " snapshots of the read models, and the events consumers parked.",
+}
+CONSISTENCY = {"name": "consistency_token", "in": "query", "required": False,
+               "schema": {"type": "string", "pattern": "^.+@[0-9]+$"},
+               "description": "a command's `consistency_token`: the read waits until it includes that write"}
+AS_OF = {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string", "format": "date-time"},
+         "description": "read as at this moment, from the snapshot an auditor built of it (404 if none)"}
+ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
+NOT_MODIFIED = {"description": "Not modified: `If-None-Match` named the reply's current (weak) ETag."}
+
+
+def publish(document: dict[str, Any], anonymous_may: Callable[[str, str], bool], prefix: str,
+            reads_your_writes: Callable[[str], bool], forwarded: Callable[[str], bool]) -> dict[str, Any]:
+    """The document as integrators read it; `reads_your_writes(path)` says whether its read takes the
+    consistency token and `as_of`, `forwarded(path)` whether its writes go through to a domain service."""
+    for path, item in document.get("paths", {}).items():
+        for method, op in item.items():
+            if method not in ("get", *UNSAFE):
+                continue
+            role = op.get("x-required-role") or _default_role(method, path.removeprefix(prefix), anonymous_may)
+            op["x-required-role"] = role
+            op["security"] = OPTIONAL if role == ANYONE else AUTHENTICATED
+            if method == "get" and reads_your_writes(path):
+                names = {p.get("name") for p in op.get("parameters", [])}
+                op["parameters"] = [*op.get("parameters", []), *(p for p in (CONSISTENCY, AS_OF)
+                                                                 if p["name"] not in names)]
+            _add_errors(op, _edge_codes(method, op, item, role, forwarded(path)))
+            if method == "get" and "200" in op["responses"]:
+                op["responses"].setdefault("304", NOT_MODIFIED)
+            op["responses"].pop("default", None)
+    document["tags"] = [{"name": name, "description": text} for name, text in AREAS.items()]
+    return document
+
+
+def _default_role(method: str, service_path: str, anonymous_may: Callable[[str, str], bool]) -> str:
+    if method == "get" or anonymous_may(method.upper(), service_path):
+        return ANYONE
+    return ACCOUNT
+
+
+def _edge_codes(method: str, op: dict[str, Any], item: dict[str, Any], role: str, forwarded: bool) -> list[str]:
+    """The codes the edge can answer for this operation, whatever it does."""
+    codes = ["unavailable"]
+    body = op.get("requestBody", {}).get("content", {})
+    if "application/json" in body:
+        codes += ["malformed_json", "json_too_deep", "validation_failed"]
+    if body:
+        codes += ["unsupported_media_type", "request_entity_too_large"]
+    params = [*item.get("parameters", []), *op.get("parameters", [])]
+    if any(p.get("in") == "query" for p in params):
+        codes.append("invalid_query")
+    if any(p.get("name") == "consistency_token" for p in params):
+        codes += ["invalid_consistency_token", "not_yet_consistent"]
+    if any(p.get("name") == "as_of" for p in params):
+        codes.append("snapshot_not_found")
+    if any(p.get("in") == "path" for p in params):
+        codes.append("not_found")
+    if role != ANYONE:
+        codes += ["unauthenticated", "invalid_token", "token_revoked"]
+    if role in ROLES:
+        codes.append("forbidden")
+    if method in UNSAFE:
+        codes += ["csrf_failed", "rate_limited"]
+    if method in UNSAFE and forwarded:
+        codes += ["idempotency_in_progress", "idempotency_key_reused", "not_delivered", "outcome_unknown",
+                  "bad_gateway"]
+    return codes
+
+
+def _add_errors(op: dict[str, Any], codes: Iterable[str]) -> None:
+    """Merge the edge's codes into the operation's error responses, one response per status."""
+    responses = op.setdefault("responses", {})
+    wanted: dict[str, list[str]] = {}
+    for status, response in responses.items():
+        if status.isdigit() and int(status) >= 400:
+            wanted[status] = list(response.get("x-error-codes", []))
+    for code in codes:
+        for status in CODES[code].statuses:
+            named = wanted.setdefault(str(status), [])
+            if code not in named:
+                named.append(code)
+    for status, named in wanted.items():
+        if named:
+            responses[status] = error_response(named)
+        elif "$ref" in responses[status]:  # flask-smorest's generic reply for a status (its 422)
+            responses[status] = error_response(["validation_failed"])
+
+
+def renamed_page_ids(document: dict[str, Any]) -> dict[str, Any]:
+    """`/barriers/{item_id}/…` as `/barriers/{barrier_id}/…`: one name for one thing, whichever service serves it."""
+    paths: dict[str, Any] = {}
+    for path, item in document.get("paths", {}).items():
+        match = re.search(r"/(barriers|solutions)/\{item_id\}", path)
+        if match is None:
+            paths[path] = item
+            continue
+        name = match.group(1).removesuffix("s") + "_id"
+        new = path.replace("{item_id}", "{" + name + "}")
+        paths[new] = _rename_param(item, "item_id", name) | paths.get(new, {})
+    document["paths"] = paths
+    return document
+
+
+def _rename_param(item: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+    def fix(params: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [p | {"name": new} if p.get("in") == "path" and p.get("name") == old else p for p in params]
+
+    out = {k: (fix(v) if k == "parameters" else v) for k, v in item.items()}
+    for method, op in out.items():
+        if isinstance(op, dict) and "parameters" in op:
+            out[method] = op | {"parameters": fix(op["parameters"])}
+    return out
+
+
+def pruned(document: dict[str, Any]) -> dict[str, Any]:
+    """The document without the components no operation refers to (flask-smorest registers a few of its own)."""
+    components = document.get("components", {})
+    kept: dict[str, set[str]] = {"schemas": set(), "responses": set(), "parameters": set()}
+    todo = list(all_refs(document.get("paths", {})))
+    while todo:
+        kind, _, name = todo.pop().removeprefix("#/components/").partition("/")
+        if kind in kept and name not in kept[kind] and name in components.get(kind, {}):
+            kept[kind].add(name)
+            todo.extend(all_refs(components[kind][name]))
+    for kind, names in kept.items():
+        if kind in components:
+            components[kind] = {name: value for name, value in components[kind].items() if name in names}
+    return document
