@@ -14,14 +14,12 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 import yaml
 
 from deploy.local.stack import ROOT, Stack
 from deploy.processes import BY_NAME, PROCESSES
 from deploy.topics import specs
 from shared.config import DATABASE_ROLES, DOMAIN_SERVICES, Settings
-from shared.signing import private_key_file
 
 PRODUCTION = ROOT / "deploy/production"
 SETTINGS_NAMES = set(Settings().to_env())
@@ -120,23 +118,6 @@ def test_compose_runs_two_copies_of_every_process_behind_health_checks_with_secr
     assert all(Path(PRODUCTION, s["file"]).parent.name == "secrets" for s in COMPOSE["secrets"].values())
     assert {f"kafka-{n}" for n in (1, 2, 3)} <= set(COMPOSE["services"])
     assert "KRaft" in (PRODUCTION / "compose.yaml").read_text() and "proxy" in COMPOSE["services"]
-
-
-@pytest.fixture(scope="module")
-def apps(database_url, settings):
-    """Each HTTP app built as production builds it, to read the routes it registers."""
-    from deploy.migrate import migrate
-    from services.gateway.app import create_app
-
-    migrate(database_url)
-    keys = Path(settings.trusted_keys_file).parent
-    settings = Settings(database_url=database_url, internal_token="t", trusted_keys_file=settings.trusted_keys_file,
-                        signing_key_file=str(private_key_file(keys, "pledge")))
-    built = {"gateway": create_app(settings)}
-    for service in DOMAIN_SERVICES:
-        module = importlib.import_module(f"services.{service}.app")
-        built[service] = module.create_app(settings)
-    return built
 
 
 def test_probes_point_at_routes_the_apps_register_and_background_processes_at_their_metrics_port(apps):

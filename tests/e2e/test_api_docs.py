@@ -111,3 +111,81 @@ def test_signing_and_the_mailed_links_are_documented_as_needing_no_account_and_r
 
     assert all({} in document["paths"][p][m]["security"] for m, p in PROOF_IN_BODY)
     assert all(r.status in (404, 422) for r in replies.values()), {p: r.body for p, r in replies.items()}
+
+
+AREAS = {"Pledge", "Knowledge base", "Pilots", "Accounts", "Council delivery", "Audit"}
+ROLES = {"anyone", "account", "steward", "moderator", "pilot_lead", "auditor", "admin"}
+# A summary is a sentence for people: no internal names (`pledge.drafting.create_charter`, `list_versions`).
+INTERNAL_NAME = re.compile(r"\b\w+\.\w+\b|\b[a-z]+_[a-z_]+\b")
+
+
+def operations(document):
+    for path, item in document["paths"].items():
+        for method, op in item.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                yield path, method, item, op
+
+
+def reply_problems(document) -> dict[str, list[str]]:
+    """What each operation of the document lacks that an integrator (or a client generator) needs."""
+    problems: dict[str, list[str]] = {}
+    for path, method, item, op in operations(document):
+        found = []
+        successes = {s: r for s, r in op["responses"].items() if s.startswith("2")}
+        if not successes:
+            found.append("no success reply")
+        for status, reply in successes.items():
+            content = reply.get("content", {})
+            if status != "204" and not content:
+                found.append(f"{status} has no content")
+            if any("schema" not in media for media in content.values()):
+                found.append(f"{status} has no schema")
+        errors = {s for s, r in op["responses"].items() if s[0] in "45" and s != "503"}
+        if not errors:
+            found.append("no error of its own")
+        if len(op.get("tags", [])) != 1 or op["tags"][0] not in AREAS:
+            found.append(f"tags {op.get('tags')}")
+        summary = op.get("summary", "")
+        if not summary[:1].isupper() or " " not in summary or INTERNAL_NAME.search(summary):
+            found.append(f"summary {summary!r}")
+        role = op.get("x-required-role")
+        if role not in ROLES:
+            found.append(f"x-required-role {role!r}")
+        elif ({} in op.get("security", [])) != (role == "anyone"):
+            found.append(f"security {op.get('security')} for {role}")
+        declared = {p["name"] for p in [*item.get("parameters", []), *op.get("parameters", [])] if p["in"] == "path"}
+        if declared != set(re.findall(r"\{(\w+)\}", path)):
+            found.append(f"path parameters {sorted(declared)}")
+        if found:
+            problems[f"{method.upper()} {path}"] = found
+    return problems
+
+
+def test_every_operation_has_a_reply_schema_an_error_an_area_a_human_summary_and_its_true_security(document):
+    ids = [op.get("operationId") for _, _, _, op in operations(document)]
+
+    assert len(ids) > 120
+    assert reply_problems(document) == {}
+    assert len(set(ids)) == len(ids) and None not in ids
+
+
+def test_every_error_reply_names_its_codes_from_the_catalogue_with_the_error_schema(document):
+    from shared.error_codes import CODES
+
+    wrong = {}
+    for path, method, _, op in operations(document):
+        for status, reply in op["responses"].items():
+            if status[0] in "45":
+                codes = reply.get("x-error-codes", [])
+                schema = reply.get("content", {}).get("application/json", {}).get("schema")
+                if not codes or schema != {"$ref": "#/components/schemas/Error"} or any(
+                        int(status) not in CODES[c].statuses for c in codes):
+                    wrong[f"{method.upper()} {path} {status}"] = codes
+    assert wrong == {}
+
+
+def test_a_rate_limited_reply_is_documented_with_its_retry_after_header(document):
+    limited = [op["responses"]["429"] for _, method, _, op in operations(document) if "429" in op["responses"]]
+
+    assert len(limited) > 40
+    assert all("Retry-After" in reply["headers"] for reply in limited)
