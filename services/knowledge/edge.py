@@ -18,6 +18,9 @@ from .domain.model import BARRIER, SOLUTION
 bp = Blueprint("knowledge", __name__, area="Knowledge base")
 PAGE = "/<any(barriers, solutions):kinds>/<uuid:item_id>"
 KIND = {"barriers": BARRIER, "solutions": SOLUTION}
+# What a new revision of a page can be refused with: no such page (or revision), hidden, protected, stale,
+# or another write to the page came first.
+EDITS_REFUSED = ("not_found", "conflict", "page_is_protected", "stale_revision", "concurrency_conflict")
 
 
 @bp.before_request
@@ -29,9 +32,9 @@ def _signed_in() -> None:
 bp.register_error_handler(EditConflict, lambda exc: (jsonify(conflict_body(exc)), 409))
 
 
-def accepted(result: AppendResult, **ids) -> tuple:
-    """The reply to a command: the ids it created and where its events landed."""
-    return jsonify(ids | asdict(result)), 201
+def accepted(result: AppendResult, status: int = 201, **ids) -> tuple:
+    """The reply to a command: the ids it names and where its events landed (201, or 200 for a change)."""
+    return jsonify(ids | asdict(result)), status
 
 
 def page(kinds: str, item_id: uuid.UUID) -> tuple[str, str]:
@@ -39,6 +42,11 @@ def page(kinds: str, item_id: uuid.UUID) -> tuple[str, str]:
     return KIND[kinds], str(item_id)
 
 
-def on_page(result: AppendResult, kind: str, item_id: str, **ids) -> tuple:
+def on_page(result: AppendResult, kind: str, item_id: str, status: int = 201, **ids) -> tuple:
     """The reply to a command on a page: `<kind>_id`, the other ids, and where its events landed."""
-    return accepted(result, **{f"{kind}_id": item_id}, **ids)
+    return accepted(result, status, **{f"{kind}_id": item_id}, **ids)
+
+
+def changed(result: AppendResult, kind: str, item_id: str) -> tuple:
+    """The reply to a command that changes a page without adding to it (hide, protect, withdraw...): 200."""
+    return on_page(result, kind, item_id, 200)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 from flask import Response, request
+from marshmallow import Schema, fields
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from shared.http import RequestRefused, actor, actor_roles, command_meta, error
+from shared.openapi import ACCOUNT, ANYONE
 from shared.service import current_settings, current_store
 
-from . import handlers
+from . import handlers, schemas
 from .domain.images import clean_image
 from .domain.photos import AttachPhoto
 from .edge import PAGE, bp, on_page, page
@@ -21,19 +23,47 @@ FORM_OVERHEAD = 64 * 1024
 # keep serving a photo after a moderator hid it, while revalidation by ETag stays cheap.
 CACHE_CONTROL = "public, max-age=86400"
 BINARY = {"schema": {"type": "string", "format": "binary"}}
-UPLOAD = {"required": True, "content": {
-    "image/jpeg": BINARY, "image/png": BINARY, "image/webp": BINARY,
+IMAGES = {"image/jpeg": BINARY, "image/png": BINARY, "image/webp": BINARY}
+UPLOAD = {"required": True, "description": "the image as the body (its alt text in `?alt_text=` or the URL-encoded"
+          " `X-Alt-Text` header), or a multipart form with the fields `image` and `alt_text`", "content": IMAGES | {
     "multipart/form-data": {"schema": {"type": "object", "required": ["image"], "properties": {
         "image": {"type": "string", "format": "binary"}, "alt_text": {"type": "string", "maxLength": 500}}}},
 }}
+PHOTO_REPLIES = {
+    "200": {"description": "the photo's bytes", "content": IMAGES, "headers": {
+        "ETag": {"description": "the photo's SHA-256", "schema": {"type": "string"}},
+        "Cache-Control": {"description": "cacheable by anyone for a day", "schema": {"type": "string"}}}},
+    "304": {"description": "the photo has not changed since the `If-None-Match` ETag (it never does)"},
+}
+
+
+class AltTextQuery(Schema):
+    """The alt text of an image sent as the raw body."""
+
+    # Not limited here: the domain checks the alt text however it came, and answers 422 naming `alt_text`.
+    alt_text = fields.String(load_default="", metadata={
+        "description": "what the photo shows, for people who cannot see it, at most 500 characters (a raw image"
+                       " body only)", "example": "The upload error message"})
 
 
 @bp.post(f"{PAGE}/photos")
+@bp.arguments(AltTextQuery, location="query")
 @bp.doc(requestBody=UPLOAD)
-def attach_photo(kinds, item_id):
-    """Attach a JPEG, PNG or WebP photo with its alt text; metadata such as GPS is stripped."""
+@bp.response(201, schemas.PhotoAttached, description="the photo, cleaned of its metadata, is on the page")
+@bp.refuses("bad_request", "not_found", "conflict", "page_is_protected", "already_exists", "concurrency_conflict",
+            "image_too_large", "image_rejected")
+@bp.requires(ACCOUNT)
+def attach_photo(query, kinds, item_id):
+    """Attach a photo to a page
+
+    Takes a JPEG, PNG or WebP image, as the raw body or as the multipart form field `image`, with its
+    alt text. Metadata such as GPS position is stripped before it is stored; the photo is then named by
+    the SHA-256 of the cleaned bytes. An image over the size limit is refused with 413
+    `image_too_large` (naming `limit_bytes`), one that is not a well-formed image of an accepted type
+    with 422 `image_rejected`. A protected or hidden page takes photos only from moderators. Needs an account.
+    """
     (kind, item_id), max_bytes = page(kinds, item_id), current_settings().max_image_bytes
-    data, alt_text = upload(max_bytes)
+    data, alt_text = upload(max_bytes, query["alt_text"])
     image = clean_image(data, max_bytes)
     command = AttachPhoto(actor(), image, alt_text, actor_roles())
     result = handlers.attach_photo(current_store(), kind, item_id, command, command_meta())
@@ -41,8 +71,15 @@ def attach_photo(kinds, item_id):
 
 
 @bp.get("/photos/<string(length=64):sha256>")
+@bp.doc(responses=PHOTO_REPLIES)
+@bp.refuses("not_found")
+@bp.requires(ANYONE)
 def photo(sha256):
-    """The bytes of a photo that a visible page carries."""
+    """Get a photo
+
+    The bytes of a photo that a visible page carries, by its SHA-256 (moderators and auditors: of any
+    page). 404 `not_found` when no visible page carries it. Cacheable; send `If-None-Match` for 304.
+    """
     found = handlers.visible_photo(current_store(), sha256.lower(), actor_roles())
     if found is None:
         return error(404, "not_found", "no visible photo has this hash", {"sha256": ["unknown or hidden photo"]})
@@ -53,8 +90,8 @@ def photo(sha256):
     return response.make_conditional(request)
 
 
-def upload(max_bytes: int) -> tuple[bytes, str]:
-    """The uploaded bytes and their alt text, from a raw image body or a multipart form field `image`."""
+def upload(max_bytes: int, alt_text: str) -> tuple[bytes, str]:
+    """The uploaded bytes and their alt text, from a raw image body (`alt_text` from the query) or a multipart form."""
     request.max_content_length = max_bytes + FORM_OVERHEAD
     try:
         if request.mimetype == "multipart/form-data":
@@ -66,7 +103,7 @@ def upload(max_bytes: int) -> tuple[bytes, str]:
         if not request.mimetype.startswith("image/") and request.mimetype != "application/octet-stream":
             raise RequestRefused(415, "unsupported_media_type", "send an image body (image/*) or a multipart form",
                                  {"image": ["send image/jpeg, image/png or image/webp"]})
-        alt_text = request.args.get("alt_text") or unquote(request.headers.get("X-Alt-Text", ""))
+        alt_text = alt_text or unquote(request.headers.get("X-Alt-Text", ""))
         return request.get_data(), alt_text
     except RequestEntityTooLarge:
         raise RequestRefused(413, "image_too_large", f"the image must be at most {max_bytes} bytes",

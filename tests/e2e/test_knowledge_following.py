@@ -141,7 +141,7 @@ def test_people_discuss_a_page_and_a_moderator_hides_an_abusive_comment(web):
     hidden = web.as_user("moderator").hide_comment(page, rude.body["comment_id"], "personal attack")
     thread = web.read_page(page, token=hidden.body["consistency_token"]).body["discussion"]
 
-    assert first.status == rude.status == hidden.status == 201
+    assert (first.status, rude.status, hidden.status) == (201, 201, 200)
     assert [(c["body"], c["hidden"], c["reply_to"]) for c in thread] == [
         ("We have this in Leeds too.", False, None), (None, True, first.body["comment_id"])]
 
