@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from typing import Any
 
 from jinja2 import Environment, Template
@@ -27,20 +28,23 @@ text-align:left;border-bottom:1px solid #ddd;vertical-align:top}a{color:#1d4f91}
 </style></head>
 <body><header><h1>{{ info.title }}</h1><p>{{ info.description }}</p>
 <p><a href="openapi.json">OpenAPI 3 document (JSON)</a></p></header>
-<nav aria-label="Sections"><ul>{% for tag, _ in groups %}<li><a href="#tag-{{ tag }}">{{ tag }}</a></li>{% endfor %}
+<nav aria-label="Sections"><ul>{% for tag, _ in groups %}<li><a href="#tag-{{ tag|slug }}">{{ tag }}</a></li>
+{% endfor %}
 <li><a href="#schemas">Schemas</a></li></ul></nav>
 <main>
-{% for tag, ops in groups %}<h2 id="tag-{{ tag }}">{{ tag }}</h2>
+{% for tag, ops in groups %}<h2 id="tag-{{ tag|slug }}">{{ tag }}</h2>{% if tag in areas %}<p>{{ areas[tag] }}</p>
+{% endif %}
 {% for op in ops %}<section class="op" aria-labelledby="{{ op.id }}">
 <h3 id="{{ op.id }}"><span class="m {{ op.method }}">{{ op.method|upper }}</span> <code>{{ op.path }}</code></h3>
-<p>{{ op.summary }}{% if op.auth %} <strong>(needs an account)</strong>{% endif %}</p>
+<p><strong>{{ op.summary }}</strong> {{ op.role }}</p>{% if op.description %}<p>{{ op.description }}</p>{% endif %}
 {% if op.params %}<table><caption>Parameters</caption><tr><th>name</th><th>in</th><th>schema</th></tr>
 {% for p in op.params %}<tr><td><code>{{ p.name }}</code></td><td>{{ p['in'] }}</td>
 <td><code>{{ p.schema }}</code></td></tr>
 {% endfor %}</table>{% endif %}
 {% if op.body %}<p>Body: {{ op.body|schema_link }}</p>{% endif %}
-<p>Replies: {% for status, schema in op.responses %}<code>{{ status }}</code>
-{%- if schema %} {{ schema|schema_link }}{% endif %}{{ ", " if not loop.last }}{% endfor %}</p>
+<p>Replies: {% for status, schema, codes in op.responses %}<code>{{ status }}</code>
+{%- if schema %} {{ schema|schema_link }}{% endif %}{% if codes %} ({% for code in codes %}<code>{{ code }}</code>
+{{- ", " if not loop.last }}{% endfor %}){% endif %}{{ "; " if not loop.last }}{% endfor %}</p>
 </section>{% endfor %}{% endfor %}
 <h2 id="schemas">Schemas</h2>
 {% for name, schema in schemas %}<section class="op" aria-labelledby="schema-{{ name }}">
@@ -57,17 +61,26 @@ def render(document: dict[str, Any]) -> str:
                 continue
             groups.setdefault((op.get("tags") or ["other"])[0], []).append(_operation(path, method, op, item))
     schemas = [(name, json.dumps(s, indent=2)) for name, s in document.get("components", {}).get("schemas", {}).items()]
-    return _template().render(info=document.get("info", {}), groups=sorted(groups.items()), schemas=schemas)
+    areas = {tag["name"]: tag.get("description", "") for tag in document.get("tags", [])}
+    order = list(areas)
+    ordered = sorted(groups.items(), key=lambda group: (order.index(group[0]) if group[0] in order else len(order),
+                                                         group[0]))
+    return _template().render(info=document.get("info", {}), groups=ordered, schemas=schemas, areas=areas)
 
 
 def _operation(path: str, method: str, op: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
     params = [p | {"schema": json.dumps(p.get("schema", {}))}
               for p in item.get("parameters", []) + op.get("parameters", [])]
     body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
-    responses = [(status, _json_schema(reply)) for status, reply in op.get("responses", {}).items()]
+    responses = [(status, _json_schema(reply), reply.get("x-error-codes", []))
+                 for status, reply in sorted(op.get("responses", {}).items())]
     return {"id": op.get("operationId") or f"{method}-{path}", "method": method, "path": path, "params": params,
-            "summary": op.get("summary", ""), "auth": {} not in op.get("security", [{}]), "body": body,
-            "responses": responses}
+            "summary": op.get("summary", ""), "description": op.get("description", ""),
+            "role": ROLE_WORDS.get(op.get("x-required-role", ""), f"(needs the {op.get('x-required-role')} role)"),
+            "body": body, "responses": responses}
+
+
+ROLE_WORDS = {"anyone": "(open to everyone)", "account": "(needs an account)", "": ""}
 
 
 def _json_schema(reply: dict[str, Any]) -> dict[str, Any] | None:
@@ -86,4 +99,5 @@ def schema_link(schema: dict[str, Any] | None) -> Markup:
 def _template() -> Template:
     env = Environment(autoescape=True)
     env.filters["schema_link"] = schema_link
+    env.filters["slug"] = lambda text: re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return env.from_string(TEMPLATE)
