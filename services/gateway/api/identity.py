@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, make_response
+from flask import Response, jsonify, make_response
 
 from shared.config import Settings
-from shared.http import RequestRefused, error, validated
-from shared.openapi_legacy import documented
+from shared.http import RequestRefused, error
+from shared.openapi import ACCOUNT, ANYONE, Blueprint
 
 from ..edge import csrf
 from ..edge import identity_schemas as s
@@ -19,7 +19,7 @@ from ..identity.store import Identity
 
 def blueprint(identity: Identity, settings: Settings) -> Blueprint:
     """The identity routes, bound to the gateway's identity store."""
-    bp = Blueprint("identity", __name__, url_prefix="/api/v1")
+    bp = Blueprint("identity", __name__, url_prefix="/api/v1", area="Accounts")
 
     def signed_in(account_id: str, status: int):
         session_id, principal = start_session(identity, account_id)
@@ -35,11 +35,17 @@ def blueprint(identity: Identity, settings: Settings) -> Blueprint:
             raise Refused(401, "invalid_credentials", "the e-mail or the password is wrong", {}) from None
 
     @bp.post("/accounts")
-    @documented(response=s.SessionReply, status=201, tag="identity")
-    @validated(s.SignUpBody())
+    @bp.arguments(s.SignUpBody)
+    @bp.response(201, s.SessionReply, description="The account is open and signed in: the reply sets the session"
+                 " cookie `charter_session`.")
+    @bp.refuses("email_taken")
+    @bp.requires(ANYONE)
     def sign_up(body):
-        """Open an account with its public display name (every account is a participant) and sign it in with a
-        session cookie."""
+        """Open an account
+
+        Opens an account with its e-mail, a new password and its public display name (every account
+        is a participant), and signs it in with a session cookie. Anyone may call it; no CSRF token is needed.
+        """
         try:
             account_id = identity.accounts.create(body["email"], body["password"], body["display_name"])
         except EmailTaken:
@@ -48,51 +54,84 @@ def blueprint(identity: Identity, settings: Settings) -> Blueprint:
         return signed_in(account_id, 201)
 
     @bp.post("/session", endpoint="sign_in")
-    @documented(response=s.SessionReply, status=200, tag="identity")
-    @validated(s.SignInBody())
+    @bp.arguments(s.SignInBody)
+    @bp.response(200, s.SessionReply, description="Signed in: the reply sets the session cookie `charter_session`.")
+    @bp.refuses("invalid_credentials")
+    @bp.requires(ANYONE)
     def sign_in_route(body):
-        """Sign in with e-mail and password: a new session cookie (any earlier session ends)."""
+        """Sign in
+
+        Signs in with e-mail and password and sets a new session cookie (any earlier session of this browser
+        ends). Anyone may call it; repeated wrong passwords are refused with 429 for a while.
+        """
         return signed_in(checked_sign_in(body["email"], body["password"]), 200)
 
     @bp.get("/session")
-    @documented(response=s.SessionReply, tag="identity", authenticated=True)
+    @bp.response(200, s.SessionReply, description="Who is signed in.")
+    @bp.requires(ACCOUNT)
     def who_am_i():
-        """The signed-in account, its roles and (with a session) the CSRF token writes must carry."""
+        """Read who is signed in
+
+        The signed-in account (by session cookie or API token), its display name, its roles and, with a session,
+        the CSRF token that cookie-authenticated writes must carry in `X-CSRF-Token`. Needs an account.
+        """
         principal = require_principal()
         return jsonify(session_reply(principal, identity.accounts.names([principal.account_id])))
 
     @bp.put("/account/display-name")
-    @documented(response=s.SessionReply, status=200, tag="identity")
-    @validated(s.DisplayNameBody())
+    @bp.arguments(s.DisplayNameBody)
+    @bp.response(200, s.SessionReply, description="The account with its new display name.")
+    @bp.requires(ACCOUNT)
     def change_display_name(body):
-        """Change the signed-in account's public display name (1–60 characters, never an e-mail address)."""
+        """Change your display name
+
+        Changes the signed-in account's public display name (1–60 characters once trimmed, never an e-mail
+        address). Needs an account.
+        """
         principal = require_principal()
         name = identity.accounts.rename(principal.account_id, body["display_name"])
         return jsonify(session_reply(principal, {principal.account_id: name or ""}))
 
     @bp.delete("/session")
-    @documented(response=None, status=204, tag="identity")
+    @bp.response(204, description="Signed out: the session ended and its cookie is dropped.")
+    @bp.requires(ACCOUNT)
     def sign_out():
-        """Sign out: the session ends and its cookie is dropped."""
+        """Sign out
+
+        Ends the session and drops its cookie. Needs an account (the session being ended).
+        """
         return end_session(identity, settings, make_response("", 204))
 
     @bp.post("/account/password")
-    @documented(response=None, status=204, tag="identity")
-    @validated(s.ChangePasswordBody())
+    @bp.arguments(s.ChangePasswordBody)
+    @bp.response(204, description="The password is changed; the account's other sessions are signed out.")
+    @bp.refuses("invalid_credentials")
+    @bp.requires(ACCOUNT)
     def change_password(body):
-        """Change the signed-in account's password; its other sessions are signed out."""
+        """Change your password
+
+        Changes the signed-in account's password, given the current one (a wrong one is 403
+        `invalid_credentials`); its other sessions are signed out. Needs an account.
+        """
         principal = require_principal()
         if not identity.change_password(principal.account_id, body["current_password"], body["new_password"],
                                         principal.session_id):
             return error(403, "invalid_credentials", "the current password is wrong",
                          {"current_password": ["wrong password"]})
-        return "", 204
+        return Response(status=204)
 
     @bp.post("/tokens")
-    @documented(response=s.TokenCreated, status=201, tag="identity")
-    @validated(s.CreateTokenBody())
+    @bp.arguments(s.CreateTokenBody)
+    @bp.response(201, s.TokenCreated, description="The new API token; its secret `token` is shown this once.")
+    @bp.refuses("invalid_credentials")
+    @bp.requires(ANYONE)
     def create_token(body):
-        """Create an API token (shown once): with the account's e-mail and password in the body, or signed in."""
+        """Create an API token
+
+        Creates an API token for `Authorization: Bearer <token>`. Anyone may call it with the account's e-mail and
+        password in the body (a session cookie sent along does not matter); signed in, the name alone will do.
+        The token's secret is shown this once.
+        """
         principal = current_principal()
         if body.get("password") or principal is None:
             account_id = checked_sign_in(*credentials(body))  # the password proves it, cookie or no cookie
@@ -104,18 +143,28 @@ def blueprint(identity: Identity, settings: Settings) -> Blueprint:
         return jsonify({"token_id": token_id, "name": body["name"], "token": secret}), 201
 
     @bp.get("/tokens")
-    @documented(response=s.TokenList, tag="identity", authenticated=True)
+    @bp.response(200, s.TokenList, description="The account's API tokens, oldest first.")
+    @bp.requires(ACCOUNT)
     def list_tokens():
-        """The signed-in account's API tokens, without their secrets."""
+        """List your API tokens
+
+        The signed-in account's API tokens, revoked ones included, without their secrets. Needs an account.
+        """
         return jsonify({"items": identity.tokens.list(require_principal().account_id)})
 
     @bp.delete("/tokens/<uuid:token_id>")
-    @documented(response=None, status=204, tag="identity")
+    @bp.response(204, description="The token is revoked.")
+    @bp.refuses("not_found")
+    @bp.requires(ACCOUNT)
     def revoke_token(token_id):
-        """Revoke one of the signed-in account's API tokens; using it afterwards gets 401."""
+        """Revoke an API token
+
+        Revokes one of the signed-in account's API tokens; a request using it afterwards gets 401
+        `token_revoked`. Revoking a revoked token changes nothing. Needs an account.
+        """
         if not identity.tokens.revoke(require_principal().account_id, str(token_id)):
             return error(404, "not_found", "you have no API token with this id", {"token_id": ["unknown token"]})
-        return "", 204
+        return Response(status=204)
 
     return bp
 

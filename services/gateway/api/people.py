@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import jsonify
 from psycopg.rows import dict_row
 
 from shared.contract.vocabulary import MODERATOR
-from shared.http import error, validated
-from shared.openapi_legacy import documented
+from shared.http import error
+from shared.openapi import ANYONE, Blueprint
 from shared.projection import Projection
 
 from ..edge import identity_schemas as s
@@ -18,12 +18,18 @@ from ..readmodels import people_reads
 
 def blueprint(projection: Projection, identity: Identity) -> Blueprint:
     """The people routes, on the read models and the gateway's accounts."""
-    bp = Blueprint("people", __name__, url_prefix="/api/v1/people")
+    bp = Blueprint("people", __name__, url_prefix="/api/v1/people", area="Accounts")
 
     @bp.get("/<uuid:account_id>")
-    @documented(response=s.PersonProfile, tag="identity")
+    @bp.response(200, s.PersonProfile, description="The person's public profile.")
+    @bp.refuses("not_found")
+    @bp.requires(ANYONE)
     def read_person(account_id):
-        """A person's display name and what they drafted, commented, edited and endorsed (never their e-mail)."""
+        """Read a person's profile
+
+        A person's display name and what they drafted, commented, edited and endorsed, newest first (never their
+        e-mail). Anyone may read it.
+        """
         account = identity.accounts.get(str(account_id))
         if account is None:
             return error(404, "not_found", "no person with this id", {"account_id": ["unknown account"]})
@@ -33,10 +39,16 @@ def blueprint(projection: Projection, identity: Identity) -> Blueprint:
                         "joined_at": account.created_at} | activity)
 
     @bp.post("/<uuid:account_id>/name-reset")
-    @documented(response=s.NameReset, status=200, tag="identity")
-    @validated(s.ResetNameBody())
+    @bp.arguments(s.ResetNameBody)
+    @bp.response(200, s.NameReset, description="The person's new, neutral display name.")
+    @bp.refuses("not_found", "forbidden")
+    @bp.requires(MODERATOR)
     def reset_name(body, account_id):
-        """Replace an abusive display name with a neutral one (moderators), recorded with who and why."""
+        """Reset an abusive display name
+
+        Replaces a person's display name with a neutral one, recorded with the moderator and the reason (shown to
+        admins). Needs the moderator role.
+        """
         moderator = require_role(MODERATOR)
         name = identity.accounts.reset_name(str(account_id), by=moderator.account_id, reason=body["reason"])
         if name is None:

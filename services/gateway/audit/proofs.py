@@ -13,12 +13,12 @@ from functools import wraps
 from typing import Any
 
 import urllib3
-from flask import Blueprint, jsonify, request
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from flask import jsonify
+from marshmallow import Schema, fields, validate
 
 from shared.config import DOMAIN_SERVICES, Settings
 from shared.http import error
-from shared.openapi_legacy import documented
+from shared.openapi import ANYONE, Blueprint
 from shared.signing import Keyring
 
 from .trees import BrokenLog, StoreTree, StoreTrees
@@ -27,134 +27,178 @@ HASHING = "RFC 9162 SHA-256 Merkle tree; leaf i = the 32 bytes of the hash of th
 
 
 class CheckpointReply(Schema):
-    store = fields.String(metadata={"description": "the producing service (the envelopes' `producer`)"})
-    tree_size = fields.Integer(metadata={"description": "how many events the tree covers: positions 1..tree_size"})
-    root_hash = fields.String(metadata={"description": "the RFC 9162 tree head, hex"})
-    timestamp = fields.String(allow_none=True, metadata={"description": "`occurred_at` of event tree_size"})
-    key_id = fields.String(allow_none=True, metadata={
+    """A store's Merkle tree head, signed by the store (or, before it signed any, unsigned)."""
+
+    store = fields.String(required=True, metadata={"description": "the producing service (the envelopes' `producer`)"})
+    tree_size = fields.Integer(required=True, metadata={
+        "description": "how many events the tree covers: positions 1..tree_size"})
+    root_hash = fields.String(required=True, metadata={"description": "the RFC 9162 tree head, hex"})
+    timestamp = fields.DateTime(required=True, allow_none=True, metadata={
+        "description": "`occurred_at` of event tree_size, as that event carries it; null for an empty store"})
+    key_id = fields.String(required=True, allow_none=True, metadata={
         "description": "the store's key that signed it (GET /api/v1/audit/keys); null: the head, not yet signed"})
-    signature = fields.String(allow_none=True, metadata={
+    signature = fields.String(required=True, allow_none=True, metadata={
         "description": "Ed25519 over the RFC 8785 canonical JSON of {store, tree_size, root_hash, timestamp},"
                        " base64url"})
-    event_id = fields.String(allow_none=True, metadata={"description": "the CheckpointPublished event carrying it"})
-    position = fields.Integer(allow_none=True, metadata={"description": "where that event landed in the store"})
+    event_id = fields.String(required=True, allow_none=True,
+                             metadata={"description": "the CheckpointPublished event carrying it"})
+    position = fields.Integer(required=True, allow_none=True,
+                              metadata={"description": "where that event landed in the store"})
 
 
 class CheckpointList(Schema):
-    checkpoints = fields.List(fields.Nested(CheckpointReply))
-    hashing = fields.String()
+    """The latest checkpoint of each store asked for."""
+
+    checkpoints = fields.List(fields.Nested(CheckpointReply), required=True)
+    hashing = fields.String(required=True, metadata={"description": "how the trees are built"})
 
 
 class SigningKey(Schema):
-    key_id = fields.String(metadata={"description": "as events name it in `signature.key_id`"})
-    producer = fields.String(metadata={"description": "the only service whose events this key may sign"})
-    algorithm = fields.String(metadata={"description": "Ed25519"})
-    public_key = fields.String(metadata={"description": "the 32 raw bytes of the public key, base64url"})
-    created_at = fields.String()
-    retired_at = fields.String(allow_none=True, metadata={
+    """A producer's public key."""
+
+    key_id = fields.String(required=True, metadata={"description": "as events name it in `signature.key_id`"})
+    producer = fields.String(required=True, metadata={"description": "the only service whose events this key may sign"})
+    algorithm = fields.String(required=True, metadata={"description": "Ed25519"})
+    public_key = fields.String(required=True, metadata={"description": "the 32 raw bytes of the public key, base64url"})
+    created_at = fields.DateTime(required=True)
+    retired_at = fields.DateTime(required=True, allow_none=True, metadata={
         "description": "set once the key signs nothing new; events it signed still verify"})
 
 
 class SigningKeys(Schema):
-    algorithm = fields.String()
-    keys = fields.List(fields.Nested(SigningKey))
-    unsigned_through = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+    """The keyring: every public key events are signed with, and what a signature covers."""
+
+    algorithm = fields.String(required=True)
+    keys = fields.List(fields.Nested(SigningKey), required=True)
+    unsigned_through = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True, metadata={
         "description": "per producer, the last position written before its store signed anything (0: none)"})
-    signed_bytes = fields.String()
+    signed_bytes = fields.String(required=True, metadata={"description": "what an event's signature is over"})
 
 
 SIGNED_BYTES = ("the event's `prev_hash` (ASCII) followed by the RFC 8785 canonical JSON of the envelope without"
                 " `hash` and `signature`")
 
 
-class Query(Schema):
-    class Meta:
-        unknown = EXCLUDE
+class StoreQuery(Schema):
+    """Which store's checkpoint to answer."""
+
+    store = fields.String(validate=validate.OneOf(DOMAIN_SERVICES), metadata={"description": "default: every store"})
 
 
-class StoreQuery(Query):
-    store = fields.String(validate=validate.OneOf(DOMAIN_SERVICES))
+class ConsistencyQuery(Schema):
+    """The two tree sizes of one store to prove consistent."""
 
-
-class ConsistencyQuery(Query):
     store = fields.String(required=True, validate=validate.OneOf(DOMAIN_SERVICES))
-    first = fields.Integer(required=True, validate=validate.Range(min=1))
+    first = fields.Integer(required=True, validate=validate.Range(min=1),
+                           metadata={"description": "the earlier tree size"})
     second = fields.Integer(validate=validate.Range(min=1),
                             metadata={"description": "default: the latest checkpoint's tree_size"})
 
 
-class InclusionQuery(Query):
+class InclusionQuery(Schema):
+    """The tree size to prove against."""
+
     tree_size = fields.Integer(validate=validate.Range(min=1),
                                metadata={"description": "prove against this earlier size (default: the latest)"})
 
 
 class InclusionProof(Schema):
-    event_id = fields.String()
-    store = fields.String()
-    position = fields.Integer()
-    leaf_index = fields.Integer(metadata={"description": "position - 1"})
-    leaf_hash = fields.String(metadata={"description": "SHA-256(0x00 || the 32 bytes of the event's `hash`), hex"})
-    tree_size = fields.Integer()
-    root_hash = fields.String()
-    audit_path = fields.List(fields.String(), metadata={"description": "RFC 9162 2.1.3 inclusion path, hex"})
-    checkpoint = fields.Nested(CheckpointReply, allow_none=True,
-                               metadata={"description": "the latest checkpoint, when the proof is against it"})
-    hashing = fields.String()
+    """The proof that an event is a leaf of its store's tree of `tree_size` events (RFC 9162 2.1.3)."""
+
+    event_id = fields.String(required=True)
+    store = fields.String(required=True)
+    position = fields.Integer(required=True)
+    leaf_index = fields.Integer(required=True, metadata={"description": "position - 1"})
+    leaf_hash = fields.String(required=True, metadata={
+        "description": "SHA-256(0x00 || the 32 bytes of the event's `hash`), hex"})
+    tree_size = fields.Integer(required=True)
+    root_hash = fields.String(required=True)
+    audit_path = fields.List(fields.String(), required=True,
+                             metadata={"description": "RFC 9162 2.1.3 inclusion path, hex"})
+    checkpoint = fields.Nested(CheckpointReply, required=True, allow_none=True,
+                               metadata={"description": "the checkpoint of `tree_size` events, when there is one"})
+    hashing = fields.String(required=True)
 
 
 class TreeHead(Schema):
-    tree_size = fields.Integer()
-    root_hash = fields.String()
+    """A store's tree of `tree_size` events."""
+
+    tree_size = fields.Integer(required=True)
+    root_hash = fields.String(required=True)
 
 
 class ConsistencyProof(Schema):
-    store = fields.String()
-    first = fields.Nested(TreeHead)
-    second = fields.Nested(TreeHead)
-    consistency_path = fields.List(fields.String(), metadata={"description": "RFC 9162 2.1.4 proof, hex"})
-    checkpoint = fields.Nested(CheckpointReply, allow_none=True,
-                               metadata={"description": "the latest checkpoint, when `second` is its size"})
-    hashing = fields.String()
+    """The proof that the tree of `first` events is a prefix of the tree of `second` (RFC 9162 2.1.4)."""
+
+    store = fields.String(required=True)
+    first = fields.Nested(TreeHead, required=True)
+    second = fields.Nested(TreeHead, required=True)
+    consistency_path = fields.List(fields.String(), required=True,
+                                   metadata={"description": "RFC 9162 2.1.4 proof, hex"})
+    checkpoint = fields.Nested(CheckpointReply, required=True, allow_none=True,
+                               metadata={"description": "the checkpoint of `second` events, when there is one"})
+    hashing = fields.String(required=True)
 
 
 def blueprint(settings: Settings, trees: StoreTrees | None = None) -> Blueprint:
     """Routes under /api/v1/audit that need no account: checkpoints, inclusion and consistency proofs."""
-    bp = Blueprint("proofs", __name__, url_prefix="/api/v1/audit")
+    bp = Blueprint("proofs", __name__, url_prefix="/api/v1/audit", area="Audit")
     trees = trees or StoreTrees.of(settings, DOMAIN_SERVICES)
     answered = _answering(settings.retry_after_s)
 
     @bp.get("/keys")
-    @documented(response=SigningKeys, tag="audit")
+    @bp.response(200, SigningKeys, description="The keyring.")
+    @bp.requires(ANYONE)
     def keys():
-        """The public keys events are signed with: every producer's current and retired keys, with their ids."""
+        """List the signing keys
+
+        The public keys events are signed with: every producer's current and retired keys, with their ids, and
+        what a signature covers. Anyone may read it.
+        """
         return jsonify(Keyring.load(settings.trusted_keys_file).to_dict() | {"signed_bytes": SIGNED_BYTES})
 
     @bp.get("/checkpoints")
-    @documented(response=CheckpointList, query=StoreQuery, tag="audit")
+    @bp.arguments(StoreQuery, location="query")
+    @bp.response(200, CheckpointList, description="The latest checkpoint of each store.")
+    @bp.refuses("log_broken")
+    @bp.requires(ANYONE)
     @answered
-    def checkpoints():
-        """The latest checkpoint each store (or `store`) signed: its tree size, Merkle tree head, time and signature.
+    def checkpoints(query):
+        """Read the latest checkpoints
 
+        The latest checkpoint each store (or `store`) signed: its tree size, Merkle tree head, time and signature.
         A store that has signed none yet answers its current tree head, unsigned (`key_id` and `signature` null).
+        Anyone may read them.
         """
-        query = StoreQuery().load(request.args)
         stores = [query["store"]] if "store" in query else trees.stores
         return jsonify({"checkpoints": [latest(trees.current(s)) for s in stores], "hashing": HASHING})
 
     @bp.get("/proofs/consistency")
-    @documented(response=ConsistencyProof, query=ConsistencyQuery, tag="audit")
+    @bp.arguments(ConsistencyQuery, location="query")
+    @bp.response(200, ConsistencyProof, description="The consistency proof.")
+    @bp.refuses("tree_size_out_of_range", "log_broken")
+    @bp.requires(ANYONE)
     @answered
-    def consistency_proof():
-        """The proof that a store's tree of `first` events is a prefix of its tree of `second` (RFC 9162)."""
-        query = ConsistencyQuery().load(request.args)
+    def consistency_proof(query):
+        """Prove a store's log was only appended to
+
+        The proof that a store's tree of `first` events is a prefix of its tree of `second` (RFC 9162), so nothing
+        under the earlier checkpoint was rewritten. Anyone may ask.
+        """
         return jsonify(consistency_reply(trees.current(query["store"]), query["first"], query.get("second")))
 
     @bp.get("/proofs/<event_id>")
-    @documented(response=InclusionProof, query=InclusionQuery, tag="audit")
+    @bp.arguments(InclusionQuery, location="query")
+    @bp.response(200, InclusionProof, description="The inclusion proof.")
+    @bp.refuses("unknown_event", "tree_size_out_of_range", "log_broken")
+    @bp.requires(ANYONE)
     @answered
-    def inclusion_proof(event_id: str):
-        """The proof that an event is in its store's tree: against the latest checkpoint, or `tree_size`."""
-        query = InclusionQuery().load(request.args)
+    def inclusion_proof(query, event_id: str):
+        """Prove an event is in the log
+
+        The proof that an event is in its store's tree: against the latest checkpoint, or against `tree_size`
+        events. Check it with tools/verify_proof.py and the event's envelope. Anyone may ask.
+        """
         known = _canonical_uuid(event_id)
         tree = trees.find(known) if known else None
         if tree is None or known is None:
@@ -235,16 +279,13 @@ def _canonical_uuid(text: str) -> str | None:
 
 
 def _answering(retry_after_s: int) -> Callable[[Callable], Callable]:
-    """Decorator: a bad query is 400, a store out of reach 503, a store whose log does not follow on 503."""
+    """Decorator: a tree size out of range is 400; a store out of reach, or whose log does not follow on, 503."""
 
     def wrap(view: Callable) -> Callable:
         @wraps(view)
         def inner(*args: Any, **kwargs: Any) -> Any:
             try:
                 return view(*args, **kwargs)
-            except ValidationError as exc:
-                return error(400, "invalid_query", "a query parameter is missing or out of range",
-                             exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages})
             except OutOfRange as exc:
                 return error(400, "tree_size_out_of_range", str(exc), {exc.name: ["out of range"]},
                              {"tree_size": exc.latest})

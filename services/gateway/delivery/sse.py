@@ -10,13 +10,16 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Response
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 from psycopg_pool import ConnectionPool
 
 from shared.config import Settings
 from shared.db import one
-from shared.http import RequestRefused, error
+from shared.http import error
+from shared.openapi import ANYONE, Blueprint
 
 from .filters import EventFilter
 
@@ -32,23 +35,69 @@ ORDER BY seq LIMIT %(limit)s
 """
 
 
+class StreamQuery(Schema):
+    """Which events to stream (all of them by default), and where to resume."""
+
+    topics = fields.List(fields.String(), load_default=list, metadata={
+        "description": "only events on these topics: repeat the parameter or separate by commas",
+        "example": ["charter.pilots.v1"]})
+    types = fields.List(fields.String(), load_default=list, metadata={
+        "description": "only events of these types: repeat the parameter or separate by commas",
+        "example": ["OutcomeVerified"]})
+    organisation = fields.String(metadata={
+        "description": "only events naming this organisation (compared canonically)"})
+    last_event_id = fields.String(validate=validate.Regexp(r"^\s*\d*\s*$"), metadata={
+        "description": "like the `Last-Event-ID` header, for clients that cannot set it (the header wins)"})
+
+    @post_load
+    def _filter(self, data: dict[str, Any], **_: object) -> dict[str, Any]:
+        flt = EventFilter.of(split(data["topics"]), split(data["types"]), data.get("organisation"))
+        if problems := flt.problems():
+            raise ValidationError(problems)
+        return {"filter": flt, "last_event_id": data.get("last_event_id")}
+
+
+class StreamHeaders(Schema):
+    """Where a reconnecting client resumes."""
+
+    last_event_id = fields.String(data_key="Last-Event-ID",
+                                  validate=validate.Regexp(r"^\s*\d*\s*$"), metadata={
+        "description": "the `id` of the last event received: the stream resumes right after it; without it the"
+                       " stream starts from now"})
+
+
 def blueprint(pool: ConnectionPool, settings: Settings) -> Blueprint:
     """The stream route; at most `sse_max_streams` streams at once in this process."""
-    bp = Blueprint("events_stream", __name__, url_prefix="/api/v1/events")
+    bp = Blueprint("events_stream", __name__, url_prefix="/api/v1/events", area="Council delivery")
     # A stream holds one of this worker's threads for its whole life; the cap keeps the rest for
     # ordinary requests, and the bounded duration hands the thread back to clients in turn.
     slots = threading.BoundedSemaphore(settings.sse_max_streams)
 
     @bp.get("/stream")
-    def stream():
-        flt, after = query_filter(), last_event_id()
+    @bp.arguments(StreamQuery, location="query")
+    @bp.arguments(StreamHeaders, location="headers")
+    @bp.response(200, {"type": "string"}, content_type="text/event-stream", description=(
+        "Server-sent events: each `id: <n>` line is followed by `data: <the event's envelope as JSON>`; comments"
+        " (`: keep-alive`) keep the connection open, and the stream ends after a while (reconnect with"
+        " `Last-Event-ID`)."), example='retry: 2000\n\nid: 42\ndata: {"type":"CharterCreated",…}\n\n')
+    @bp.refuses("too_many_streams")
+    @bp.requires(ANYONE)
+    def stream(query, headers):
+        """Stream events live
+
+        The published events as server-sent events (`text/event-stream`), optionally only some `topics`, `types`
+        or one `organisation`. A client that reconnects with `Last-Event-ID` (or `?last_event_id=`) receives
+        exactly the matching events after that id; without it the stream starts from now. Anyone may read it;
+        when every stream slot is taken the answer is 503 with `Retry-After`.
+        """
+        after = resume_after(headers.get("last_event_id"), query["last_event_id"])
         if not slots.acquire(blocking=False):
             retry = str(max(1, round(settings.sse_poll_s * 4)))
             body, status = error(503, "too_many_streams", "every stream slot is taken; reconnect shortly")
             return body, status, {"Retry-After": retry}
         if after is None:
             after = _head(pool)
-        response = Response(events(pool, settings, flt, after), mimetype="text/event-stream",
+        response = Response(events(pool, settings, query["filter"], after), mimetype="text/event-stream",
                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
         response.call_on_close(slots.release)
         return response
@@ -56,25 +105,15 @@ def blueprint(pool: ConnectionPool, settings: Settings) -> Blueprint:
     return bp
 
 
-def query_filter() -> EventFilter:
-    """The filter in the query string (comma-separated or repeated), or a 400 naming the bad parameter."""
-    lists = {name: [v.strip() for raw in request.args.getlist(name) for v in raw.split(",") if v.strip()]
-             for name in ("topics", "types")}
-    flt = EventFilter.of(lists["topics"], lists["types"], request.args.get("organisation"))
-    if problems := flt.problems():
-        raise RequestRefused(400, "invalid_query", "the stream's filter names unknown topics or types", problems)
-    return flt
+def split(values: list[str]) -> list[str]:
+    """A list parameter's values, each of them perhaps comma-separated."""
+    return [v.strip() for raw in values for v in raw.split(",") if v.strip()]
 
 
-def last_event_id() -> int | None:
+def resume_after(header: str | None, parameter: str | None) -> int | None:
     """Where to resume: after the `Last-Event-ID` header (or `last_event_id` parameter); None means from now."""
-    raw = request.headers.get("Last-Event-ID", request.args.get("last_event_id"))
-    if raw is None or raw.strip() == "":
-        return None
-    if not raw.strip().isdigit():
-        raise RequestRefused(400, "invalid_query", "Last-Event-ID must be an id this stream sent",
-                             {"Last-Event-ID": ["not an event id of this stream"]})
-    return int(raw)
+    raw = header if header is not None else parameter
+    return int(raw) if raw is not None and raw.strip() else None
 
 
 def events(pool: ConnectionPool, settings: Settings, flt: EventFilter, after: int) -> Iterator[str]:

@@ -8,6 +8,7 @@ from flask import Flask
 
 from services.gateway.audit.proofs import blueprint, consistency_reply, inclusion_reply
 from services.gateway.audit.trees import BrokenLog, StoreTree, StoreTrees
+from shared import http
 from shared.config import Settings
 from shared.hashchain import GENESIS, chain_hash
 from tools.verify_proof import Invalid, check_consistency, check_inclusion
@@ -105,6 +106,7 @@ def test_a_store_whose_next_page_does_not_follow_on_is_refused():
 def client():
     stores = {"pledge": a_log(5), "knowledge": a_log(0, "knowledge"), "pilots": a_log(2, "pilots")}
     app = Flask(__name__)
+    http.install(app)  # the API's error replies, refused query parameters among them
     app.register_blueprint(blueprint(Settings.from_env({}),
                                      StoreTrees(stores, lambda store, after: stores[store][after:])))
     return app.test_client()
