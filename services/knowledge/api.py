@@ -39,7 +39,6 @@ def propose_barrier(command: barriers.ProposeBarrier):
 @bp.arguments(schemas.EditBarrierBody())
 @bp.response(201, schemas.BarrierRevised, description="the edit is the barrier's new revision (or, when it"
              " changes nothing, the current revision is answered)")
-@bp.doc(responses=schemas.STALE_REVISION_REPLY)
 @bp.refuses(*EDITS_REFUSED)
 @bp.requires(ACCOUNT)
 def edit_barrier(command: barriers.EditBarrier, barrier_id):
@@ -76,7 +75,6 @@ def propose_solution(command: solutions.ProposeSolution):
 @bp.arguments(schemas.EditSolutionBody())
 @bp.response(201, schemas.SolutionRevised, description="the edit is the solution's new revision (or, when it"
              " changes nothing, the current revision is answered)")
-@bp.doc(responses=schemas.STALE_REVISION_REPLY)
 @bp.refuses(*EDITS_REFUSED)
 @bp.requires(ACCOUNT)
 def edit_solution(command: solutions.EditSolution, solution_id):

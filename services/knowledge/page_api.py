@@ -25,7 +25,6 @@ DECISION_REFUSED = ("not_found", "forbidden", "conflict", "concurrency_conflict"
 @bp.post(f"{PAGE}/restorations")
 @bp.arguments(schemas.RestoreRevisionBody())
 @bp.response(201, schemas.PageRevised, description="the older revision's content is the page's new revision")
-@bp.doc(responses=schemas.STALE_REVISION_REPLY)
 @bp.refuses(*EDITS_REFUSED)
 @bp.requires(ACCOUNT)
 def restore_revision(command, kinds, item_id):

@@ -74,7 +74,7 @@ def attach_photo(query, kinds, item_id):
 @bp.doc(responses=PHOTO_REPLIES)
 @bp.refuses("not_found")
 @bp.requires(ANYONE)
-def photo(sha256):
+def read_photo(sha256):
     """Get a photo
 
     The bytes of a photo that a visible page carries, by its SHA-256 (moderators and auditors: of any

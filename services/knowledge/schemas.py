@@ -7,10 +7,10 @@ landed (shared.openapi.CommandAccepted) and name the ids it made.
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from shared.http import CommandBody
-from shared.openapi import CommandAccepted, Error
+from shared.openapi import CommandAccepted
 
 from .domain import barriers, discussion, protection, revisions, solutions
 from .domain.barriers import CATEGORIES
@@ -196,35 +196,3 @@ class PhotoAttached(PageChanged):
     media_type = fields.String(required=True, metadata={"example": "image/jpeg"})
     size = fields.Integer(required=True, metadata={"description": "bytes, once metadata was stripped"})
 
-
-class Segment(Schema):
-    """A run of words a diff keeps, deletes or inserts."""
-
-    op = fields.String(required=True, validate=validate.OneOf(("equal", "delete", "insert")))
-    text = fields.String(required=True)
-
-
-class RevisionMade(Schema):
-    """A revision made since the one an edit was based on."""
-
-    revision = fields.Integer(required=True)
-    author = fields.String(required=True, metadata={"description": "the account id of its author"})
-    summary = fields.String(required=True)
-    at = fields.DateTime(required=True)
-
-
-class StaleRevisionError(Error):
-    """An error reply; `stale_revision` also carries the revisions made since the edit's and their word diff."""
-
-    based_on_revision = fields.Integer(metadata={"description": "(`stale_revision`) the revision the edit was"
-                                                                " based on"})
-    latest_revision = fields.Integer(metadata={"description": "(`stale_revision`) rebase the edit on this one"})
-    changes = fields.List(fields.Nested(RevisionMade), metadata={
-        "description": "(`stale_revision`) the visible revisions made since, oldest first"})
-    diff = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(Segment)), allow_none=True, metadata={
-        "description": "(`stale_revision`) per changed field, the word diff from the edit's revision to the latest;"
-                       " null when the edit's revision has been hidden since"})
-
-
-# The 409 of an operation that can answer `stale_revision`: the Error shape with that code's fields.
-STALE_REVISION_REPLY = {"409": {"content": {"application/json": {"schema": StaleRevisionError}}}}

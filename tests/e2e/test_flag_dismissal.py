@@ -102,7 +102,7 @@ def test_a_moderator_dismisses_a_flag_from_the_moderation_page_and_it_leaves_the
 def test_the_api_document_describes_the_dismissal_command(web):
     document = web.anonymous().request("GET", "/api/v1/openapi.json").body
 
-    path = document["paths"]["/api/v1/barriers/{item_id}/flags/{flag_id}/dismiss"]
+    path = document["paths"]["/api/v1/barriers/{barrier_id}/flags/{flag_id}/dismiss"]
     body = path["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     assert document["components"]["schemas"][body]["required"] == ["reason"]
-    assert {"item_id", "flag_id"} <= {p["name"] for p in path.get("parameters", [])}
+    assert {"barrier_id", "flag_id"} <= {p["name"] for p in path.get("parameters", [])}

@@ -2,59 +2,165 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from typing import Any
+
+from flask import jsonify
+from marshmallow import Schema, fields, validate
 from psycopg.rows import dict_row
 
+from shared.contract.vocabulary import CATEGORIES
 from shared.db import one
-from shared.http import RequestRefused
+from shared.openapi import ANYONE, Blueprint
 from shared.projection import Projection
 
 from ..edge.consistency import reads_your_writes
-from ..edge.paging import page, page_args, paged
+from ..edge.paging import page
 from ..readmodels.knowledge_reads import (
+    KINDS,
     PAGE,
     SEARCH,
     SOLUTIONS_OF,
+    BarrierSummary,
+    BrowseQuery,
+    Carried,
+    FilterQuery,
+    SolutionSummary,
     carried,
     filter_clauses,
     filters,
+    page_of,
     page_view,
     require_page,
 )
 
+AREA = "Knowledge base"
+
+
+def has_words(q: str) -> bool:
+    """Whether a search says anything but blanks."""
+    return bool(q.strip())
+
+
+class SearchQuery(FilterQuery):
+    """A search: its words, and the page and filters of any list."""
+
+    q = fields.String(required=True, validate=[validate.Length(min=1, max=200), has_words], metadata={
+        "description": "the search words (web search syntax: quotes, `or`, `-word`)", "example": "captioning"})
+
+
+class SolutionOfBarrier(Schema):
+    """A solution to the barrier, most endorsed first."""
+
+    solution_id = fields.String(required=True)
+    title = fields.String(required=True)
+    organisations = fields.List(fields.String(), required=True, allow_none=True)
+    endorsement_count = fields.Integer(required=True)
+
+
+class Evidence(Schema):
+    """A pilot's evidence that the barrier was removed, and the solution it used if it named one."""
+
+    pilot_id = fields.String(required=True)
+    pilot_title = fields.String(required=True)
+    organisation = fields.String(required=True)
+    solution_id = fields.String(required=True, allow_none=True)
+    solution_title = fields.String(required=True, allow_none=True)
+    at = fields.DateTime(required=True)
+
+
+class BarrierPage(BarrierSummary, Carried):
+    """A barrier's page: its current revision, solutions, evidence from pilots, and what people added."""
+
+    solutions = fields.List(fields.Nested(SolutionOfBarrier), required=True)
+    evidence = fields.List(fields.Nested(Evidence), required=True)
+
+
+class BarrierSolved(Schema):
+    """A visible barrier the solution solves."""
+
+    barrier_id = fields.String(required=True)
+    title = fields.String(required=True)
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+
+
+class SolutionPage(SolutionSummary, Carried):
+    """A solution's page: its current revision, the barriers it solves, and what people added."""
+
+    barriers = fields.List(fields.Nested(BarrierSolved), required=True)
+
+
+class Found(Schema):
+    """A page the search found, best match first."""
+
+    item_id = fields.String(required=True, metadata={"description": "the barrier's or solution's id"})
+    kind = fields.String(required=True, validate=validate.OneOf(tuple(KINDS.values())))
+    title = fields.String(required=True)
+    category = fields.String(required=True, allow_none=True, metadata={
+        "description": "a barrier's category; null for a solution"})
+    tags = fields.List(fields.String(), required=True)
+    revision = fields.Integer(required=True)
+    updated_at = fields.DateTime(required=True)
+    excerpt = fields.String(required=True, metadata={"description": "the start of its text"})
+    rank = fields.Float(required=True, metadata={"description": "how well it matches: higher is better"})
+
+
+class SearchResults(page_of(Found, "SearchPage")):  # type: ignore[misc]
+    """A page of search results, and the words searched for."""
+
+    q = fields.String(required=True)
+
 
 def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint:
     """Read routes of the knowledge base's pages."""
-    bp = Blueprint("knowledge_queries", __name__, url_prefix="/api/v1")
+    bp = Blueprint("knowledge_queries", __name__, url_prefix="/api/v1", area=AREA)
     pool = projection.pool
 
     reads_your_writes(bp, projection, consistency_timeout_s)
 
-    def listing(kind: str):
-        limit, offset = page_args()
-        f = filters() | {"kind": kind, "limit": limit, "offset": offset}
+    def listing(kind: str, query: dict[str, Any]):
+        f = filters(query) | {"kind": kind, "limit": query["limit"], "offset": query["offset"]}
         where = " AND ".join(filter_clauses(f))
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             rows = cur.execute(f"{PAGE} WHERE {where} ORDER BY p.updated_at DESC, p.item_id"
                                " LIMIT %(limit)s OFFSET %(offset)s", f).fetchall()
             total = one(cur.execute(f"SELECT count(*) AS n FROM kb_pages p WHERE {where}", f))["n"]
-        return jsonify(page([page_view(r) for r in rows], total, limit, offset))
+        return jsonify(page([page_view(r) for r in rows], total, query["limit"], query["offset"]))
 
     @bp.get("/barriers")
-    @paged
-    def browse_barriers():
-        """Barriers, most recently changed first, filtered by `category` and `tag`."""
-        return listing("barrier")
+    @bp.arguments(BrowseQuery, location="query")
+    @bp.response(200, page_of(BarrierSummary, "BarrierList"), description="a page of barriers")
+    @bp.requires(ANYONE)
+    def browse_barriers(query):
+        """Browse barriers
+
+        The visible barriers, most recently changed first, optionally of one `category` or with one
+        `tag`. Anyone may read.
+        """
+        return listing("barrier", query)
 
     @bp.get("/solutions")
-    @paged
-    def browse_solutions():
-        """Solutions, most recently changed first, filtered by `category` (of their barriers) and `tag`."""
-        return listing("solution")
+    @bp.arguments(BrowseQuery, location="query")
+    @bp.response(200, page_of(SolutionSummary, "SolutionList"), description="a page of solutions")
+    @bp.requires(ANYONE)
+    def browse_solutions(query):
+        """Browse solutions
+
+        The visible solutions, most recently changed first, optionally in one `category` (that of a
+        barrier they solve) or with one `tag`. Anyone may read.
+        """
+        return listing("solution", query)
 
     @bp.get("/barriers/<uuid:barrier_id>")
+    @bp.response(200, BarrierPage, description="the barrier's page")
+    @bp.refuses("not_found")
+    @bp.requires(ANYONE)
     def read_barrier(barrier_id):
-        """A barrier's page: its current revision, solutions, endorsements, photos, evidence, discussion."""
+        """Read a barrier
+
+        A visible barrier's page: its current revision, the solutions to it, evidence from pilots that
+        removed it, endorsements, photos, protection and discussion. 404 `not_found` for a hidden or
+        unknown barrier. Anyone may read.
+        """
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             row = require_page(cur, "barrier", str(barrier_id))
             solutions = cur.execute(SOLUTIONS_OF, [str(barrier_id)]).fetchall()
@@ -64,8 +170,15 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
         return jsonify(page_view(row) | {"solutions": solutions, "evidence": evidence} | extras)
 
     @bp.get("/solutions/<uuid:solution_id>")
+    @bp.response(200, SolutionPage, description="the solution's page")
+    @bp.refuses("not_found")
+    @bp.requires(ANYONE)
     def read_solution(solution_id):
-        """A solution's page: its current revision, barriers, endorsements, photos, discussion."""
+        """Read a solution
+
+        A visible solution's page: its current revision, the visible barriers it solves, endorsements,
+        photos, protection and discussion. 404 `not_found` for a hidden or unknown solution. Anyone may read.
+        """
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             row = require_page(cur, "solution", str(solution_id))
             barriers = cur.execute("SELECT item_id AS barrier_id, title, category FROM kb_pages p"
@@ -75,19 +188,21 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
         return jsonify(page_view(row) | {"barriers": barriers} | extras)
 
     @bp.get("/search")
-    @paged
-    def search():
-        """Full-text search of barriers and solutions, ranked, filtered by `category`, `tag` and `kind`."""
-        q = request.args.get("q", "").strip()
-        if not 1 <= len(q) <= 200:
-            raise RequestRefused(400, "invalid_query", "q must be 1 to 200 characters of search words",
-                                 {"q": ["give 1 to 200 characters"]})
-        limit, offset = page_args()
-        f = filters() | {"q": q, "limit": limit, "offset": offset}
+    @bp.arguments(SearchQuery, location="query")
+    @bp.response(200, SearchResults, description="the matching pages, best first")
+    @bp.requires(ANYONE)
+    def search(query):
+        """Search the knowledge base
+
+        Full-text search of the visible barriers and solutions for `q`, ranked, optionally filtered by
+        `category`, `tag` and `kind`. Anyone may read.
+        """
+        q = query["q"].strip()
+        f = filters(query) | {"q": q, "limit": query["limit"], "offset": query["offset"]}
         sql = SEARCH.format(where=" AND ".join(filter_clauses(f)))
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             rows = cur.execute(sql + " LIMIT %(limit)s OFFSET %(offset)s", f).fetchall()
             total = one(cur.execute(f"SELECT count(*) AS n FROM ({sql}) found", f))["n"]
-        return jsonify(page(rows, total, limit, offset) | {"q": q})
+        return jsonify(page(rows, total, query["limit"], query["offset"]) | {"q": q})
 
     return bp

@@ -6,44 +6,121 @@ photo may be shown (not when every page carrying it is hidden); the gateway only
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, request
+from urllib.parse import quote
+
+from flask import Response, g, request
+from marshmallow import Schema, fields
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from shared.config import Settings
 from shared.http import RequestRefused
 from shared.idempotency import header_key
+from shared.openapi import ACCOUNT, ANYONE, Blueprint, CommandAccepted
 
 from ..edge.auth import current_roles
 from ..edge.forwarding import FORM_OVERHEAD, Forwarder, forwarded
 
+AREA = "Knowledge base"
 RELAYED_HEADERS = ("Content-Type", "Cache-Control", "ETag", "X-Content-Type-Options")
+UPLOADS = ("photos.attach_barrier_photo", "photos.attach_solution_photo")
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+IMAGES = {"image/jpeg": BINARY, "image/png": BINARY, "image/webp": BINARY}
+UPLOAD = {"required": True, "description": "the image as the body (its alt text in `?alt_text=` or the URL-encoded"
+          " `X-Alt-Text` header), or a multipart form with the fields `image` and `alt_text`", "content": IMAGES | {
+    "multipart/form-data": {"schema": {"type": "object", "required": ["image"], "properties": {
+        "image": {"type": "string", "format": "binary"}, "alt_text": {"type": "string", "maxLength": 500}}}},
+}}
+ALT_TEXT_HEADER = {"in": "header", "name": "X-Alt-Text", "required": False, "schema": {"type": "string"},
+                   "description": "the alt text of a raw image body, URL-encoded (instead of `?alt_text=`)"}
+PHOTO_REPLIES = {
+    "200": {"description": "the photo's bytes", "content": IMAGES, "headers": {
+        "ETag": {"description": "the photo's SHA-256", "schema": {"type": "string"}},
+        "Cache-Control": {"description": "cacheable by anyone for a day", "schema": {"type": "string"}}}},
+    "304": {"description": "the photo has not changed since the `If-None-Match` ETag (it never does)"},
+}
+UPLOAD_REFUSED = ("bad_request", "not_found", "conflict", "page_is_protected", "already_exists",
+                  "concurrency_conflict", "image_too_large", "image_rejected")
+
+
+class AltTextQuery(Schema):
+    """The alt text of an image sent as the raw body."""
+
+    alt_text = fields.String(load_default="", metadata={
+        "description": "what the photo shows, for people who cannot see it, at most 500 characters (a raw image"
+                       " body only)", "example": "The upload error message"})
+
+
+class PhotoAttached(CommandAccepted):
+    """The reply to a photo upload: the page and the stored photo, named by the SHA-256 of its cleaned bytes."""
+
+    barrier_id = fields.String(metadata={"description": "the barrier's id (on a barrier's page)"})
+    solution_id = fields.String(metadata={"description": "the solution's id (on a solution's page)"})
+    sha256 = fields.String(required=True, metadata={"description": "the photo's SHA-256: GET /photos/{sha256}"})
+    media_type = fields.String(required=True, metadata={"example": "image/jpeg"})
+    size = fields.Integer(required=True, metadata={"description": "bytes, once metadata was stripped"})
 
 
 def blueprint(forwarder: Forwarder, settings: Settings) -> Blueprint:
     """`POST /api/v1/<barriers|solutions>/<id>/photos` and `GET /api/v1/photos/<sha256>`."""
-    bp = Blueprint("photos", __name__, url_prefix="/api/v1")
+    bp = Blueprint("photos", __name__, url_prefix="/api/v1", area=AREA)
 
     @bp.before_app_request
     def _room_for_an_image() -> None:
         # An app-wide hook registered before auth's: its CSRF check may parse a multipart form before
         # the view runs, and must do so under the image limit, not the 1 MiB one of JSON bodies.
-        if request.endpoint == "photos.attach_photo":
+        if request.endpoint in UPLOADS:
             request.max_content_length = settings.max_image_bytes + FORM_OVERHEAD
 
-    # Static first segments, so these outrank the generic JSON forwarding of `/<resource>/<path:rest>`.
-    @bp.post("/barriers/<uuid:item_id>/photos", defaults={"kinds": "barriers"})
-    @bp.post("/solutions/<uuid:item_id>/photos", defaults={"kinds": "solutions"})
-    def attach_photo(kinds, item_id):
-        """Attach a JPEG, PNG or WebP photo (raw image body or multipart `image`) with `alt_text`."""
-        alt_text = {"X-Alt-Text": request.headers["X-Alt-Text"]} if "X-Alt-Text" in request.headers else {}
-        query = f"?{request.query_string.decode()}" if request.query_string else ""
+    def attached(kinds: str, item_id: str, alt_text: str):
+        header = {"X-Alt-Text": request.headers["X-Alt-Text"]} if "X-Alt-Text" in request.headers else {}
+        query = f"?alt_text={quote(alt_text, safe='')}" if alt_text else ""
         return forwarded(forwarder.command(
             "knowledge", "POST", f"/{kinds}/{item_id}/photos{query}", upload(settings),
-            request.content_type or "application/octet-stream", header_key(), alt_text))
+            request.content_type or "application/octet-stream", header_key(), header))
+
+    # Static first segments, so these outrank the generic JSON forwarding of `/<resource>/<path:rest>`.
+    @bp.post("/barriers/<uuid:barrier_id>/photos", parameters=[ALT_TEXT_HEADER])
+    @bp.arguments(AltTextQuery, location="query")
+    @bp.doc(requestBody=UPLOAD)
+    @bp.response(201, PhotoAttached, description="the photo, cleaned of its metadata, is on the barrier's page")
+    @bp.refuses(*UPLOAD_REFUSED)
+    @bp.requires(ACCOUNT)
+    def attach_barrier_photo(query, barrier_id):
+        """Attach a photo to a barrier
+
+        Takes a JPEG, PNG or WebP image, as the raw body or as the multipart form field `image`, with its
+        alt text. Metadata such as GPS position is stripped before it is stored; the photo is then named by
+        the SHA-256 of the cleaned bytes. An image over the size limit is refused with 413
+        `image_too_large` (naming `limit_bytes`), one that is not a well-formed image of an accepted type
+        with 422 `image_rejected`. A protected or hidden page takes photos only from moderators. Needs an
+        account.
+        """
+        return attached("barriers", str(barrier_id), query["alt_text"])
+
+    @bp.post("/solutions/<uuid:solution_id>/photos", parameters=[ALT_TEXT_HEADER])
+    @bp.arguments(AltTextQuery, location="query")
+    @bp.doc(requestBody=UPLOAD)
+    @bp.response(201, PhotoAttached, description="the photo, cleaned of its metadata, is on the solution's page")
+    @bp.refuses(*UPLOAD_REFUSED)
+    @bp.requires(ACCOUNT)
+    def attach_solution_photo(query, solution_id):
+        """Attach a photo to a solution
+
+        As attaching a photo to a barrier, for a solution. Needs an account.
+        """
+        return attached("solutions", str(solution_id), query["alt_text"])
 
     @bp.get("/photos/<string(length=64):sha256>")
-    def photo(sha256):
-        """The bytes of a photo that a visible page carries, by its SHA-256."""
+    @bp.doc(responses=PHOTO_REPLIES)
+    @bp.refuses("not_found")
+    @bp.requires(ANYONE)
+    def read_photo(sha256):
+        """Get a photo
+
+        The bytes of a photo that a visible page carries, by its SHA-256 (moderators and auditors: of any
+        page). 404 `not_found` when no visible page carries it. Cacheable; send `If-None-Match` for 304.
+        Anyone may read.
+        """
         headers = {"X-Actor-Roles": current_roles(), "X-Request-Id": g.request_id}
         if request.headers.get("If-None-Match"):
             headers["If-None-Match"] = request.headers["If-None-Match"]

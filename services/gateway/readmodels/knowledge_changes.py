@@ -8,7 +8,6 @@ from flask import url_for
 
 from shared.db import DictCursor, one
 
-from ..edge.paging import page_args
 from ..identity.watchlists import WATCHED_PAGES
 
 # A watch list is the account's own state (identity/watchlists.py), joined here with the read models.
@@ -31,9 +30,9 @@ WATCHED = (
 )
 
 
-def changes(cur: DictCursor, user: str | None, kind: str | None = None) -> tuple[list[dict[str, Any]], int, int, int]:
-    """The requested page of revisions, newest first, of the pages `user` watches (all if None), with its total."""
-    limit, offset = page_args()
+def changes(cur: DictCursor, user: str | None, kind: str | None, limit: int,
+            offset: int) -> tuple[list[dict[str, Any]], int, int, int]:
+    """A page of revisions, newest first, of the pages `user` watches (all if None), with its total."""
     params = {"kind": kind, "user": user, "limit": limit, "offset": offset}
     rows = cur.execute(CHANGES + NEWEST, params).fetchall()
     total = one(cur.execute(f"SELECT count(*) AS n FROM ({CHANGES}) c", params))["n"]

@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import request
+from marshmallow import Schema, fields, validate
 
 from shared.contract.vocabulary import CATEGORIES
 from shared.db import DictCursor
 from shared.http import RequestRefused
 
 from ..edge.auth import current_roles
+from ..edge.paging import PageQuery
 
 Row = dict[str, Any]
 KINDS = {"barriers": "barrier", "solutions": "solution"}
+FLAG_STATUSES = ("open", "actioned", "dismissed")
 PAGE = (
     "SELECT p.item_id, p.kind, p.revision, p.title, p.content, p.category, p.tags, p.barrier_ids, p.created_by,"
     " p.created_at, p.updated_at, p.hidden,"
@@ -88,20 +90,39 @@ def threaded(rows: list[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: (order[root(r["comment_id"])], r["reply_to"] is not None, order[r["comment_id"]]))
 
 
-def filters() -> dict[str, str | None]:
-    """The `category`, `tag` and `kind` filters of a list or search, or a 400 naming the bad one."""
-    category, tag = (request.args.get(n) or None for n in ("category", "tag"))
+class KindQuery(PageQuery):
+    """A page of a list of changes, optionally of one kind of page."""
+
+    kind = fields.String(validate=validate.OneOf(tuple(KINDS.values())), metadata={
+        "description": "only barriers or only solutions"})
+
+
+class BrowseQuery(PageQuery):
+    """A page of barriers or solutions, filtered by category and tag."""
+
+    category = fields.String(validate=validate.OneOf(CATEGORIES), metadata={
+        "description": "only pages in this category (a solution is in the categories of the barriers it solves)"})
+    tag = fields.String(validate=validate.Length(max=50), metadata={"description": "only pages with this tag"})
+
+
+class FilterQuery(BrowseQuery, KindQuery):
+    """A page of a search of the knowledge base, filtered by category, tag and kind."""
+
+
+def filters(args: Mapping[str, Any]) -> dict[str, str | None]:
+    """The `category`, `tag` and `kind` filters of a list or search, from its query, or a 400 naming the bad one."""
+    category, tag = (args.get(n) or None for n in ("category", "tag"))
     if category is not None and category not in CATEGORIES:
         raise RequestRefused(400, "invalid_query", f"category must be one of {', '.join(CATEGORIES)}",
                              {"category": ["unknown category"]})
     if tag is not None and len(tag) > 50:
         raise RequestRefused(400, "invalid_query", "tag must be at most 50 characters", {"tag": ["too long"]})
-    return {"category": category, "tag": tag.strip().lower() if tag else None, "kind": kind_filter()}
+    return {"category": category, "tag": tag.strip().lower() if tag else None, "kind": kind_filter(args)}
 
 
-def kind_filter() -> str | None:
-    """The `kind` query parameter (barrier or solution), or a 400 naming it."""
-    kind = request.args.get("kind") or None
+def kind_filter(args: Mapping[str, Any]) -> str | None:
+    """The `kind` of a query (barrier or solution, or None), or a 400 naming it."""
+    kind = args.get("kind") or None
     if kind is not None and kind not in KINDS.values():
         raise RequestRefused(400, "invalid_query", "kind must be barrier or solution", {"kind": ["unknown kind"]})
     return kind
@@ -160,9 +181,167 @@ def public(revision: dict) -> dict:
     return revision | {"author": None, "summary": None} if revision["hidden"] else revision
 
 
-def revision_number(name: str) -> int:
-    """A revision number from the query string, or a 400 naming it."""
-    raw = request.args.get(name, "")
+def revision_number(args: Mapping[str, Any], name: str) -> int:
+    """The revision number `name` of a query, or a 400 naming it."""
+    raw = str(args.get(name, ""))
     if not raw.isdigit() or int(raw) < 1:
         raise RequestRefused(400, "invalid_query", f"{name} must be a revision number", {name: ["expected 1 or more"]})
     return int(raw)
+
+
+# The replies of the knowledge reads, as the queries above shape them (types and nullability from the tables).
+
+def page_of(item: type[Schema], name: str) -> type[Schema]:
+    """The schema of a paged list of `item`s (see edge/paging.py `page`)."""
+    schema = Schema.from_dict({
+        "items": fields.List(fields.Nested(item), required=True),
+        "total": fields.Integer(required=True, metadata={"description": "how many items there are in all"}),
+        "limit": fields.Integer(required=True), "offset": fields.Integer(required=True)}, name=name)
+    schema.__doc__ = f"A page of a list: {(item.__doc__ or '').strip().rstrip('.')}."
+    return schema
+
+
+class PageCounts(Schema):
+    """What every page view carries besides its content: its revision, counts and who made it when."""
+
+    revision = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "the latest visible revision (null only in the audit view, when every one is hidden)"})
+    revision_count = fields.Integer(required=True)
+    endorsement_count = fields.Integer(required=True)
+    created_by = fields.String(required=True, metadata={"description": "the account id of who proposed it"})
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+
+
+class BarrierSummary(PageCounts):
+    """A barrier as lists show it: its current revision's content."""
+
+    barrier_id = fields.String(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    tags = fields.List(fields.String(), required=True)
+
+
+class SolutionSummary(PageCounts):
+    """A solution as lists show it: its current revision's content."""
+
+    solution_id = fields.String(required=True)
+    title = fields.String(required=True)
+    body = fields.String(required=True)
+    steps = fields.List(fields.String(), required=True)
+    barrier_ids = fields.List(fields.String(), required=True, metadata={"description": "the barriers it solves"})
+    organisations = fields.List(fields.String(), required=True, metadata={"description": "who used it"})
+    tags = fields.List(fields.String(), required=True)
+
+
+class EndorsementView(Schema):
+    """An organisation's endorsement of a page."""
+
+    organisation = fields.String(required=True)
+    endorsed_by = fields.String(required=True, metadata={"description": "the account id of who gave it"})
+    at = fields.DateTime(required=True)
+
+
+class Endorsements(Schema):
+    """A page's endorsements, oldest first."""
+
+    count = fields.Integer(required=True)
+    items = fields.List(fields.Nested(EndorsementView), required=True)
+
+
+class PhotoView(Schema):
+    """A photo on a page: its bytes are at `url`."""
+
+    sha256 = fields.String(required=True)
+    media_type = fields.String(required=True)
+    size = fields.Integer(required=True, metadata={"description": "bytes"})
+    alt_text = fields.String(required=True)
+    attached_by = fields.String(required=True)
+    at = fields.DateTime(required=True)
+    url = fields.String(required=True, metadata={"example": "/api/v1/photos/9f86d08…"})
+
+
+class ProtectionView(Schema):
+    """A moderator's protection of a page from edits, while it lasts."""
+
+    until = fields.DateTime(required=True)
+    reason = fields.String(required=True)
+    moderator = fields.String(required=True)
+    at = fields.DateTime(required=True)
+
+
+class CommentView(Schema):
+    """A comment in a page's discussion; a hidden one keeps its place but (outside the audit view) not its words."""
+
+    comment_id = fields.String(required=True)
+    reply_to = fields.String(required=True, allow_none=True, metadata={"description": "the comment it answers"})
+    body = fields.String(required=True, allow_none=True)
+    posted_by = fields.String(required=True, allow_none=True)
+    at = fields.DateTime(required=True)
+    hidden = fields.Boolean(required=True)
+
+
+class Carried(Schema):
+    """What people added to a page: endorsements, photos, its protection and its discussion (threaded)."""
+
+    endorsements = fields.Nested(Endorsements, required=True)
+    photos = fields.List(fields.Nested(PhotoView), required=True)
+    protection = fields.Nested(ProtectionView, required=True, allow_none=True)
+    discussion = fields.List(fields.Nested(CommentView), required=True, metadata={
+        "description": "each thread's first comment followed by its replies, at most 500 comments"})
+
+
+class Segment(Schema):
+    """A run of words a diff keeps, deletes or inserts."""
+
+    op = fields.String(required=True, validate=validate.OneOf(("equal", "delete", "insert")))
+    text = fields.String(required=True)
+
+
+class RevisionEntry(Schema):
+    """A revision in a page's history; a hidden one keeps its place but not who made it or why."""
+
+    revision = fields.Integer(required=True)
+    change = fields.String(required=True, validate=validate.OneOf(("proposed", "edited", "restored", "reverted")))
+    author = fields.String(required=True, allow_none=True, metadata={"description": "the author's account id"})
+    summary = fields.String(required=True, allow_none=True)
+    at = fields.DateTime(required=True)
+    restored_from = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "the revision it restored, for a restore or revert"})
+    hidden = fields.Boolean(required=True)
+
+
+class RevisionView(RevisionEntry):
+    """One revision of a page, with its whole content (the fields of a barrier's or a solution's page)."""
+
+    content = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True)
+
+
+class DecisionView(Schema):
+    """A moderator's decision on a page: what, on which revision or thing, by whom, when and why."""
+
+    item_id = fields.String(required=True, metadata={"description": "the page's id"})
+    kind = fields.String(required=True, validate=validate.OneOf(tuple(KINDS.values())))
+    title = fields.String(required=True, allow_none=True, metadata={"description": "null while the page is hidden"})
+    action = fields.String(required=True, metadata={"example": "ItemHidden"})
+    revision = fields.Integer(required=True, allow_none=True)
+    subject = fields.String(required=True, allow_none=True, metadata={
+        "description": "what else it concerns: a comment, a photo, a flag, the edits reverted"})
+    moderator = fields.String(required=True)
+    reason = fields.String(required=True)
+    at = fields.DateTime(required=True)
+
+
+class FlagView(Schema):
+    """A flag on a page, or on one revision of it, and what became of it."""
+
+    flag_id = fields.String(required=True)
+    revision = fields.Integer(required=True, allow_none=True)
+    reason = fields.String(required=True)
+    flagged_by = fields.String(required=True)
+    at = fields.DateTime(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(FLAG_STATUSES))
+    dismissed_by = fields.String(required=True, allow_none=True)
+    dismissed_at = fields.DateTime(required=True, allow_none=True)
+    dismissal_reason = fields.String(required=True, allow_none=True)

@@ -79,7 +79,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
     @bp.get("/knowledge")
     def browse():
         limit, offset = page_args()
-        f: dict[str, Any] = filters()
+        f: dict[str, Any] = filters(request.args)
         f |= {"kind": f["kind"] or "barrier", "limit": limit, "offset": offset}
         where = " AND ".join(filter_clauses(f))
         with ui.cursor() as cur:
@@ -95,7 +95,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
         if not q:
             return page("knowledge/search.html", q=q, items=[], total=0, limit=20, offset=0)
         limit, offset = page_args()
-        f = filters() | {"q": q, "limit": limit, "offset": offset}
+        f = filters(request.args) | {"q": q, "limit": limit, "offset": offset}
         sql = SEARCH.format(where=" AND ".join(filter_clauses(f)))
         with ui.cursor() as cur:
             rows = cur.execute(sql + " LIMIT %(limit)s OFFSET %(offset)s", f).fetchall()
@@ -118,7 +118,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
 
     @bp.get(f"{PAGE_PATH}/diff")
     def diff(kinds, item_id):
-        kind, older, newer = KINDS[kinds], revision_number("from"), revision_number("to")
+        kind, older, newer = KINDS[kinds], revision_number(request.args, "from"), revision_number(request.args, "to")
         with ui.cursor() as cur:
             row = require_page(cur, kind, str(item_id))
             found = {r["revision"]: r for r in cur.execute(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, url_for
+from flask import Blueprint, request, url_for
 
+from ..edge.paging import page_args
 from ..readmodels.knowledge_changes import WATCHED, changes, feed_url
 from ..readmodels.knowledge_reads import filters
 from .web import Ui, done, page, require_account
@@ -19,12 +20,12 @@ def register(bp: Blueprint, ui: Ui) -> None:
 
     def changes_page(user: str | None, kind: str | None = None) -> dict[str, Any]:
         with ui.cursor() as cur:
-            rows, total, limit, offset = changes(cur, user, kind)
+            rows, total, limit, offset = changes(cur, user, kind, *page_args())
         return {"changes": rows, "total": total, "limit": limit, "offset": offset}
 
     @bp.get("/knowledge/changes")
     def recent_changes():
-        kind = filters()["kind"]
+        kind = filters(request.args)["kind"]
         return page("knowledge/changes.html", kind=kind, feed=url_for("knowledge_feeds.recent_changes_feed"),
                     **changes_page(None, kind))
 
