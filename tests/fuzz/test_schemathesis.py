@@ -1,6 +1,8 @@
-"""Fuzzing the public API from its own OpenAPI document: no 5xx, and every reply as the document says.
+"""Fuzzing the public API from its own OpenAPI document, with every check schemathesis has, as each role.
 
-Bounded: a few examples per operation, so the run takes a few minutes at most on two cores. Every
+Every check: no 5xx, statuses, content types, reply schemas and headers as documented, schema-valid data
+accepted, invalid data rejected, a wrong method refused with Allow, authentication not ignored. Bounded:
+a few examples per operation and identity, so the run takes a few minutes at most on two cores. Every
 operation is tried and every failure reported together, rather than stopping at the first.
 """
 
@@ -8,7 +10,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
-from schemathesis.checks import not_a_server_error, response_schema_conformance
+from schemathesis.config import SchemathesisConfig
 
 from ..conftest import gateway_url
 from ..e2e.clients import WebClient
@@ -16,14 +18,22 @@ from ..e2e.clients import WebClient
 ROLES = ("steward", "moderator", "pilot_lead", "auditor", "admin")
 # Failed sign-ins the fuzzer makes come from an address of their own, so they never lock out 127.0.0.1.
 FUZZER_ADDRESS = "203.0.113.7"
-EXAMPLES = 5
+# An account holding every role gets past authorisation to the code behind it, so it gets the most examples.
+EXAMPLES = {"every role": 4, "no role": 1, **{role: 1 for role in ROLES}, "anonymous": 1}
+# Schema-valid data may still break a rule no schema can say (a milestone due before its pilot starts, a
+# mailed token that is not the latest): 400 and 422 are accepted for it, as long as the code is not one that
+# says the body or query broke the schema (`schema_valid_data_is_not_refused_as_invalid` below).
+ACCEPTED_VALID = ["2xx", "3xx", "400", "401", "403", "404", "409", "410", "422", "429", "5xx"]
+SCHEMA_REFUSALS = {"validation_failed", "invalid_query", "malformed_json", "json_too_deep", "unsupported_media_type"}
 
 
 @pytest.fixture(scope="module")
 def api_schema(stack, settings):
     """The document the gateway serves, less `consistency_token` (see `without_consistency_tokens`)."""
     document = WebClient(gateway_url(settings), anonymous=True).request("GET", "/api/v1/openapi.json").body
-    return schemathesis.openapi.from_dict(without_consistency_tokens(document))
+    config = SchemathesisConfig.from_dict({"checks": {"positive_data_acceptance": {
+        "expected-statuses": ACCEPTED_VALID}}})
+    return schemathesis.openapi.from_dict(without_consistency_tokens(document), config=config)
 
 
 def without_consistency_tokens(document: dict) -> dict:
@@ -41,36 +51,55 @@ def without_consistency_tokens(document: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def fuzzer(stack, settings):
-    """An account holding every role, so the fuzzer gets past authorisation to the code behind it."""
-    return WebClient(gateway_url(settings)).as_user(*ROLES)
+def identities(stack, settings):
+    """The headers of each identity the fuzzer calls as: every role at once, no role, each role, nobody."""
+    web = WebClient(gateway_url(settings))
+    accounts = {"every role": web.as_user(*ROLES), "no role": web.as_user(),
+                **{role: web.as_user(role) for role in ROLES}}
+    headers = {name: {"Authorization": f"Bearer {client.account.token}", "X-Forwarded-For": FUZZER_ADDRESS}
+               for name, client in accounts.items()}
+    return headers | {"anonymous": {"X-Forwarded-For": FUZZER_ADDRESS}}
 
 
-def fuzz(operation, base_url: str, headers: dict[str, str]) -> None:
-    """Send a few generated requests to one operation, checking each reply."""
+@schemathesis.check
+def schema_valid_data_is_not_refused_as_invalid(ctx, response, case):
+    """Data the document says is valid is never refused for breaking the document's own schema."""
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive or response.status_code not in (400, 415, 422):
+        return None
+    try:
+        code = response.json().get("code")
+    except ValueError:
+        return None
+    if code in SCHEMA_REFUSALS:
+        raise AssertionError(f"schema-valid data refused as {code}: {response.text[:300]}")
+    return None
+
+
+def fuzz(operation, base_url: str, headers: dict[str, str], examples: int) -> None:
+    """Send a few generated requests to one operation, running every check on each reply."""
 
     @given(case=operation.as_strategy())
-    @hypothesis_settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+    @hypothesis_settings(max_examples=examples, deadline=None, derandomize=True, database=None,
                          phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     def run(case):
         case.call_and_validate(base_url=base_url, headers=headers, timeout=30,
-                               checks=[not_a_server_error, response_schema_conformance])
+                               additional_checks=[schema_valid_data_is_not_refused_as_invalid])
 
     run()
 
 
-def test_every_operation_answers_generated_requests_without_a_server_error_and_as_documented(
-        api_schema, fuzzer, settings):
-    headers = {"Authorization": f"Bearer {fuzzer.account.token}", "X-Forwarded-For": FUZZER_ADDRESS}
+def test_every_operation_answers_generated_requests_as_documented_for_every_role(api_schema, identities, settings):
     failures, tried = {}, 0
 
     for result in api_schema.get_all_operations():
         operation = result.ok()
-        tried += 1
-        try:
-            fuzz(operation, gateway_url(settings), headers)
-        except (Exception, BaseExceptionGroup) as exc:  # collected, then reported together below
-            failures[operation.label] = f"{type(exc).__name__}: {exc}"[:2000]
+        for identity, headers in identities.items():
+            tried += 1
+            try:
+                fuzz(operation, gateway_url(settings), headers, EXAMPLES[identity])
+            except (Exception, BaseExceptionGroup) as exc:  # collected, then reported together below
+                failures[f"{operation.label} as {identity}"] = f"{type(exc).__name__}: {exc}"[:2000]
 
-    assert tried > 20
+    assert tried > 120 * len(identities)
     assert not failures, "\n\n".join(f"{label}:\n{problem}" for label, problem in failures.items())
