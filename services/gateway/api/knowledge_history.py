@@ -27,7 +27,7 @@ from ..readmodels.knowledge_reads import (
     PageCounts,
     RevisionEntry,
     RevisionView,
-    Segment,
+    WordRun,
     carried,
     page_of,
     page_view,
@@ -58,13 +58,13 @@ class FlagsQuery(PageQuery):
         "description": "open (waiting for a moderator), actioned (the content was hidden) or dismissed"})
 
 
-class Diff(Schema):
+class PageDiff(Schema):
     """The word diff of two revisions of a page, field by field."""
 
     from_ = fields.Integer(data_key="from", required=True)
     to = fields.Integer(required=True)
     changed = fields.List(fields.String(), required=True, metadata={"description": "the fields that differ"})
-    fields_ = fields.Dict(data_key="fields", keys=fields.String(), values=fields.List(fields.Nested(Segment)),
+    fields_ = fields.Dict(data_key="fields", keys=fields.String(), values=fields.List(fields.Nested(WordRun)),
                           required=True, metadata={"description": "each content field's word diff"})
 
 
@@ -118,7 +118,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
 
     @bp.get(f"{PAGE_PATH}/history")
     @bp.arguments(PageQuery, location="query")
-    @bp.response(200, page_of(RevisionEntry, "History"), description="a page of the page's revisions")
+    @bp.response(200, page_of(RevisionEntry, "PageHistory"), description="a page of the page's revisions")
     @bp.refuses("not_found")
     @bp.requires(ANYONE)
     def page_history(query, kinds, item_id):
@@ -151,7 +151,7 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
 
     @bp.get(f"{PAGE_PATH}/diff")
     @bp.arguments(DiffQuery, location="query")
-    @bp.response(200, Diff, description="the word diff, field by field")
+    @bp.response(200, PageDiff, description="the word diff, field by field")
     @bp.refuses("not_found")
     @bp.requires(ANYONE)
     def page_diff(query, kinds, item_id):

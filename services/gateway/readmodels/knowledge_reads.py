@@ -292,7 +292,7 @@ class Carried(Schema):
         "description": "each thread's first comment followed by its replies, at most 500 comments"})
 
 
-class Segment(Schema):
+class WordRun(Schema):
     """A run of words a diff keeps, deletes or inserts."""
 
     op = fields.String(required=True, validate=validate.OneOf(("equal", "delete", "insert")))
