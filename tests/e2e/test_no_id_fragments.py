@@ -46,8 +46,8 @@ class Journey:
 
 
 def written(r: Response) -> str:
-    """The consistency token of an accepted write."""
-    assert r.status == 201, r.body
+    """The consistency token of an accepted write (201, or 200 for an update such as a rating)."""
+    assert r.status in (200, 201), r.body
     return r.body["consistency_token"]
 
 

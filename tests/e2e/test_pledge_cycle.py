@@ -50,7 +50,7 @@ def cycle(stack, settings) -> Cycle:
     for rater, name, stars in (("alice", "B", 3), ("alice", "C", 4), ("alice", "C", 5), ("bob", "A", 2),
                                ("bob", "C", 4), ("carol", "A", 4), ("carol", "B", 2), ("dave", "A", 5),
                                ("dave", "C", 5)):
-        c.did(c.people[rater].rate_draft(c.drafts[name], stars))
+        c.did(c.people[rater].rate_draft(c.drafts[name], stars), 200)  # setting a rating is an update
     c.did(dave.retract_rating(c.drafts["A"]), 200)  # a removal answers 200, with where its event landed
     comment = c.did(alice.comment_on_passage(c.drafts["C"], TEXT_C, QUOTE, "Which year is 'this year'?"))
     c.did(carol.comment_on_draft(c.drafts["C"], "The year the charter is adopted.", reply_to=comment["comment_id"]))

@@ -7,22 +7,24 @@ pilot) now read "erased". The requests themselves are commands, forwarded to the
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import jsonify
 from marshmallow import Schema, fields, validate
 from psycopg.rows import dict_row
 
 from shared.contract.vocabulary import ERASURE_RULES, STEWARD
 from shared.db import one
-from shared.openapi_legacy import documented
+from shared.openapi import Blueprint
 from shared.projection import Projection
 
 from ..edge.auth import require_role
 from ..edge.consistency import reads_your_writes
-from ..edge.paging import page, page_args, paged
+from ..edge.paging import PageQuery, page
 from ..readmodels.erasures import LOG, LOG_TOTAL
 
 
 class Erasure(Schema):
+    """One erasure: when, by which steward, under which rule, and how many records it touched; never whom."""
+
     erasure_id = fields.String(required=True)
     service = fields.String(required=True, validate=validate.OneOf(("pledge", "pilots")),
                             metadata={"description": "pledge: a signatory; pilots: a pilot's sponsor"})
@@ -36,6 +38,8 @@ class Erasure(Schema):
 
 
 class Erasures(Schema):
+    """A page of the erasure log, newest first."""
+
     items = fields.List(fields.Nested(Erasure), required=True)
     total = fields.Integer(required=True)
     limit = fields.Integer(required=True)
@@ -44,18 +48,25 @@ class Erasures(Schema):
 
 def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint:
     """The erasure log, read from the gateway's read models; stewards only."""
-    bp = Blueprint("erasures", __name__, url_prefix="/api/v1/erasures")
+    bp = Blueprint("erasures", __name__, url_prefix="/api/v1/erasures", area="Pledge")
     pool = projection.pool
 
     reads_your_writes(bp, projection, consistency_timeout_s)
 
     @bp.get("")
-    @paged
-    @documented(response=Erasures, tag="pledge", authenticated=True)
-    def erasure_log():
-        """Every erasure, newest first (stewards only): when, by whom, under which rule; never whom it erased."""
+    @bp.arguments(PageQuery, location="query")
+    @bp.response(200, Erasures, description="A page of the erasure log.")
+    @bp.refuses("forbidden")
+    @bp.requires(STEWARD)
+    def erasure_log(query: dict):
+        """Read the erasure log
+
+        Every erasure of a signatory (pledge) or a pilot's sponsor (pilots), newest first: when, by which
+        steward, under which rule, and how many records now read "erased"; never whom it erased. Paged with
+        `limit` and `offset`. Needs the steward role.
+        """
         require_role(STEWARD)
-        limit, offset = page_args()
+        limit, offset = query["limit"], query["offset"]
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             items = cur.execute(LOG, [limit, offset]).fetchall()
             total = one(cur.execute(LOG_TOTAL))["n"]

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import jsonify
+from marshmallow import fields, validate
 from psycopg.rows import dict_row
 
 from shared.db import one
 from shared.http import RequestRefused, error
+from shared.openapi import ANYONE, Blueprint
 from shared.projection import Projection
 from shared.textdiff import diff_words
 
 from ..edge.consistency import reads_your_writes
-from ..edge.paging import page, page_args, paged
+from ..edge.paging import PageQuery, page
 from ..readmodels import pledge_reads as reads
 from ..readmodels.credits import credits
+from . import pledge_replies as replies
 
 DRAFT_TEXT = "SELECT draft_id, title, text FROM drafts WHERE draft_id = %s"
 OWN_DRAFTS = (
@@ -26,23 +29,45 @@ OWN_RATINGS = (
 )
 
 
+class RankedQuery(PageQuery):
+    """`?round=` picks one round's drafts (else every round's), `?limit=&offset=` page them."""
+
+    round = fields.Integer(validate=validate.Range(1, reads.MAX_INT),
+                           metadata={"description": "only the drafts proposed in this round"})
+
+
 def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint:
     """Read routes of the drafting read models."""
-    bp = Blueprint("pledge_queries", __name__, url_prefix="/api/v1")
+    bp = Blueprint("pledge_queries", __name__, url_prefix="/api/v1", area="Pledge")
     pool = projection.pool
 
     reads_your_writes(bp, projection, consistency_timeout_s)
 
     @bp.get("/charters/<uuid:charter_id>/versions")
+    @bp.response(200, replies.Versions, description="The charter's adopted versions.")
+    @bp.refuses("not_found")
+    @bp.requires(ANYONE)
     def list_versions(charter_id):
+        """List a charter's adopted versions
+
+        Every version a steward adopted, oldest first, with its text. Anyone may read it.
+        """
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             reads.require_charter(cur, str(charter_id))
             return jsonify({"items": reads.versions(cur, str(charter_id))})
 
-    @bp.get("/charters/<uuid:charter_id>/versions/<int:number>")
-    def get_version(charter_id, number):
+    @bp.get("/charters/<uuid:charter_id>/versions/<int:version>")
+    @bp.response(200, replies.CreditedVersion, description="The version, its text credited to its drafts.")
+    @bp.refuses("not_found")
+    @bp.requires(ANYONE)
+    def get_version(charter_id, version):
+        """Read an adopted version
+
+        One adopted version of the charter (`version` 1 is the first), with its text credited, run by run,
+        to the drafts and authors it first appeared in. Anyone may read it.
+        """
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            adopted = reads.version(cur, str(charter_id), number)
+            adopted = reads.version(cur, str(charter_id), version)
             if adopted is None:
                 return error(404, "not_found", "no such adopted version", {"version": ["never adopted"]})
             rows = reads.ancestry(cur, adopted["draft_id"])
@@ -50,20 +75,35 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
         return jsonify(adopted | {"credits": credits(draft, lambda i: _draft_or_none(rows, i))})
 
     @bp.get("/charters/<uuid:charter_id>/drafts/ranked")
-    @paged
-    def ranked_drafts(charter_id):
-        limit, offset = page_args()
-        round_number = reads.positive_int_arg("round")
+    @bp.arguments(RankedQuery, location="query")
+    @bp.response(200, replies.RankedDrafts, description="A page of the leaderboard.")
+    @bp.refuses("not_found")
+    @bp.requires(ANYONE)
+    def ranked_drafts(query: dict, charter_id):
+        """Rank a charter's drafts
+
+        The charter's live drafts best first: by Bayesian score, then by more ratings, then by id (a stable
+        order to page through with `limit` and `offset`); `round` keeps one round's drafts. Anyone may read it.
+        """
+        limit, offset = query["limit"], query["offset"]
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             reads.require_charter(cur, str(charter_id))
-            items, total = reads.ranked(cur, str(charter_id), round_number, limit, offset)
+            items, total = reads.ranked(cur, str(charter_id), query.get("round"), limit, offset)
         return jsonify(page(items, total, limit, offset))
 
-    @bp.get("/drafts/<uuid:draft_id>/diff/<uuid:other_id>")
-    def diff(draft_id, other_id):
+    @bp.get("/drafts/<uuid:draft_id>/diff/<uuid:other_draft_id>")
+    @bp.response(200, replies.Diff, description="The word diff from the first draft to the second.")
+    @bp.refuses("not_found")
+    @bp.requires(ANYONE)
+    def diff(draft_id, other_draft_id):
+        """Compare two drafts
+
+        The word-by-word changes that turn the text of `draft_id` into that of `other_draft_id` (any two
+        drafts, of any charters). Anyone may read it.
+        """
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             old = cur.execute(DRAFT_TEXT, [str(draft_id)]).fetchone()
-            new = cur.execute(DRAFT_TEXT, [str(other_id)]).fetchone()
+            new = cur.execute(DRAFT_TEXT, [str(other_draft_id)]).fetchone()
         if old is None:
             return error(404, "not_found", "no draft with this id", {"draft_id": ["unknown draft"]})
         if new is None:
@@ -71,7 +111,15 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
         return jsonify({"from": _ref(old), "to": _ref(new), "segments": diff_words(old["text"], new["text"])})
 
     @bp.get("/drafts/<uuid:draft_id>/credits")
+    @bp.response(200, replies.DraftCredits, description="The draft's text, credited.")
+    @bp.refuses("not_found")
+    @bp.requires(ANYONE)
     def draft_credits(draft_id):
+        """Credit a draft's text
+
+        The draft's text in runs, each credited to the draft (and author) in its remix lineage where it
+        first appeared. Anyone may read it.
+        """
         with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             rows = reads.ancestry(cur, str(draft_id))
         if str(draft_id) not in rows:
@@ -80,18 +128,36 @@ def blueprint(projection: Projection, consistency_timeout_s: float) -> Blueprint
         return jsonify({"draft_id": draft.draft_id, "credits": credits(draft, lambda i: _draft_or_none(rows, i))})
 
     @bp.get("/participants/<actor>/drafts")
-    def participant_drafts(actor):
-        return jsonify(_paged(pool, OWN_DRAFTS, " ORDER BY d.proposed_at, d.draft_id", actor))
+    @bp.arguments(PageQuery, location="query")
+    @bp.response(200, replies.OwnDrafts, description="A page of the participant's drafts.")
+    @bp.refuses("not_found")
+    @bp.requires(ANYONE)
+    def participant_drafts(query: dict, actor):
+        """List a participant's drafts
+
+        The drafts the account `actor` proposed, oldest first, with their standing; paged with `limit` and
+        `offset`. An account with none has an empty list. Anyone may read it.
+        """
+        return jsonify(_paged(pool, OWN_DRAFTS, " ORDER BY d.proposed_at, d.draft_id", actor, query))
 
     @bp.get("/participants/<actor>/ratings")
-    def participant_ratings(actor):
-        return jsonify(_paged(pool, OWN_RATINGS, " ORDER BY r.rated_at, r.draft_id", actor))
+    @bp.arguments(PageQuery, location="query")
+    @bp.response(200, replies.OwnRatings, description="A page of the participant's ratings.")
+    @bp.refuses("not_found")
+    @bp.requires(ANYONE)
+    def participant_ratings(query: dict, actor):
+        """List a participant's ratings
+
+        The ratings the account `actor` gave, oldest first; paged with `limit` and `offset`. Anyone may
+        read it.
+        """
+        return jsonify(_paged(pool, OWN_RATINGS, " ORDER BY r.rated_at, r.draft_id", actor, query))
 
     return bp
 
 
-def _paged(pool, query: str, order: str, actor: str) -> dict:
-    limit, offset = page_args()
+def _paged(pool, query: str, order: str, actor: str, paging: dict) -> dict:
+    limit, offset = paging["limit"], paging["offset"]
     if "\x00" in actor:  # PostgreSQL text cannot hold NUL: no participant is called that
         raise RequestRefused(404, "not_found", "no such participant", {"actor": ["unknown participant"]})
     with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
-
 from shared.contract.organisations import canonical_organisation
 from shared.db import DictCursor, one
 from shared.http import RequestRefused
@@ -120,9 +118,8 @@ def figures(cur: DictCursor) -> Row:
             "totals": totals | {"signatory_organisations": signed}}
 
 
-def status_arg() -> str | None:
-    """The `status` filter, or a 400 naming it when it is not a pilot status."""
-    status = request.args.get("status")
+def pilot_status(status: str | None) -> str | None:
+    """A page's `status` filter as sent (None: absent), or a 400 naming it when it is not a pilot status."""
     if status is not None and status not in STATUSES:
         raise RequestRefused(400, "invalid_query", f"status must be one of {', '.join(STATUSES)}",
                              {"status": ["not a pilot status"]})

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
-
 from shared.db import DictCursor, one
 from shared.http import RequestRefused
 
@@ -43,9 +41,8 @@ def require_charter(cur: DictCursor, charter_id: str) -> None:
         raise RequestRefused(404, "not_found", "no charter with this id", {"charter_id": ["unknown charter"]})
 
 
-def positive_int_arg(name: str) -> int | None:
-    """The query argument as a positive integer, None when absent, or a 400 naming it."""
-    raw = request.args.get(name)
+def positive_int(raw: str | None, name: str) -> int | None:
+    """A web page's query argument `name` (`raw`, as sent) as a positive integer, None when absent, or a 400."""
     if raw is None:
         return None
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_INT:

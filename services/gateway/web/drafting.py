@@ -34,7 +34,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
     @bp.get("/charters/<uuid:charter_id>")
     def charter(charter_id):
         limit, offset = page_args()
-        round_number = pledge_reads.positive_int_arg("round")
+        round_number = pledge_reads.positive_int(request.args.get("round"), "round")
         with ui.cursor() as cur:
             summary = charter_summary(cur, str(charter_id))
             if summary is None:

@@ -14,7 +14,7 @@ from ..edge.auth import current_principal
 from ..edge.paging import page_args
 from ..readmodels import organisation_reads, pilot_reads
 from ..readmodels.knowledge_reads import SOLUTIONS_OF
-from ..readmodels.organisation_reads import STATUSES, status_arg
+from ..readmodels.organisation_reads import STATUSES, pilot_status
 from .web import Form, Ui, done, form_values, page, require_account, require_role
 
 PROPOSAL = ("organisation_id", "title", "aims", "sponsor_name", "sponsor_role", "start_date", "planned_end_date")
@@ -94,7 +94,7 @@ def register(bp: Blueprint, ui: Ui) -> None:
     @bp.get("/pilots")
     def pilots_dashboard():
         limit, offset = page_args()
-        status = status_arg()
+        status = pilot_status(request.args.get("status"))
         with ui.cursor() as cur:
             items, total = pilot_reads.dashboard(cur, status, None, limit, offset)
             series = {p["pilot_id"]: pilot_reads.metric_series(cur, p["pilot_id"]) for p in items}
