@@ -34,7 +34,7 @@ def test_the_api_document_lists_the_commands_of_every_service_and_the_gateways_r
 
     assert "post" in paths["/api/v1/charters"] and "get" in paths["/api/v1/charters"]
     assert "post" in paths["/api/v1/charters/{charter_id}/drafts"]
-    assert "post" in paths["/api/v1/barriers"] and "post" in paths["/api/v1/barriers/{item_id}/hide"]
+    assert "post" in paths["/api/v1/barriers"] and "post" in paths["/api/v1/barriers/{barrier_id}/hide"]
     assert "post" in paths["/api/v1/pilots"]
     assert "get" in paths["/api/v1/charters/{charter_id}"] and "post" in paths["/api/v1/session"]
     body = paths["/api/v1/charters"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]

@@ -28,7 +28,9 @@ DESCRIPTION = (
     " as `Authorization: Bearer <token>`, or sign in and send the session cookie together with the session's"
     " CSRF token in `X-CSRF-Token`. Commands answer with a `consistency_token`: pass it to a read"
     " (`?consistency_token=`) to read your own write. Every error has the shape `{code, message, errors}`."
-    " Reads carry weak ETags; send `If-None-Match` to get 304 when nothing changed."
+    " Reads carry weak ETags; send `If-None-Match` to get 304 when nothing changed. Text is UTF-8 and may not"
+    " hold NUL characters. Each operation names the role it needs (`x-required-role`: `anyone`, `account`, or a"
+    " role an admin grants) and, on each error reply, the codes it can carry (`x-error-codes`; see docs/errors.md)."
 )
 PAGE_QUERY = [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
               {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}}]

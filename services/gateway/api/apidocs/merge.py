@@ -76,8 +76,8 @@ IDEMPOTENCY_KEY = {
 
 
 def _tagged(op: dict[str, Any], service: str) -> dict[str, Any]:
-    return op | {"operationId": f"{service}_{op.get('operationId', '')}".rstrip("_"), "tags": [service],
-                 "parameters": [*op.get("parameters", []), IDEMPOTENCY_KEY]}
+    return op | {"operationId": f"{service}_{op.get('operationId', '')}".rstrip("_"),
+                 "tags": op.get("tags") or [service], "parameters": [*op.get("parameters", []), IDEMPOTENCY_KEY]}
 
 
 def _renamed(node: Any, rename: Mapping[str, str]) -> Any:

@@ -95,8 +95,14 @@ def _edge_codes(method: str, op: dict[str, Any], item: dict[str, Any], role: str
 
 
 def _add_errors(op: dict[str, Any], codes: Iterable[str]) -> None:
-    """Merge the edge's codes into the operation's error responses, one response per status."""
+    """Merge the edge's codes into the operation's error responses, one response per status.
+
+    flask-smorest's generic error replies (a `$ref`, such as the 422 it adds for every parsed argument)
+    give way to what this edge really answers: a bad query is a 400 `invalid_query`, never a 422.
+    """
     responses = op.setdefault("responses", {})
+    for status in [s for s, response in responses.items() if "$ref" in response]:
+        del responses[status]
     wanted: dict[str, list[str]] = {}
     for status, response in responses.items():
         if status.isdigit() and int(status) >= 400:
@@ -107,10 +113,15 @@ def _add_errors(op: dict[str, Any], codes: Iterable[str]) -> None:
             if code not in named:
                 named.append(code)
     for status, named in wanted.items():
-        if named:
-            responses[status] = error_response(named)
-        elif "$ref" in responses[status]:  # flask-smorest's generic reply for a status (its 422)
-            responses[status] = error_response(["validation_failed"])
+        responses[status] = error_response(named) | _kept(responses.get(status, {}))
+
+
+def _kept(response: dict[str, Any]) -> dict[str, Any]:
+    """What an operation's own error response says beyond its codes: its example, when it has one."""
+    example = response.get("content", {}).get("application/json", {}).get("example")
+    if example is None:
+        return {}
+    return {"content": {"application/json": {"schema": ERROR_SCHEMA, "example": example}}}
 
 
 def renamed_page_ids(document: dict[str, Any]) -> dict[str, Any]:
