@@ -24,7 +24,7 @@ from ..edge.paging import page
 from ..identity.feed_keys import FeedKeys
 from ..identity.names import is_account_id, shown
 from ..readmodels.knowledge_changes import WATCHED, changes, feed_url
-from ..readmodels.knowledge_reads import KINDS, KindQuery, page_of
+from ..readmodels.knowledge_reads import KINDS, KindQuery, page_of, person
 from . import atom
 
 AREA = "Knowledge base"
@@ -49,6 +49,7 @@ class Change(Schema):
     change = fields.String(required=True, validate=validate.OneOf(("proposed", "edited", "restored", "reverted")))
     title = fields.String(required=True, allow_none=True, metadata={"description": "the page's title in it"})
     author = fields.String(required=True, metadata={"description": "the author's account id"})
+    author_person = person("author")
     summary = fields.String(required=True)
     at = fields.DateTime(required=True)
     url = fields.String(required=True, metadata={"description": "the revision's address in this API"})
@@ -71,6 +72,7 @@ class Watchlist(Schema):
     """Your watch list: its visible pages, a page of their recent revisions, and the address of its feed."""
 
     user = fields.String(required=True, metadata={"description": "your account id"})
+    user_person = person("user")
     pages = fields.List(fields.Nested(WatchedPage), required=True)
     changes = fields.Nested(Changes, required=True)
     feed = fields.String(required=True, metadata={

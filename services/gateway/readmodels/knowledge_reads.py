@@ -11,6 +11,7 @@ from shared.contract.vocabulary import CATEGORIES
 from shared.db import DictCursor
 from shared.http import RequestRefused
 
+from ..api.pledge_replies import person
 from ..edge.auth import current_roles
 from ..edge.paging import PageQuery
 
@@ -209,6 +210,7 @@ class PageCounts(Schema):
     revision_count = fields.Integer(required=True)
     endorsement_count = fields.Integer(required=True)
     created_by = fields.String(required=True, metadata={"description": "the account id of who proposed it"})
+    created_by_person = person("created_by")
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
 
@@ -240,6 +242,7 @@ class EndorsementView(Schema):
 
     organisation = fields.String(required=True)
     endorsed_by = fields.String(required=True, metadata={"description": "the account id of who gave it"})
+    endorsed_by_person = person("endorsed_by")
     at = fields.DateTime(required=True)
 
 
@@ -258,6 +261,7 @@ class PhotoView(Schema):
     size = fields.Integer(required=True, metadata={"description": "bytes"})
     alt_text = fields.String(required=True)
     attached_by = fields.String(required=True)
+    attached_by_person = person("attached_by")
     at = fields.DateTime(required=True)
     url = fields.String(required=True, metadata={"example": "/api/v1/photos/9f86d08…"})
 
@@ -268,6 +272,7 @@ class ProtectionView(Schema):
     until = fields.DateTime(required=True)
     reason = fields.String(required=True)
     moderator = fields.String(required=True)
+    moderator_person = person("moderator")
     at = fields.DateTime(required=True)
 
 
@@ -278,6 +283,7 @@ class CommentView(Schema):
     reply_to = fields.String(required=True, allow_none=True, metadata={"description": "the comment it answers"})
     body = fields.String(required=True, allow_none=True)
     posted_by = fields.String(required=True, allow_none=True)
+    posted_by_person = person("posted_by")
     at = fields.DateTime(required=True)
     hidden = fields.Boolean(required=True)
 
@@ -305,6 +311,7 @@ class RevisionEntry(Schema):
     revision = fields.Integer(required=True)
     change = fields.String(required=True, validate=validate.OneOf(("proposed", "edited", "restored", "reverted")))
     author = fields.String(required=True, allow_none=True, metadata={"description": "the author's account id"})
+    author_person = person("author")
     summary = fields.String(required=True, allow_none=True)
     at = fields.DateTime(required=True)
     restored_from = fields.Integer(required=True, allow_none=True, metadata={
@@ -329,6 +336,7 @@ class DecisionView(Schema):
     subject = fields.String(required=True, allow_none=True, metadata={
         "description": "what else it concerns: a comment, a photo, a flag, the edits reverted"})
     moderator = fields.String(required=True)
+    moderator_person = person("moderator")
     reason = fields.String(required=True)
     at = fields.DateTime(required=True)
 
@@ -340,8 +348,10 @@ class FlagView(Schema):
     revision = fields.Integer(required=True, allow_none=True)
     reason = fields.String(required=True)
     flagged_by = fields.String(required=True)
+    flagged_by_person = person("flagged_by")
     at = fields.DateTime(required=True)
     status = fields.String(required=True, validate=validate.OneOf(FLAG_STATUSES))
     dismissed_by = fields.String(required=True, allow_none=True)
+    dismissed_by_person = person("dismissed_by")
     dismissed_at = fields.DateTime(required=True, allow_none=True)
     dismissal_reason = fields.String(required=True, allow_none=True)
