@@ -16,12 +16,12 @@ from flask import Response
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 from psycopg_pool import ConnectionPool
 
-from shared.config import Settings
+from shared.config import TOPICS, Settings
 from shared.db import one
 from shared.http import error
 from shared.openapi import ANYONE, Blueprint
 
-from .filters import EventFilter
+from .filters import EventFilter, all_types
 
 BATCH = 200
 HEAD = "SELECT coalesce(max(seq), 0) FROM feed"
@@ -38,10 +38,10 @@ ORDER BY seq LIMIT %(limit)s
 class StreamQuery(Schema):
     """Which events to stream (all of them by default), and where to resume."""
 
-    topics = fields.List(fields.String(), load_default=list, metadata={
+    topics = fields.List(fields.String(metadata={"enum": sorted(TOPICS.values())}), load_default=list, metadata={
         "description": "only events on these topics: repeat the parameter or separate by commas",
         "example": ["charter.pilots.v1"]})
-    types = fields.List(fields.String(), load_default=list, metadata={
+    types = fields.List(fields.String(metadata={"enum": sorted(all_types())}), load_default=list, metadata={
         "description": "only events of these types: repeat the parameter or separate by commas",
         "example": ["OutcomeVerified"]})
     organisation = fields.String(metadata={

@@ -14,6 +14,11 @@ NEW_PASSWORD = validate.Length(min=MIN_PASSWORD_CHARS, max=1000,
                                error=f"use {MIN_PASSWORD_CHARS} to 1000 characters")
 
 
+# What `names.clean` takes, said as a pattern for the document: something not blank, no control character, and
+# no text on both sides of an @ (names.LOOKS_LIKE_EMAIL).
+USABLE_NAME = r"^(?!.*[^\s@]@[^\s@])[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+
+
 def _usable_name(value: str) -> None:
     try:
         names.clean(value)
@@ -25,7 +30,9 @@ class DisplayNameBody(Schema):
     """A public display name: 1–60 characters once trimmed, never an e-mail address."""
 
     display_name = fields.String(required=True, validate=_usable_name, metadata={
-        "description": "shown publicly beside what the account does", "example": "Ana from Riverside"})
+        "description": "shown publicly beside what the account does: trimmed, at most 60 characters, some of them"
+                       " not blank, no control characters, never an e-mail address",
+        "pattern": USABLE_NAME, "maxLength": names.MAX_CHARS, "example": "Ana from Riverside"})
 
     @post_load
     def _trimmed(self, data: dict, **_: object) -> dict:
@@ -44,7 +51,7 @@ class ResetNameBody(Schema):
     """Why a moderator replaces a display name with a neutral one (recorded, shown to admins)."""
 
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
-                           metadata={"example": "the name insulted another participant"})
+                           metadata={"pattern": r"\S", "example": "the name insulted another participant"})
 
     @post_load
     def _trimmed(self, data: dict, **_: object) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -9,16 +10,17 @@ from flask import Response, jsonify
 from marshmallow import Schema, ValidationError, fields, validate
 from psycopg_pool import ConnectionPool
 
-from shared.config import Settings
+from shared.config import TOPICS, Settings
 from shared.http import RequestRefused, error
 from shared.openapi import ACCOUNT, Blueprint
 
 from ...edge.auth import current_actor
 from ...edge.paging import PageQuery, page
-from ..filters import EventFilter
+from ..filters import EventFilter, all_types
 from . import egress, store
 
 STATUSES = ("pending", "delivered", "dead")
+HTTP_URL = validate.Regexp(r"^\s*https?://[^\s/?#]+", flags=re.IGNORECASE, error="must start with http:// or https://")
 
 
 def _known(field: str):
@@ -33,12 +35,14 @@ def _known(field: str):
 class RegisterWebhookBody(Schema):
     """Where to deliver, and which events: empty `topics` or `types` mean all, no `organisation` any."""
 
-    url = fields.String(required=True, validate=validate.Length(min=1, max=2048), metadata={
-        "description": "an http(s) URL on the public internet; a 2xx answer acknowledges a delivery", "example": "https://council.example/hooks"})
-    topics = fields.List(fields.String(), load_default=list, validate=[validate.Length(max=10), _known("topics")],
+    url = fields.String(required=True, validate=[validate.Length(min=1, max=2048), HTTP_URL], metadata={
+        "description": "an http(s) URL on the public internet; a 2xx answer acknowledges a delivery",
+        "example": "https://council.example/hooks"})
+    topics = fields.List(fields.String(metadata={"enum": sorted(TOPICS.values())}), load_default=list,
+                         validate=[validate.Length(max=10), _known("topics")],
                          metadata={"example": ["charter.pilots.v1"]})
-    types = fields.List(fields.String(), load_default=list, validate=[validate.Length(max=200), _known("types")],
-                        metadata={"example": ["OutcomeVerified"]})
+    types = fields.List(fields.String(metadata={"enum": sorted(all_types())}), load_default=list,
+                        validate=[validate.Length(max=200), _known("types")], metadata={"example": ["OutcomeVerified"]})
     organisation = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200),
                                  metadata={"description": "only events naming this organisation (compared"
                                                           " canonically)", "example": "Riverside Council"})
