@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 from flask import Response, request
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from shared.http import RequestRefused, actor, actor_roles, command_meta, error
@@ -41,9 +41,10 @@ class AltTextQuery(Schema):
     """The alt text of an image sent as the raw body."""
 
     # Not limited here: the domain checks the alt text however it came, and answers 422 naming `alt_text`.
-    alt_text = fields.String(load_default="", metadata={
-        "description": "what the photo shows, for people who cannot see it, at most 500 characters (a raw image"
-                       " body only)", "example": "The upload error message"})
+    alt_text = fields.String(load_default="", validate=validate.Regexp(r"^[^\x00]*$", error="contains a NUL character"),
+                             metadata={"description": "what the photo shows, for people who cannot see it, at most"
+                                                      " 500 characters (a raw image body only)",
+                                       "example": "The upload error message"})
 
 
 @bp.post(f"{PAGE}/photos")

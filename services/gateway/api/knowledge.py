@@ -17,6 +17,7 @@ from ..edge.consistency import reads_your_writes
 from ..edge.paging import page
 from ..readmodels.knowledge_reads import (
     KINDS,
+    NO_NUL,
     PAGE,
     SEARCH,
     SOLUTIONS_OF,
@@ -36,15 +37,11 @@ from ..readmodels.knowledge_reads import (
 AREA = "Knowledge base"
 
 
-def has_words(q: str) -> bool:
-    """Whether a search says anything but blanks."""
-    return bool(q.strip())
-
-
 class SearchQuery(FilterQuery):
     """A search: its words, and the page and filters of any list."""
 
-    q = fields.String(required=True, validate=[validate.Length(min=1, max=200), has_words], metadata={
+    # Blanks only are a search for nothing, which finds nothing: a rule the document could not state is not made.
+    q = fields.String(required=True, validate=[validate.Length(min=1, max=200), NO_NUL], metadata={
         "description": "the search words (web search syntax: quotes, `or`, `-word`)", "example": "captioning"})
 
 

@@ -24,7 +24,7 @@ from ..edge.paging import page
 from ..identity.feed_keys import FeedKeys
 from ..identity.names import is_account_id, shown
 from ..readmodels.knowledge_changes import WATCHED, changes, feed_url
-from ..readmodels.knowledge_reads import KINDS, KindQuery, page_of, person
+from ..readmodels.knowledge_reads import KINDS, NO_NUL, KindQuery, page_of, person
 from . import atom
 
 AREA = "Knowledge base"
@@ -36,7 +36,7 @@ class WatchlistFeedQuery(KindQuery):
     """The watch list feed's query: its key, and the page and kind of changes as elsewhere."""
 
     # Not required: a missing key is answered as a wrong one is (404), so the feed tells nothing either way.
-    key = fields.String(load_default="", metadata={
+    key = fields.String(load_default="", validate=NO_NUL, metadata={
         "description": "the account's feed key, in the `feed` address of its watch list (404 without the right one)"})
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Response, g, request
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from shared.config import Settings
@@ -45,9 +45,10 @@ UPLOAD_REFUSED = ("bad_request", "not_found", "conflict", "page_is_protected", "
 class AltTextQuery(Schema):
     """The alt text of an image sent as the raw body."""
 
-    alt_text = fields.String(load_default="", metadata={
-        "description": "what the photo shows, for people who cannot see it, at most 500 characters (a raw image"
-                       " body only)", "example": "The upload error message"})
+    alt_text = fields.String(load_default="", validate=validate.Regexp(r"^[^\x00]*$", error="contains a NUL character"),
+                             metadata={"description": "what the photo shows, for people who cannot see it, at most"
+                                                      " 500 characters (a raw image body only)",
+                                       "example": "The upload error message"})
 
 
 class PhotoAttached(CommandAccepted):

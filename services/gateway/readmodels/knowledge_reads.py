@@ -91,6 +91,10 @@ def threaded(rows: list[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: (order[root(r["comment_id"])], r["reply_to"] is not None, order[r["comment_id"]]))
 
 
+# PostgreSQL cannot store or compare text holding NUL: a query value with one is refused (400), not a 500.
+NO_NUL = validate.Regexp(r"^[^\x00]*$", error="contains a NUL character")
+
+
 class KindQuery(PageQuery):
     """A page of a list of changes, optionally of one kind of page."""
 
@@ -103,7 +107,8 @@ class BrowseQuery(PageQuery):
 
     category = fields.String(validate=validate.OneOf(CATEGORIES), metadata={
         "description": "only pages in this category (a solution is in the categories of the barriers it solves)"})
-    tag = fields.String(validate=validate.Length(max=50), metadata={"description": "only pages with this tag"})
+    tag = fields.String(validate=[validate.Length(max=50), NO_NUL],
+                        metadata={"description": "only pages with this tag"})
 
 
 class FilterQuery(BrowseQuery, KindQuery):
