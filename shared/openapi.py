@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, NoReturn
 
 import flask_smorest
+from apispec import BasePlugin
 from flask import Flask
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser
@@ -98,7 +99,7 @@ class Blueprint(flask_smorest.Blueprint):
         def decorator(view: Callable) -> Callable:
             # One operation id per route (a view may serve two rules, told apart by `endpoint`).
             doc = view.__dict__.setdefault("_apidoc", {}).setdefault("manual_doc", {})
-            doc.setdefault("operationId", options.get("endpoint") or view.__name__)
+            doc["operationId"] = options.get("endpoint") or view.__name__
             return register(view)
 
         return decorator
@@ -117,11 +118,17 @@ class Blueprint(flask_smorest.Blueprint):
 
 
 def error_responses(codes: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """OpenAPI responses for the catalogue's `codes`, one per status they are answered with."""
+    """OpenAPI responses for the catalogue's `codes`, one per status they are answered with.
+
+    `code:status` names one of the statuses of a code the catalogue answers with several
+    (`invalid_credentials:401` for a sign-in, which never answers it with 403).
+    """
     by_status: dict[int, list[str]] = {}
-    for code in codes:
+    for named in codes:
+        code, _, only = named.partition(":")
         for status in CODES[code].statuses:
-            by_status.setdefault(status, []).append(code)
+            if not only or status == int(only):
+                by_status.setdefault(status, []).append(code)
     return {str(status): error_response(named) for status, named in sorted(by_status.items())}
 
 
@@ -157,7 +164,15 @@ def api(app: Flask, title: str, description: str, served_at: str | None = "/") -
     app.config.update(API_TITLE=title, API_VERSION="1", OPENAPI_VERSION=OPENAPI_VERSION,
                       OPENAPI_URL_PREFIX=served_at, OPENAPI_JSON_PATH="openapi.json",
                       API_SPEC_OPTIONS={"info": {"description": description}})
-    return _Api(app)
+    return _Api(app, spec_kwargs={"extra_plugins": [SchemaRules()]})
+
+
+class SchemaRules(BasePlugin):
+    """A schema's rules across its fields, as JSON Schema in its `Meta.openapi` (`anyOf` of what it requires)."""
+
+    def schema_helper(self, name: str, definition: Any, **kwargs: Any) -> dict[str, Any] | None:
+        schema = kwargs.get("schema")
+        return getattr(getattr(schema, "Meta", None), "openapi", None)
 
 
 class _Api(flask_smorest.Api):

@@ -40,7 +40,7 @@ from .edge.forwarding import Forwarder
 from .edge.services import Services
 from .identity.store import build as build_identity
 from .ops import metrics
-from .ops.health import SystemHealth, health_blueprint
+from .ops.health import SystemHealth, health_blueprint, status_blueprint
 from .ops.operations import ParkedEvents
 from .projector import SCHEMA, build_projection
 from .readmodels.asof import ReadPool
@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         register(knowledge_reads.blueprint(projection, settings.consistency_timeout_s))
     health = SystemHealth(reads, services, settings)
     register(health_blueprint(health))
+    register(status_blueprint(health))
     register(metrics.blueprint(health))
     register(audit_api.blueprint(settings))
     register(audit_proofs.blueprint(settings))

@@ -172,7 +172,6 @@ def post_comment(command, draft_id):
 
 @signing.post("/charters/<uuid:charter_id>/signatures")
 @signing.arguments(schemas.RequestSignatureBody())
-@signing.doc(requestBody=schemas.NAMES_AN_ORGANISATION)
 @signing.response(201, accepted("signature_id"), description="The signature awaits its mailed verification.")
 @signing.refuses("not_found", "pledge_error", "concurrency_conflict")
 @signing.requires(ANYONE)

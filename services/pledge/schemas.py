@@ -121,6 +121,11 @@ class PostCommentBody(CommandBody):
 class RequestSignatureBody(CommandBody):
     """Name a recorded organisation by `organisation_id`, or a new one by `organisation_name` and its type."""
 
+    class Meta:
+        # The document's way of saying `names_an_organisation`.
+        openapi = {"anyOf": [{"required": ["organisation_id"], "properties": {"organisation_id": {"type": "string"}}},
+                             {"required": ["organisation_name", "organisation_type"]}]}
+
     command = signatures.RequestSignature
     version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1),
                              metadata={"description": "the charter's current version (only it can be signed)",
@@ -147,13 +152,6 @@ class RequestSignatureBody(CommandBody):
                        for f in ("organisation_name", "organisation_type") if data.get(f) is None}
             if missing:
                 raise ValidationError(missing)
-
-
-# The document's way of saying `names_an_organisation`: a recorded organisation's id, or a new one's name and type.
-NAMES_AN_ORGANISATION = {"content": {"application/json": {"schema": {"allOf": [RequestSignatureBody, {"anyOf": [
-    {"required": ["organisation_id"], "properties": {"organisation_id": {"type": "string"}}},
-    {"required": ["organisation_name", "organisation_type"]},
-]}]}}}}
 
 
 class StewardVerifySignatureBody(CommandBody):

@@ -56,7 +56,7 @@ def blueprint(identity: Identity, settings: Settings) -> Blueprint:
     @bp.post("/session", endpoint="sign_in")
     @bp.arguments(s.SignInBody)
     @bp.response(200, s.SessionReply, description="Signed in: the reply sets the session cookie `charter_session`.")
-    @bp.refuses("invalid_credentials")
+    @bp.refuses("invalid_credentials:401")
     @bp.requires(ANYONE)
     def sign_in_route(body):
         """Sign in
@@ -105,7 +105,7 @@ def blueprint(identity: Identity, settings: Settings) -> Blueprint:
     @bp.post("/account/password")
     @bp.arguments(s.ChangePasswordBody)
     @bp.response(204, description="The password is changed; the account's other sessions are signed out.")
-    @bp.refuses("invalid_credentials")
+    @bp.refuses("invalid_credentials:403")
     @bp.requires(ACCOUNT)
     def change_password(body):
         """Change your password
@@ -123,7 +123,7 @@ def blueprint(identity: Identity, settings: Settings) -> Blueprint:
     @bp.post("/tokens")
     @bp.arguments(s.CreateTokenBody)
     @bp.response(201, s.TokenCreated, description="The new API token; its secret `token` is shown this once.")
-    @bp.refuses("invalid_credentials")
+    @bp.refuses("invalid_credentials:401")
     @bp.requires(ANYONE)
     def create_token(body):
         """Create an API token

@@ -17,10 +17,13 @@ from typing import Any
 
 import psycopg
 from flask import Blueprint, jsonify
+from marshmallow import INCLUDE, Schema, fields, validate
 from psycopg_pool import PoolTimeout
 
 from shared.config import TOPICS, Settings
 from shared.health import Bounded, Probe, broker_ok, schema_report
+from shared.openapi import ANYONE
+from shared.openapi import Blueprint as ApiBlueprint
 
 from ..delivery.webhooks.dispatcher import GROUP as DISPATCHER
 from ..delivery.webhooks.schema import SCHEMA as HOOKS_SCHEMA
@@ -150,8 +153,48 @@ def _service_part(service: str, ready: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True}
 
 
+class Part(Schema):
+    """How one part is: `ok`, and when not the `problem`; a consumer's `lag` and `parked`, a relay's `backlog`."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    ok = fields.Boolean(required=True)
+    problem = fields.String(metadata={"description": "what is wrong, in a sentence"})
+
+
+class SystemStatus(Schema):
+    """The whole system's readiness, part by part, as last measured."""
+
+    status = fields.String(required=True, validate=validate.OneOf(["ok", "degraded"]))
+    measured_at = fields.DateTime(required=True)
+    problems = fields.List(fields.String(), required=True, metadata={"description": "each part's problem"})
+    parts = fields.Dict(keys=fields.String(), values=fields.Nested(Part), required=True,
+                        metadata={"description": "by part: database, broker, each service, relay and consumer"})
+
+
+def status_blueprint(health: SystemHealth) -> ApiBlueprint:
+    """`GET /api/v1/status`: how the whole system is, part by part, for everyone (operators, integrators)."""
+    bp = ApiBlueprint("status", __name__, area="Operations")
+
+    @bp.get("/api/v1/status")
+    @bp.response(200, SystemStatus)
+    @bp.refuses("unavailable")
+    @bp.requires(ANYONE)
+    def system_status():
+        """Read how the system is
+
+        Every part of the system as last measured (every few seconds): the database, the broker, each service,
+        relay and consumer, with each problem in a sentence. `status` is `degraded` while any part is not ok;
+        the reply is still 200, since the system answers. Open to everyone.
+        """
+        return jsonify(health.probe.latest())
+
+    return bp
+
+
 def health_blueprint(health: SystemHealth) -> Blueprint:
-    """`/healthz` answers while this process does; `/readyz` and `/api/v1/status` say how the whole system is."""
+    """`/healthz` answers while this process does; `/readyz` says how the whole system is."""
     bp = Blueprint("health", __name__)
 
     @bp.get("/healthz")
@@ -162,11 +205,6 @@ def health_blueprint(health: SystemHealth) -> Blueprint:
     def readyz():
         status = health.probe.latest()
         return jsonify(status), 200 if status["status"] == "ok" else 503
-
-    @bp.get("/api/v1/status")
-    def system_status():
-        """How every part of the system is right now: database, broker, services, relays and consumers."""
-        return jsonify(health.probe.latest())
 
     return bp
 

@@ -110,6 +110,7 @@ class ApiDocument:
 
 
 def _reads_your_writes(app: Flask) -> set[str]:
-    """The document paths of the reads that wait for a consistency token (and read `as_of`)."""
-    return {re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", rule.rule) for rule in app.url_map.iter_rules()
-            if rule.endpoint.rpartition(".")[0] in READ_YOUR_WRITES and "GET" in (rule.methods or ())}
+    """The operations (`get /path`) that wait for a consistency token, their blueprint's every route."""
+    return {f"{method.lower()} " + re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", rule.rule)
+            for rule in app.url_map.iter_rules() if rule.endpoint.rpartition(".")[0] in READ_YOUR_WRITES
+            for method in (rule.methods or ()) if method not in ("HEAD", "OPTIONS")}

@@ -26,6 +26,7 @@ AREAS = {
     "Council delivery": "How council systems follow what happens: webhooks and the live event stream.",
     "Audit": "Replaying and proving the log: signed checkpoints, inclusion and consistency proofs, the signing keys,"
              " snapshots of the read models, and the events consumers parked.",
+    "Operations": "How the running system is, part by part.",
 }
 CONSISTENCY = {"name": "consistency_token", "in": "query", "required": False,
                "schema": {"type": "string", "pattern": "^.+@[0-9]+$"},
@@ -38,8 +39,8 @@ NOT_MODIFIED = {"description": "Not modified: `If-None-Match` named the reply's 
 
 def publish(document: dict[str, Any], anonymous_may: Callable[[str, str], bool], prefix: str,
             reads_your_writes: Callable[[str], bool], forwarded: Callable[[str], bool]) -> dict[str, Any]:
-    """The document as integrators read it; `reads_your_writes(path)` says whether its read takes the
-    consistency token and `as_of`, `forwarded(path)` whether its writes go through to a domain service."""
+    """The document as integrators read it; `reads_your_writes("get /path")` says whether an operation waits for
+    a consistency token (and reads `as_of`), `forwarded(path)` whether its writes go through to a domain service."""
     for path, item in document.get("paths", {}).items():
         for method, op in item.items():
             if method not in ("get", *UNSAFE):
@@ -47,10 +48,10 @@ def publish(document: dict[str, Any], anonymous_may: Callable[[str, str], bool],
             role = op.get("x-required-role") or _default_role(method, path.removeprefix(prefix), anonymous_may)
             op["x-required-role"] = role
             op["security"] = OPTIONAL if role == ANYONE else AUTHENTICATED
-            if method == "get" and reads_your_writes(path):
+            if reads_your_writes(f"{method} {path}"):
                 names = {p.get("name") for p in op.get("parameters", [])}
-                op["parameters"] = [*op.get("parameters", []), *(p for p in (CONSISTENCY, AS_OF)
-                                                                 if p["name"] not in names)]
+                shared = (CONSISTENCY, AS_OF) if method == "get" else (CONSISTENCY,)
+                op["parameters"] = [*op.get("parameters", []), *(p for p in shared if p["name"] not in names)]
             _add_errors(op, _edge_codes(method, op, item, role, forwarded(path)))
             if method == "get" and "200" in op["responses"]:
                 op["responses"].setdefault("304", NOT_MODIFIED)
