@@ -10,33 +10,12 @@ from marshmallow import Schema, fields, validate
 
 from shared.contract.vocabulary import ORGANISATION_TYPES
 
+from ..edge.paging import page_of
+from ..edge.people import person
+
 # How a signatory's membership of their organisation is known (the pledge's SignatureRequested `assurance`).
 ASSURANCES = ("domain-verified", "steward-verified", "self-declared")
 ID = {"description": "a UUID"}
-
-
-class Person(Schema):
-    """Who an account id names, added beside the id by the gateway (edge/people.py) as the reply is made."""
-
-    id = fields.String(required=True, metadata={"description": "the account id, as in the field beside"})
-    name = fields.String(required=True, metadata={"description": "their display name (\"a former participant\" once"
-                                                                 " the account is gone)"})
-
-
-def person(field: str) -> fields.Nested:
-    """The `<field>_person` beside a field holding an account id: present whenever the reply names anyone."""
-    return fields.Nested(Person, metadata={"description": f"who `{field}` is"})
-
-
-def page_of(item: type[Schema], name: str, doc: str) -> type[Schema]:
-    """A paged list of `item`: `items`, and the `total`, `limit` and `offset` to page with."""
-    return type(name, (Schema,), {
-        "__doc__": doc,
-        "items": fields.List(fields.Nested(item), required=True),
-        "total": fields.Integer(required=True, metadata={"description": "how many items there are in all"}),
-        "limit": fields.Integer(required=True),
-        "offset": fields.Integer(required=True),
-    })
 
 
 class Charter(Schema):

@@ -24,6 +24,16 @@ class PageQuery(Schema):
 paged = documented(paged=True)
 
 
+def page_of(item: type[Schema], name: str, doc: str = "") -> type[Schema]:
+    """The reply schema of a paged list of `item`s (see `page`)."""
+    schema = Schema.from_dict({
+        "items": fields.List(fields.Nested(item), required=True),
+        "total": fields.Integer(required=True, metadata={"description": "how many items there are in all"}),
+        "limit": fields.Integer(required=True), "offset": fields.Integer(required=True)}, name=name)
+    schema.__doc__ = doc or f"A page of a list: {(item.__doc__ or '').strip().rstrip('.')}."
+    return schema
+
+
 def page_args() -> tuple[int, int]:
     """The requested limit and offset, or a 400 naming the bad one."""
     values = {}

@@ -14,10 +14,24 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import Flask, Response, request
+from marshmallow import Schema, fields
 
 from ..identity.names import is_account_id, shown
 
 PREFIX = "/api/v1/"
+
+
+class Person(Schema):
+    """Who an account id names, added beside the id by the gateway as the reply is made."""
+
+    id = fields.String(required=True, metadata={"description": "the account id, as in the field beside"})
+    name = fields.String(required=True, metadata={"description": "their display name (\"a former participant\" once"
+                                                                 " the account is gone)"})
+
+
+def person(field: str) -> fields.Nested:
+    """The `<field>_person` beside a field holding an account id: present whenever the reply names anyone."""
+    return fields.Nested(Person, metadata={"description": f"who `{field}` is"})
 AS_LOGGED = ("/api/v1/audit/", "/api/v1/webhooks", "/api/v1/events/")  # the log as it is, for auditors and councils
 PERSON_FIELDS = frozenset({
     "author", "actor", "moderator", "rater", "posted_by", "endorsed_by", "flagged_by", "approved_by", "verified_by",

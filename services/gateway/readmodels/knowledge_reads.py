@@ -11,9 +11,9 @@ from shared.contract.vocabulary import CATEGORIES
 from shared.db import DictCursor
 from shared.http import RequestRefused
 
-from ..api.pledge_replies import person
 from ..edge.auth import current_roles
 from ..edge.paging import PageQuery
+from ..edge.people import person
 
 Row = dict[str, Any]
 KINDS = {"barriers": "barrier", "solutions": "solution"}
@@ -196,16 +196,6 @@ def revision_number(args: Mapping[str, Any], name: str) -> int:
 
 
 # The replies of the knowledge reads, as the queries above shape them (types and nullability from the tables).
-
-def page_of(item: type[Schema], name: str) -> type[Schema]:
-    """The schema of a paged list of `item`s (see edge/paging.py `page`)."""
-    schema = Schema.from_dict({
-        "items": fields.List(fields.Nested(item), required=True),
-        "total": fields.Integer(required=True, metadata={"description": "how many items there are in all"}),
-        "limit": fields.Integer(required=True), "offset": fields.Integer(required=True)}, name=name)
-    schema.__doc__ = f"A page of a list: {(item.__doc__ or '').strip().rstrip('.')}."
-    return schema
-
 
 class PageCounts(Schema):
     """What every page view carries besides its content: its revision, counts and who made it when."""
