@@ -1,15 +1,13 @@
-"""The HTTP edge every Flask app here shares: one JSON error shape, request ids, validated bodies."""
+"""The HTTP edge every Flask app here shares: one JSON error shape, request ids, JSON bodies and commands."""
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hmac
 import logging
 import re
 import time
 import uuid
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -229,20 +227,6 @@ class RequestRefused(Exception):
     def body(self) -> dict[str, Any]:
         """The refusal in the one error shape."""
         return {"code": self.code, "message": self.message, "errors": self.errors or {}} | self.extra
-
-
-def validated(schema: Schema) -> Callable:
-    """Decorator: load the JSON body through `schema` and pass the result (a CommandBody's command) first."""
-
-    def wrap(view: Callable) -> Callable:
-        @functools.wraps(view)
-        def inner(*args: Any, **kwargs: Any) -> Any:
-            return view(schema.load(json_body()), *args, **kwargs)
-
-        inner.body_schema = schema  # type: ignore[attr-defined]  # read by shared/openapi.py to document the body
-        return inner
-
-    return wrap
 
 
 class CommandBody(Schema):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from flask import Flask
 from marshmallow import fields
 
-from shared import http
+from shared import http, openapi
 from shared.http import CommandBody
 
 
@@ -38,16 +38,16 @@ class MakeThingBody(CommandBody):
 
 def post(path: str, schema: CommandBody, body: dict, headers: dict | None = None):
     """The command a route on `/things/<uuid:thing_id>` (or `/things`) gets from `schema`."""
-    app = Flask(__name__)
-    got = []
+    app, bp, got = Flask(__name__), openapi.Blueprint("things", __name__, area="Pledge"), []
 
-    @app.post("/things")
-    @app.post("/things/<uuid:thing_id>")
-    @http.validated(schema)
+    @bp.post("/things")
+    @bp.post("/things/<uuid:thing_id>")
+    @bp.arguments(schema)
     def route(command, **path):
         got.append(command)
         return {}
 
+    openapi.api(app, "things", "", served_at=None).register_blueprint(bp)
     http.install(app)
     app.test_client().post(path, json=body, headers=headers or {})
     return got[0]

@@ -7,7 +7,7 @@ from flask import Flask
 
 from services.pledge import schemas
 from services.pledge.domain import charters, comments, drafts, signatures
-from shared import http
+from shared import http, openapi
 from shared.errors import Invalid
 
 from .builders import (
@@ -118,14 +118,15 @@ def sign_body(**fields: str) -> dict:
 
 def post(schema: schemas.CommandBody, body: dict) -> tuple[int, dict, list]:
     """The status, reply and commands of a route that takes `schema`'s body, as shared.http answers it."""
-    app, got = Flask(__name__), []
+    app, bp, got = Flask(__name__), openapi.Blueprint("drafts", __name__, area="Pledge"), []
 
-    @app.post("/charters/<charter_id>/drafts/<draft_id>")
-    @http.validated(schema)
+    @bp.post("/charters/<charter_id>/drafts/<draft_id>")
+    @bp.arguments(schema)
     def route(command, **_path):
         got.append(command)
         return {}
 
+    openapi.api(app, "drafts", "", served_at=None).register_blueprint(bp)
     http.install(app)
     reply = app.test_client().post("/charters/charter-1/drafts/draft-1", json=body, headers={"X-Actor": "alice"})
     return reply.status_code, reply.get_json(), got
