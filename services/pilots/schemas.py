@@ -1,4 +1,7 @@
-"""The pilots service's command bodies: each validates a body and builds its command (shared.http.CommandBody)."""
+"""The pilots service's command bodies: each validates a body and builds its command (shared.http.CommandBody).
+
+Also the two CSV formats as the API document describes them (the upload bodies and the downloads).
+"""
 
 from __future__ import annotations
 
@@ -13,17 +16,21 @@ from shared.contract.vocabulary import ERASURE_RULES
 from shared.http import CommandBody
 
 from .domain import barriers, erasures, milestones, outcomes, pilots, progress
+from .domain.csv_import import METRIC_COLUMNS, MILESTONE_COLUMNS
 from .domain.state import COMPLETION_SCALE, BarrierStatus, Metric
 
 TITLE = validate.Length(min=1, max=200)
 NAME = validate.Length(min=1, max=200)
 TEXT = validate.Length(max=10_000)
 NOTES = validate.Length(max=5_000)
-CSV_MAX_CHARS = 512 * 1024
+ACCOUNT_ID = "3f0c9a52-6a7e-4d8e-9a41-0b6f2c1d7e55"
+BARRIER_ID = "9b2e7c14-5d3a-4f61-8e0b-7a9c2d4e6f10"
 
 
-class Number(fields.Field):
+class Number(fields.Number):
     """A JSON number, kept as int or float as sent (140 stays 140 in the CSV export); never a boolean."""
+
+    num_type = float  # only for apispec's sake ("type": "number"): loading keeps the number as sent
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
@@ -32,19 +39,28 @@ class Number(fields.Field):
 
 
 class EmptyBody(CommandBody):
-    """A command that needs nothing but its path and actor (unknown fields are still refused)."""
+    """Nothing: send `{}` (the pilot is in the path, the actor is who is signed in; unknown fields are refused)."""
 
 
 class ProposePilotBody(CommandBody):
+    """A pilot's proposal: the organisation running it, what it aims at, its sponsor, leads and dates."""
+
     command, fresh_ids = pilots.ProposePilot, ("pilot_id",)
-    organisation_id = fields.String(required=True, validate=NAME)
-    title = fields.String(required=True, validate=TITLE)
-    aims = fields.String(required=True, validate=validate.Length(min=1, max=10_000))
-    sponsor_name = fields.String(required=True, validate=NAME)
-    sponsor_role = fields.String(required=True, validate=NAME)
-    leads = fields.List(fields.String(validate=NAME), required=True, validate=validate.Length(min=1, max=20))
-    start_date = fields.Date(required=True)
-    planned_end_date = fields.Date(required=True)
+    organisation_id = fields.String(required=True, validate=NAME, metadata={
+        "description": "the organisation's id: its name, in any spelling (case, spacing) of a signatory's",
+        "example": "Leeds City Council"})
+    title = fields.String(required=True, validate=TITLE, metadata={"example": "Open by default"})
+    aims = fields.String(required=True, validate=validate.Length(min=1, max=10_000),
+                         metadata={"example": "Staff use shared tools to publish what they make"})
+    sponsor_name = fields.String(required=True, validate=NAME, metadata={
+        "description": "the senior sponsor's name, as shown on the pilot (erasable on request)",
+        "example": "Tom Riordan"})
+    sponsor_role = fields.String(required=True, validate=NAME, metadata={"example": "Chief Executive"})
+    leads = fields.List(fields.String(validate=NAME), required=True, validate=validate.Length(min=1, max=20),
+                        metadata={"description": "the account ids of the pilot's leads", "example": [ACCOUNT_ID]})
+    start_date = fields.Date(required=True, metadata={"example": "2025-01-06"})
+    planned_end_date = fields.Date(required=True, metadata={"description": "no earlier than `start_date`",
+                                                            "example": "2026-12-31"})
 
     @post_load
     def make_command(self, body: dict[str, Any], **kwargs: Any) -> pilots.ProposePilot:
@@ -53,39 +69,62 @@ class ProposePilotBody(CommandBody):
 
 
 class EraseSponsorBody(CommandBody):
+    """The legal ground of a sponsor's erasure."""
+
     command, fresh_ids = erasures.EraseSponsor, ("erasure_id",)
-    rule = fields.String(required=True, validate=validate.OneOf(ERASURE_RULES),
-                         metadata={"description": "the UK GDPR Article 17(1) ground the erasure is made under"})
+    rule = fields.String(required=True, validate=validate.OneOf(ERASURE_RULES), metadata={
+        "description": "the UK GDPR Article 17(1) ground the erasure is made under", "example": ERASURE_RULES[0]})
 
 
 class StopPilotBody(CommandBody):
+    """Why the pilot stops."""
+
     command = pilots.StopPilot
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2_000))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2_000),
+                           metadata={"example": "The service it improved was decommissioned"})
 
 
 class TargetBarrierBody(CommandBody):
+    """The barrier of the knowledge base to target, and a first note on it."""
+
     command = barriers.TargetBarrier
-    barrier_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    notes = fields.String(load_default="", validate=NOTES)
+    barrier_id = fields.String(required=True, validate=validate.Length(min=1, max=100), metadata={
+        "description": "a barrier's id in the knowledge base", "example": BARRIER_ID})
+    notes = fields.String(load_default="", validate=NOTES,
+                          metadata={"example": "Procurement rules forbid sharing code"})
 
 
 class ChangeBarrierStatusBody(CommandBody):
+    """A targeted barrier's next status; `removed` names the solution that removed it."""
+
     command = barriers.ChangeBarrierStatus
-    status = fields.String(required=True, validate=validate.OneOf([s.value for s in BarrierStatus]))
-    notes = fields.String(load_default="", validate=NOTES)
-    solution_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=100))
-    solution_title = fields.String(load_default=None, allow_none=True, validate=TITLE)
+    status = fields.String(required=True, validate=validate.OneOf([s.value for s in BarrierStatus]), metadata={
+        "description": "the next step: from encountered to in_progress, from in_progress to removed or"
+                       " not_removed", "example": "in_progress"})
+    notes = fields.String(load_default="", validate=NOTES, metadata={"example": "Legal agreed a licence"})
+    solution_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=100),
+                                metadata={"description": "the knowledge base's solution that removed the barrier;"
+                                                         " required with `removed`"})
+    solution_title = fields.String(load_default=None, allow_none=True, validate=TITLE, metadata={
+        "description": "the solution's title, for a solution the pilots service has not seen yet"})
 
 
 class AddMilestoneBody(CommandBody):
+    """A milestone to plan."""
+
     command, fresh_ids = milestones.AddMilestone, ("milestone_id",)
-    title = fields.String(required=True, validate=TITLE)
-    due_date = fields.Date(required=True)
+    title = fields.String(required=True, validate=TITLE, metadata={"example": "First team publishes its code"})
+    due_date = fields.Date(required=True, metadata={"description": "no earlier than the pilot's start date",
+                                                    "example": "2025-03-31"})
 
 
 class MarkMilestoneDoneBody(CommandBody):
+    """The day a milestone was done."""
+
     command = milestones.MarkMilestoneDone
-    done_date = fields.Date(load_default=None, allow_none=True)
+    done_date = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "the day it was done, not in the future; today (UTC) when absent or null",
+        "example": "2025-03-28"})
 
     @post_load
     def make_command(self, body: dict[str, Any], **kwargs: Any) -> milestones.MarkMilestoneDone:
@@ -94,9 +133,12 @@ class MarkMilestoneDoneBody(CommandBody):
 
 
 class MetricBody(Schema):
-    name = fields.String(required=True, validate=NAME)
-    value = Number(required=True)
-    unit = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    """One metric's reading: its name, a number and the unit it is measured in."""
+
+    name = fields.String(required=True, validate=NAME, metadata={"example": "teams publishing"})
+    value = Number(required=True, metadata={"description": "a finite number, kept as sent", "example": 4})
+    unit = fields.String(required=True, validate=validate.Length(min=1, max=50), metadata={
+        "description": "the metric's unit: the one of its first reading", "example": "teams"})
 
     @post_load
     def make_metric(self, body: dict[str, Any], **kwargs: Any) -> Metric:
@@ -104,20 +146,74 @@ class MetricBody(Schema):
 
 
 class ReportProgressBody(CommandBody):
+    """A progress report: text, metrics, or both, for one day."""
+
     command, fresh_ids = progress.ReportProgress, ("report_id",)
-    reported_on = fields.Date(load_default=None, allow_none=True)  # the day it reports on; today when absent
-    text = fields.String(load_default="", validate=TEXT)
-    metrics = fields.List(fields.Nested(MetricBody), load_default=list, validate=validate.Length(max=50))
+    reported_on = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "the day it reports on, within the pilot's dates; today (UTC) when absent or null",
+        "example": "2025-03-28"})
+    text = fields.String(load_default="", validate=TEXT,
+                         metadata={"example": "Two more teams publish their code in the open."})
+    metrics = fields.List(fields.Nested(MetricBody), load_default=list, validate=validate.Length(max=50),
+                          metadata={"description": "at most one reading per metric"})
 
 
 class RecordOutcomeBody(CommandBody):
+    """A finished pilot's outcome: what worked, what did not, the lessons, and how far it got."""
+
     command = outcomes.RecordOutcome
-    what_worked = fields.String(required=True, validate=TEXT)
-    what_did_not = fields.String(required=True, validate=TEXT)
-    lessons = fields.String(required=True, validate=TEXT)
-    completion = fields.String(required=True, validate=validate.OneOf(COMPLETION_SCALE))
+    what_worked = fields.String(required=True, validate=TEXT, metadata={"example": "Publishing by default"})
+    what_did_not = fields.String(required=True, validate=TEXT, metadata={"example": "Shared hosting"})
+    lessons = fields.String(required=True, validate=TEXT, metadata={"example": "Start with one keen team"})
+    completion = fields.String(required=True, validate=validate.OneOf(COMPLETION_SCALE), metadata={
+        "description": "where the pilot got to, on the OGP completion scale", "example": "substantial"})
 
 
 class VerifyOutcomeBody(CommandBody):
+    """A steward's verification of a pilot's outcome, with an optional comment."""
+
     command = outcomes.VerifyOutcome
-    comment = fields.String(load_default="", validate=validate.Length(max=2_000))
+    comment = fields.String(load_default="", validate=validate.Length(max=2_000),
+                            metadata={"example": "Checked against the council's published repositories"})
+
+
+# The CSV files: the upload's columns, and an example that is also the download's shape.
+FILE_RULES = (
+    "A `text/csv` file in UTF-8 (a byte-order mark is allowed), within the body limit. Its first line names"
+    " the columns, in any order; every later non-blank line is a row with one cell per column. A cell that"
+    " starts with `=`, `+`, `-` or `@` may be quoted with a leading apostrophe (the download writes it so,"
+    " against spreadsheet formulas), which the upload takes off. The file is taken whole or not at all."
+)
+MILESTONE_CELLS = {
+    "milestone_id": "optional: blank for a new milestone, or the id of a milestone of the pilot to replace",
+    "title": "required: the milestone's title",
+    "due_date": "required: a date like 2025-03-31, no earlier than the pilot starts",
+    "done_date": "optional: a date like 2025-03-28, not in the future; only for an active pilot",
+}
+METRIC_CELLS = {
+    "reported_on": "required: a date like 2025-03-28, within the pilot's dates and not in the future",
+    "metric": "required: the metric's name; one reading per metric and day in the file",
+    "value": "required: a number like 140 or 2.5",
+    "unit": "required: the metric's unit, the same as its earlier readings'",
+}
+MILESTONES_EXAMPLE = "milestone_id,title,due_date,done_date\r\n,First team publishes its code,2025-03-31,\r\n"
+METRICS_EXAMPLE = "reported_on,metric,value,unit\r\n2025-03-28,teams publishing,4,teams\r\n"
+assert tuple(MILESTONE_CELLS) == MILESTONE_COLUMNS and tuple(METRIC_CELLS) == METRIC_COLUMNS
+
+
+def csv_request(cells: dict[str, str], example: str) -> dict[str, Any]:
+    """The OpenAPI request body of a CSV upload whose columns are `cells` (name: what goes in it)."""
+    columns = "".join(f"\n- `{name}`: {meaning}" for name, meaning in cells.items())
+    return {"required": True, "description": f"{FILE_RULES} The columns:{columns}",
+            "content": {"text/csv": {"schema": {"type": "string"}, "example": example}}}
+
+
+def csv_reply(example: str, description: str) -> dict[str, Any]:
+    """The OpenAPI reply of a CSV download."""
+    return {"description": description, "content": {"text/csv": {"schema": {"type": "string"}, "example": example}},
+            "headers": {"Content-Disposition": {"schema": {"type": "string"},
+                                                "description": "`attachment; filename=\"pilot-<id>-<kind>.csv\"`"}}}
+
+
+MILESTONES_CSV = csv_request(MILESTONE_CELLS, MILESTONES_EXAMPLE)
+METRICS_CSV = csv_request(METRIC_CELLS, METRICS_EXAMPLE)
