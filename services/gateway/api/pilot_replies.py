@@ -9,7 +9,8 @@ from marshmallow import Schema, fields, validate
 
 from shared.contract.vocabulary import COMPLETION_SCALE, BarrierStatus, PilotStatus
 
-from ..edge.paging import PageQuery
+from ..edge.paging import PageQuery, page_of
+from ..edge.people import Person, person
 
 STATUSES = [s.value for s in PilotStatus]
 SIGNATURE_STANDINGS = ["signed", "withdrawn", "pending", "none", "unknown"]
@@ -17,17 +18,6 @@ SIGNATURE_STANDINGS = ["signed", "withdrawn", "pending", "none", "unknown"]
 
 def _nullable(field: type[fields.Field], description: str, **kwargs) -> fields.Field:
     return field(required=True, allow_none=True, metadata={"description": description}, **kwargs)
-
-
-class PilotPerson(Schema):
-    """A person a field names by account id, with their display name (added by the gateway, edge/people.py)."""
-
-    id = fields.String(required=True)
-    name = fields.String(required=True)
-
-
-def _person(field: str) -> fields.Field:
-    return fields.Nested(PilotPerson, metadata={"description": f"who `{field}` names, with their display name"})
 
 
 class PilotsQuery(PageQuery):
@@ -85,7 +75,7 @@ class PilotReport(Schema):
     text = fields.String(required=True)
     metrics = fields.List(fields.Nested(PilotMetricReading), required=True)
     reported_by = fields.String(required=True, metadata={"description": "the account id of who filed it"})
-    reported_by_person = _person("reported_by")
+    reported_by_person = person("reported_by")
 
 
 class PilotSummary(Schema):
@@ -101,15 +91,6 @@ class PilotSummary(Schema):
     progress = fields.Nested(PilotProgress, required=True)
     latest_report = fields.Nested(PilotReport, required=True, allow_none=True,
                                   metadata={"description": "the report for the latest day; null before any"})
-
-
-class PilotList(Schema):
-    """A page of pilots, newest first."""
-
-    items = fields.List(fields.Nested(PilotSummary), required=True)
-    total = fields.Integer(required=True, metadata={"description": "how many pilots match the filters"})
-    limit = fields.Integer(required=True)
-    offset = fields.Integer(required=True)
 
 
 class PilotBarrier(Schema):
@@ -144,10 +125,10 @@ class PilotOutcome(Schema):
     completion = fields.String(required=True, validate=validate.OneOf(COMPLETION_SCALE),
                                metadata={"description": "the OGP completion scale"})
     recorded_by = fields.String(required=True)
-    recorded_by_person = _person("recorded_by")
+    recorded_by_person = person("recorded_by")
     recorded_on = fields.Date(required=True)
     verified_by = _nullable(fields.String, "the verifying steward's account id")
-    verified_by_person = _person("verified_by")
+    verified_by_person = person("verified_by")
     verified_on = _nullable(fields.Date, "the day it was verified")
     comment = _nullable(fields.String, "the verifier's comment")
     assessment = fields.String(required=True, validate=validate.OneOf(["self-reported", "verified"]))
@@ -160,7 +141,7 @@ class PilotTimelineEntry(Schema):
     occurred_at = fields.DateTime(required=True)
     type = fields.String(required=True, metadata={"description": "the event type (see the AsyncAPI document)"})
     actor = fields.String(required=True, metadata={"description": "who did it: an account id"})
-    actor_person = _person("actor")
+    actor_person = person("actor")
     summary = fields.String(required=True)
 
 
@@ -176,12 +157,12 @@ class PilotPage(PilotSummary):
 
     aims = fields.String(required=True)
     leads = fields.List(fields.String(), required=True, metadata={"description": "the leads' account ids"})
-    leads_people = fields.List(fields.Nested(PilotPerson), metadata={"description": "the leads, with their names"})
+    leads_people = fields.List(fields.Nested(Person), metadata={"description": "the leads, with their names"})
     proposed_by = fields.String(required=True)
-    proposed_by_person = _person("proposed_by")
+    proposed_by_person = person("proposed_by")
     proposed_at = fields.DateTime(required=True)
     approved_by = _nullable(fields.String, "the approving steward's account id")
-    approved_by_person = _person("approved_by")
+    approved_by_person = person("approved_by")
     started_on = _nullable(fields.Date, "the day it started")
     ended_on = _nullable(fields.Date, "the day it completed or stopped")
     stop_reason = _nullable(fields.String, "why it stopped")
@@ -250,15 +231,6 @@ class OrganisationSummary(Schema):
     barriers_removed = fields.Integer(required=True)
 
 
-class OrganisationList(Schema):
-    """A page of organisations, by name."""
-
-    items = fields.List(fields.Nested(OrganisationSummary), required=True)
-    total = fields.Integer(required=True)
-    limit = fields.Integer(required=True)
-    offset = fields.Integer(required=True)
-
-
 class OrganisationSignature(Schema):
     """One of the organisation's signatures of a charter version."""
 
@@ -290,7 +262,7 @@ class OrganisationDomainChange(Schema):
     change = fields.String(required=True)
     note = fields.String(required=True)
     changed_by = fields.String(required=True)
-    changed_by_person = _person("changed_by")
+    changed_by_person = person("changed_by")
     changed_at = fields.DateTime(required=True)
 
 
@@ -299,7 +271,7 @@ class OrganisationMember(Schema):
 
     membership_id = fields.String(required=True)
     member = fields.String(required=True, metadata={"description": "the member's account id"})
-    member_person = _person("member")
+    member_person = person("member")
     assurance = fields.String(required=True)
     since = fields.DateTime(required=True)
 
@@ -318,3 +290,7 @@ class OrganisationPage(Schema):
     signatures = fields.List(fields.Nested(OrganisationSignature), required=True)
     domain_changes = fields.List(fields.Nested(OrganisationDomainChange), required=True)
     members = fields.List(fields.Nested(OrganisationMember), required=True)
+
+
+PilotList = page_of(PilotSummary, "PilotList", "A page of pilots, newest first.")
+OrganisationList = page_of(OrganisationSummary, "OrganisationList", "A page of organisations, by name.")
