@@ -14,7 +14,7 @@ from shared.openapi import ANYONE, Blueprint
 from shared.projection import Projection
 
 from ..edge.consistency import reads_your_writes
-from ..edge.paging import page
+from ..edge.paging import page, page_of
 from ..readmodels.knowledge_reads import (
     KINDS,
     NO_NUL,
@@ -29,7 +29,6 @@ from ..readmodels.knowledge_reads import (
     carried,
     filter_clauses,
     filters,
-    page_of,
     page_view,
     require_page,
 )

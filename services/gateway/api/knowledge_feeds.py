@@ -20,11 +20,16 @@ from shared.projection import Projection
 
 from ..edge.auth import require_principal
 from ..edge.consistency import reads_your_writes
-from ..edge.paging import page
+from ..edge.paging import page, page_of
+from ..edge.people import person
 from ..identity.feed_keys import FeedKeys
 from ..identity.names import is_account_id, shown
 from ..readmodels.knowledge_changes import WATCHED, changes, feed_url
-from ..readmodels.knowledge_reads import KINDS, NO_NUL, KindQuery, page_of, person
+from ..readmodels.knowledge_reads import (
+    KINDS,
+    NO_NUL,
+    KindQuery,
+)
 from . import atom
 
 AREA = "Knowledge base"

@@ -14,7 +14,7 @@ from shared.projection import Projection
 from shared.textdiff import diff_words
 
 from ..edge.consistency import reads_your_writes
-from ..edge.paging import PageQuery, page
+from ..edge.paging import PageQuery, page, page_of
 from ..readmodels.knowledge import text_fields
 from ..readmodels.knowledge_reads import (
     DECISIONS,
@@ -29,7 +29,6 @@ from ..readmodels.knowledge_reads import (
     RevisionView,
     WordRun,
     carried,
-    page_of,
     page_view,
     public,
     require_any_role,
