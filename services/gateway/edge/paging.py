@@ -8,7 +8,6 @@ from flask import request
 from marshmallow import Schema, fields, validate
 
 from shared.http import RequestRefused
-from shared.openapi_legacy import documented
 
 MAX_LIMIT = 100
 
@@ -20,8 +19,6 @@ class PageQuery(Schema):
                            metadata={"description": "how many items to answer"})
     offset = fields.Integer(load_default=0, validate=validate.Range(0, 10**9),
                             metadata={"description": "how many items to skip"})
-# Marks a read that pages its list with `page_args()`: the API document lists `limit` and `offset` for it.
-paged = documented(paged=True)
 
 
 def page_of(item: type[Schema], name: str, doc: str = "") -> type[Schema]:

@@ -1,4 +1,4 @@
-"""Build the public API's document: the gateway's routes from its URL map, then each service's commands."""
+"""Build the public API's document: the gateway's routes and each service's commands, from flask-smorest."""
 
 from __future__ import annotations
 
@@ -9,19 +9,15 @@ from typing import Any
 
 import flask_smorest
 from flask import Flask
-from werkzeug.routing import Rule
 
-from shared.openapi import UNSAFE, document
-from shared.openapi_legacy import add_routes, new_spec
+from shared.openapi import document
 
-from ...edge.auth import CREDENTIAL_ENDPOINTS, SESSION_COOKIE, anonymous_may
+from ...edge.auth import SESSION_COOKIE, anonymous_may
 from ...edge.consistency import READ_YOUR_WRITES
 from .merge import PREFIX, merge, service_part
 from .publish import pruned, publish, renamed_page_ids
 
 NOT_DOCUMENTED = {"commands.forward", "apidocs.openapi_json", "apidocs.docs_page", "apidocs.asyncapi_json"}
-AUTHENTICATED: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"sessionCookie": []}]
-OPTIONAL: list[dict[str, list[str]]] = [{}, *AUTHENTICATED]
 DESCRIPTION = (
     "The Interactive Charter's public API. Reads are open to everyone. Writes need an account (except signing and"
     " a signature's mailed links, whose body carries the proof): send an API token"
@@ -32,57 +28,17 @@ DESCRIPTION = (
     " hold NUL characters. Each operation names the role it needs (`x-required-role`: `anyone`, `account`, or a"
     " role an admin grants) and, on each error reply, the codes it can carry (`x-error-codes`; see docs/errors.md)."
 )
-PAGE_QUERY = [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
-              {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}}]
-CONSISTENCY_QUERY = {"name": "consistency_token", "in": "query", "schema": {"type": "string", "pattern": "^.+@[0-9]+$"},
-                     "description": "a command's consistency token: wait until the read includes that write"}
 
 
-def gateway_spec(app: Flask, smorest: flask_smorest.Api) -> dict[str, Any]:
-    """The gateway's own routes under /api/v1 as an OpenAPI 3 document."""
+def gateway_spec(smorest: flask_smorest.Api) -> dict[str, Any]:
+    """The gateway's own routes under /api/v1 (its flask-smorest blueprints) as an OpenAPI 3 document."""
     if "bearerAuth" not in smorest.spec.components.security_schemes:
         smorest.spec.components.security_scheme("bearerAuth", {
             "type": "http", "scheme": "bearer", "description": "an API token from POST /api/v1/tokens"})
         smorest.spec.components.security_scheme("sessionCookie", {
             "type": "apiKey", "in": "cookie", "name": SESSION_COOKIE,
             "description": "signed in; writes also need X-CSRF-Token"})
-    built = document(smorest)
-    # TRANSITIONAL (issue 13): routes of blueprints not yet on flask-smorest, by the legacy walker.
-    on_smorest = {name for name, bp in app.blueprints.items() if isinstance(bp, flask_smorest.Blueprint)}
-    legacy = new_spec("legacy")
-    add_routes(legacy, app, include=lambda rule, method: _documented(rule, on_smorest),
-               extra=lambda rule, m: _details(app, rule, m))
-    old = legacy.to_dict()
-    for path, item in old.get("paths", {}).items():
-        built.setdefault("paths", {}).setdefault(path, {}).update(item)
-    for name, schema in old.get("components", {}).get("schemas", {}).items():
-        built.setdefault("components", {}).setdefault("schemas", {}).setdefault(name, schema)
-    return built
-
-
-def _documented(rule: Rule, on_smorest: set[str]) -> bool:
-    return (rule.rule.startswith(PREFIX + "/") and rule.endpoint not in NOT_DOCUMENTED
-            and rule.endpoint.split(".")[0] not in on_smorest)
-
-
-def _details(app: Flask, rule: Rule, method: str) -> dict[str, Any]:
-    if method in UNSAFE:
-        return {"security": OPTIONAL if rule.endpoint in CREDENTIAL_ENDPOINTS else AUTHENTICATED}
-    view = app.view_functions[rule.endpoint]
-    marks = getattr(view, "openapi", {})
-    params = [] if marks.get("query") is not None else _query_params(app, rule, view)
-    details: dict[str, Any] = {"security": AUTHENTICATED if marks.get("authenticated") else OPTIONAL}
-    if params:
-        details["parameters"] = params
-    return details
-
-
-def _query_params(app: Flask, rule: Rule, view: Callable) -> list[dict[str, Any]]:
-    # The query parameters reads share, from what routes declare: `@paged`, and `reads_your_writes(bp)`.
-    params = list(PAGE_QUERY) if getattr(view, "openapi", {}).get("paged") else []
-    if rule.endpoint.rpartition(".")[0] in READ_YOUR_WRITES:
-        params.append(CONSISTENCY_QUERY)
-    return params
+    return document(smorest)
 
 
 class ApiDocument:
@@ -101,7 +57,7 @@ class ApiDocument:
         specs = {s: self.fetch(s) for s in services}
         parts = [service_part(spec, s, self.owners) for s, spec in specs.items() if spec]
         waiting = _reads_your_writes(self.app)
-        document = pruned(publish(renamed_page_ids(merge(gateway_spec(self.app, self.smorest), parts)), anonymous_may,
+        document = pruned(publish(renamed_page_ids(merge(gateway_spec(self.smorest), parts)), anonymous_may,
                            PREFIX, waiting.__contains__,
                            lambda path: path.removeprefix(PREFIX).strip("/").split("/")[0] in self.owners))
         if all(specs.values()):
