@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from typing import Any, NoReturn
 
 import flask_smorest
-from apispec import BasePlugin
 from flask import Flask
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser
@@ -164,15 +163,7 @@ def api(app: Flask, title: str, description: str, served_at: str | None = "/") -
     app.config.update(API_TITLE=title, API_VERSION="1", OPENAPI_VERSION=OPENAPI_VERSION,
                       OPENAPI_URL_PREFIX=served_at, OPENAPI_JSON_PATH="openapi.json",
                       API_SPEC_OPTIONS={"info": {"description": description}})
-    return _Api(app, spec_kwargs={"extra_plugins": [SchemaRules()]})
-
-
-class SchemaRules(BasePlugin):
-    """A schema's rules across its fields, as JSON Schema in its `Meta.openapi` (`anyOf` of what it requires)."""
-
-    def schema_helper(self, name: str, definition: Any, **kwargs: Any) -> dict[str, Any] | None:
-        schema = kwargs.get("schema")
-        return getattr(getattr(schema, "Meta", None), "openapi", None)
+    return _Api(app)
 
 
 class _Api(flask_smorest.Api):

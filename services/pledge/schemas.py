@@ -119,12 +119,10 @@ class PostCommentBody(CommandBody):
 
 
 class RequestSignatureBody(CommandBody):
-    """Name a recorded organisation by `organisation_id`, or a new one by `organisation_name` and its type."""
+    """Name a recorded organisation by `organisation_id`, or a new one by `organisation_name` and its type.
 
-    class Meta:
-        # The document's way of saying `names_an_organisation`.
-        openapi = {"anyOf": [{"required": ["organisation_id"], "properties": {"organisation_id": {"type": "string"}}},
-                             {"required": ["organisation_name", "organisation_type"]}]}
+    One of the two is required: without `organisation_id`, both `organisation_name` and `organisation_type`.
+    """
 
     command = signatures.RequestSignature
     version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1),
