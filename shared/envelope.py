@@ -40,7 +40,8 @@ class CommandMeta:
 
 def rfc3339(moment: datetime) -> str:
     """UTC timestamp as RFC 3339 with microseconds and a `Z`."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, not strftime: `%Y` leaves a year before 1000 unpadded on glibc ("265-01-27"), not RFC 3339.
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def past_moment(text: str) -> datetime:

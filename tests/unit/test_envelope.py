@@ -1,7 +1,7 @@
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
-from shared.envelope import CONTRACT_FIELDS, CommandMeta, new_envelope
+from shared.envelope import CONTRACT_FIELDS, CommandMeta, new_envelope, rfc3339
 from shared.events import Event, EventRegistry
 from shared.hashchain import GENESIS
 
@@ -31,3 +31,9 @@ def test_a_new_envelope_carries_every_contract_field_but_its_hash():
     assert env["type"] == "ThingNamed"
     assert env["occurred_at"] == "2026-03-01T12:00:00.000000Z"
     assert env["data"] == {"thing_id": "t1", "names": []}
+
+
+def test_a_timestamp_is_rfc_3339_in_utc_with_microseconds_and_a_four_digit_year_whatever_its_zone():
+    assert rfc3339(datetime(2026, 12, 1, 10, 0, tzinfo=UTC)) == "2026-12-01T10:00:00.000000Z"
+    early = datetime(265, 1, 28, 16, 26, 50, 400000, tzinfo=timezone(timedelta(hours=23, minutes=57)))
+    assert rfc3339(early) == "0265-01-27T16:29:50.400000Z"
