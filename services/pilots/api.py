@@ -8,6 +8,7 @@ from dataclasses import asdict
 from flask import Response, jsonify, request
 
 from shared import subject_keys
+from shared.contract.pilot_files import METRICS_DOWNLOAD, METRICS_UPLOAD, MILESTONES_DOWNLOAD, MILESTONES_UPLOAD
 from shared.eventstore import AppendResult
 from shared.http import RequestRefused, actor, command_meta, refusal_status
 from shared.openapi import ACCOUNT, ANYONE, Blueprint, CommandAccepted, accepted
@@ -261,7 +262,7 @@ def verify_outcome(command, pilot_id):
 
 
 @bp.post("/pilots/<uuid:pilot_id>/milestones/import")
-@bp.doc(requestBody=schemas.MILESTONES_CSV)
+@bp.doc(requestBody=MILESTONES_UPLOAD)
 @bp.response(201, accepted("import_id"), description="Every row is taken.")
 @bp.refuses(*ON_A_PILOT, "csv_rejected")
 @bp.requires(ACCOUNT)
@@ -279,7 +280,7 @@ def import_milestones(pilot_id):
 
 
 @bp.post("/pilots/<uuid:pilot_id>/metrics/import")
-@bp.doc(requestBody=schemas.METRICS_CSV)
+@bp.doc(requestBody=METRICS_UPLOAD)
 @bp.response(201, accepted("import_id"), description="Every row is taken.")
 @bp.refuses(*ON_A_PILOT, "csv_rejected")
 @bp.requires(ACCOUNT)
@@ -296,7 +297,7 @@ def import_metrics(pilot_id):
 
 
 @bp.get("/pilots/<uuid:pilot_id>/milestones.csv")
-@bp.doc(responses={200: schemas.csv_reply(schemas.MILESTONES_EXAMPLE, "The milestones, as the upload reads them.")})
+@bp.doc(responses={200: MILESTONES_DOWNLOAD})
 @bp.refuses("not_found")
 @bp.requires(ANYONE)
 def export_milestones(pilot_id):
@@ -309,7 +310,7 @@ def export_milestones(pilot_id):
 
 
 @bp.get("/pilots/<uuid:pilot_id>/metrics.csv")
-@bp.doc(responses={200: schemas.csv_reply(schemas.METRICS_EXAMPLE, "The readings, as the upload reads them.")})
+@bp.doc(responses={200: METRICS_DOWNLOAD})
 @bp.refuses("not_found")
 @bp.requires(ANYONE)
 def export_metrics(pilot_id):

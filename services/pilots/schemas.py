@@ -16,7 +16,6 @@ from shared.contract.vocabulary import ERASURE_RULES
 from shared.http import CommandBody
 
 from .domain import barriers, erasures, milestones, outcomes, pilots, progress
-from .domain.csv_import import METRIC_COLUMNS, MILESTONE_COLUMNS
 from .domain.state import COMPLETION_SCALE, BarrierStatus, Metric
 
 TITLE = validate.Length(min=1, max=200)
@@ -175,45 +174,3 @@ class VerifyOutcomeBody(CommandBody):
     command = outcomes.VerifyOutcome
     comment = fields.String(load_default="", validate=validate.Length(max=2_000),
                             metadata={"example": "Checked against the council's published repositories"})
-
-
-# The CSV files: the upload's columns, and an example that is also the download's shape.
-FILE_RULES = (
-    "A `text/csv` file in UTF-8 (a byte-order mark is allowed), within the body limit. Its first line names"
-    " the columns, in any order; every later non-blank line is a row with one cell per column. A cell that"
-    " starts with `=`, `+`, `-` or `@` may be quoted with a leading apostrophe (the download writes it so,"
-    " against spreadsheet formulas), which the upload takes off. The file is taken whole or not at all."
-)
-MILESTONE_CELLS = {
-    "milestone_id": "optional: blank for a new milestone, or the id of a milestone of the pilot to replace",
-    "title": "required: the milestone's title",
-    "due_date": "required: a date like 2025-03-31, no earlier than the pilot starts",
-    "done_date": "optional: a date like 2025-03-28, not in the future; only for an active pilot",
-}
-METRIC_CELLS = {
-    "reported_on": "required: a date like 2025-03-28, within the pilot's dates and not in the future",
-    "metric": "required: the metric's name; one reading per metric and day in the file",
-    "value": "required: a number like 140 or 2.5",
-    "unit": "required: the metric's unit, the same as its earlier readings'",
-}
-MILESTONES_EXAMPLE = "milestone_id,title,due_date,done_date\r\n,First team publishes its code,2025-03-31,\r\n"
-METRICS_EXAMPLE = "reported_on,metric,value,unit\r\n2025-03-28,teams publishing,4,teams\r\n"
-assert tuple(MILESTONE_CELLS) == MILESTONE_COLUMNS and tuple(METRIC_CELLS) == METRIC_COLUMNS
-
-
-def csv_request(cells: dict[str, str], example: str) -> dict[str, Any]:
-    """The OpenAPI request body of a CSV upload whose columns are `cells` (name: what goes in it)."""
-    columns = "".join(f"\n- `{name}`: {meaning}" for name, meaning in cells.items())
-    return {"required": True, "description": f"{FILE_RULES} The columns:{columns}",
-            "content": {"text/csv": {"schema": {"type": "string"}, "example": example}}}
-
-
-def csv_reply(example: str, description: str) -> dict[str, Any]:
-    """The OpenAPI reply of a CSV download."""
-    return {"description": description, "content": {"text/csv": {"schema": {"type": "string"}, "example": example}},
-            "headers": {"Content-Disposition": {"schema": {"type": "string"},
-                                                "description": "`attachment; filename=\"pilot-<id>-<kind>.csv\"`"}}}
-
-
-MILESTONES_CSV = csv_request(MILESTONE_CELLS, MILESTONES_EXAMPLE)
-METRICS_CSV = csv_request(METRIC_CELLS, METRICS_EXAMPLE)

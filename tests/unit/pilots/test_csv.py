@@ -2,10 +2,11 @@ from datetime import date
 
 import pytest
 
-from services.pilots.domain.csv_import import export_metrics, export_milestones
+from services.pilots.domain.csv_import import METRIC_COLUMNS, MILESTONE_COLUMNS, export_metrics, export_milestones
 from services.pilots.domain.errors import CsvRejected
 from services.pilots.domain.milestones import ImportMilestones, MilestoneAdded, decide_import_milestones
 from services.pilots.domain.progress import ImportProgress, ProgressReported, decide_import_progress
+from shared.contract.pilot_files import METRIC_CELLS, METRICS_EXAMPLE, MILESTONE_CELLS, MILESTONES_EXAMPLE
 
 from .builders import LEAD, PILOT, pilot_in
 
@@ -117,3 +118,9 @@ def test_a_title_that_looks_like_a_formula_is_exported_inert_and_imported_back_a
 
     assert "'=HYPERLINK" in exported
     assert again.milestones == pilot.milestones
+
+
+def test_the_published_csv_formats_name_exactly_the_columns_the_import_reads():
+    assert (tuple(MILESTONE_CELLS), tuple(METRIC_CELLS)) == (MILESTONE_COLUMNS, METRIC_COLUMNS)
+    assert MILESTONES_EXAMPLE.split("\r\n")[0] == ",".join(MILESTONE_COLUMNS)
+    assert METRICS_EXAMPLE.split("\r\n")[0] == ",".join(METRIC_COLUMNS)
