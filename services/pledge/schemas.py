@@ -182,7 +182,7 @@ class RemoveDomainBody(CommandBody):
     """A verified domain to take off the organisation's record, and why."""
 
     command = organisations.RemoveDomain
-    domain = Text(required=True, validate=validate.Length(min=1, max=253), metadata=DOMAIN)
+    domain = Text(required=True, validate=validate.Length(min=1, max=253), metadata=DOMAIN | {"example": "hull.gov.uk"})
     reason = Text(required=True, validate=required_text(organisations.MAX_EVIDENCE_CHARS))
 
 

@@ -83,3 +83,42 @@ def test_no_api_module_reads_a_query_parameter_its_route_does_not_declare():
                 reading.append(f"{Path(module).relative_to(ROOT)}:{node.lineno}")
 
     assert len(API_MODULES) > 30 and reading == []
+
+
+def test_every_json_body_and_success_reply_has_an_example_valid_against_its_schema(document):
+    from jsonschema import Draft202012Validator
+
+    invalid, seen = {}, 0
+    for path, item in document["paths"].items():
+        for method, op in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            media = {"body": op.get("requestBody", {}).get("content", {}).get("application/json")} | {
+                status: reply.get("content", {}).get("application/json")
+                for status, reply in op["responses"].items() if status.startswith("2")}
+            for where, content in media.items():
+                if not content or "schema" not in content:
+                    continue
+                seen += 1
+                # A nullable value may be null in a reply; JSON Schema says so with a type list.
+                schema = document | {"$ref": content["schema"].get("$ref", "#")} if "$ref" in content["schema"] \
+                    else content["schema"]
+                problems = [e.message for e in Draft202012Validator(nullable_as_json_schema(schema)).iter_errors(
+                    content.get("example"))]
+                if problems:
+                    invalid[f"{method.upper()} {path} {where}"] = problems[:3]
+
+    assert seen > 150
+    assert invalid == {}, "\n".join(f"{where}: {problems}" for where, problems in invalid.items())
+
+
+def nullable_as_json_schema(node):
+    """OpenAPI 3.0's `nullable: true` as JSON Schema's `type: [..., "null"]` (jsonschema knows only the latter)."""
+    if isinstance(node, dict):
+        out = {k: nullable_as_json_schema(v) for k, v in node.items()}
+        if out.pop("nullable", False) and "type" in out:
+            out["type"] = [out["type"], "null"]
+        return out
+    if isinstance(node, list):
+        return [nullable_as_json_schema(v) for v in node]
+    return node
