@@ -18,7 +18,7 @@ from shared.signing import Keyring
 from ..edge.auth import require_role
 from ..readmodels import snapshots as built
 from . import snapshots
-from .log import keyring_line, stored_events, stream_events, topic_events
+from .log import LogUnavailable, keyring_line, stored_events, stream_events, topic_events
 from .verify import verify
 
 
@@ -114,6 +114,12 @@ def blueprint(settings: Settings) -> Blueprint:
     @bp.before_request
     def _auditors_only():
         require_role(AUDITOR)  # 401 without an account, 403 without the role
+
+    @bp.errorhandler(LogUnavailable)
+    def _log_unavailable(exc: LogUnavailable):
+        response, status = error(503, "unavailable", f"a store cannot be read right now: {exc}; try again shortly")
+        response.headers["Retry-After"] = str(settings.retry_after_s)
+        return response, status
 
     @bp.get("/verify")
     @bp.response(200, Verification, description="What the verification found, service by service.")

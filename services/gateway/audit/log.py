@@ -21,16 +21,23 @@ def keyring_line(settings: Settings) -> str:
     return json.dumps({"keyring": Keyring.load(settings.trusted_keys_file).to_dict()}, separators=(",", ":")) + "\n"
 
 
+class LogUnavailable(RuntimeError):
+    """A service's store could not be read: it is out of reach, or refused to list its events."""
+
+
 def stored_events(settings: Settings, service: str, progress: Progress | None = None,
                   after: int = 0) -> Iterator[dict]:
     """Every envelope in a service's store after position `after`, in position order, paged through `/events`."""
     http = urllib3.PoolManager(retries=urllib3.Retry(3, backoff_factor=0.2))
     while True:
-        r = http.request("GET", f"{settings.service_url(service)}/events",
-                         fields={"after": str(after), "limit": "5000"},
-                         headers={"X-Internal-Token": settings.internal_token}, timeout=30)
+        try:
+            r = http.request("GET", f"{settings.service_url(service)}/events",
+                             fields={"after": str(after), "limit": "5000"},
+                             headers={"X-Internal-Token": settings.internal_token}, timeout=30)
+        except urllib3.exceptions.HTTPError as exc:
+            raise LogUnavailable(f"{service} is out of reach ({type(exc).__name__})") from None
         if r.status != 200:
-            raise RuntimeError(f"{service} refused to list its events: {r.status} {r.data[:200]!r}")
+            raise LogUnavailable(f"{service} refused to list its events: {r.status} {r.data[:200]!r}")
         page = json.loads(r.data)["events"]
         yield from page
         if progress:
@@ -42,10 +49,13 @@ def stored_events(settings: Settings, service: str, progress: Progress | None = 
 
 def stream_events(settings: Settings, service: str, stream_id: str) -> list[dict]:
     """One stream's envelopes from the service that stores it, in version order."""
-    r = urllib3.request("GET", f"{settings.service_url(service)}/events", fields={"stream_id": stream_id},
-                        headers={"X-Internal-Token": settings.internal_token}, timeout=10)
+    try:
+        r = urllib3.request("GET", f"{settings.service_url(service)}/events", fields={"stream_id": stream_id},
+                            headers={"X-Internal-Token": settings.internal_token}, timeout=10)
+    except urllib3.exceptions.HTTPError as exc:
+        raise LogUnavailable(f"{service} is out of reach ({type(exc).__name__})") from None
     if r.status != 200:
-        raise RuntimeError(f"{service} refused to list stream {stream_id}: {r.status}")
+        raise LogUnavailable(f"{service} refused to list stream {stream_id}: {r.status}")
     return json.loads(r.data)["events"]
 
 

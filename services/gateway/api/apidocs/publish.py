@@ -212,10 +212,10 @@ def example_of(schema: dict[str, Any], schemas: dict[str, Any], depth: int = 0) 
                 if name in required}
     if kind == "array":
         return [example_of(schema.get("items", {}), schemas, depth + 1)] if depth <= 2 else []
-    value = SAMPLES.get(schema.get("format", ""), SAMPLES.get(kind))
+    value: Any = SAMPLES.get(schema.get("format", ""), SAMPLES.get(kind))
     if kind in ("integer", "number") and "minimum" in schema:
         value = max(value, schema["minimum"])
-    if kind == "string" and len(value) < schema.get("minLength", 0):
+    if isinstance(value, str) and len(value) < schema.get("minLength", 0):
         value = value.ljust(schema["minLength"], "x")
     return value
 
