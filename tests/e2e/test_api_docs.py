@@ -190,3 +190,16 @@ def test_a_rate_limited_reply_is_documented_with_its_retry_after_header(document
 
     assert len(limited) > 40
     assert all("Retry-After" in reply["headers"] for reply in limited)
+
+
+def test_every_read_refuses_an_anonymous_caller_exactly_when_the_document_says_it_needs_an_account(document, web):
+    anonymous, wrong = web.anonymous(), {}
+    reads = [(path, op) for path, method, _, op in operations(document) if method == "get"
+             and "text/event-stream" not in op["responses"].get("200", {}).get("content", {})]
+
+    for path, op in reads:
+        status = anonymous.request("GET", re.sub(r"\{[^}]+\}", "00000000-0000-4000-8000-000000000000", path)).status
+        if (status == 401) != (op["x-required-role"] != "anyone"):
+            wrong[path] = (op["x-required-role"], status)
+
+    assert len(reads) > 50 and wrong == {}

@@ -11,7 +11,7 @@ from shared.contract.vocabulary import CATEGORIES
 from shared.db import DictCursor
 from shared.http import RequestRefused
 
-from ..edge.auth import current_roles
+from ..edge.auth import current_roles, require_principal
 from ..edge.paging import PageQuery
 from ..edge.people import person
 
@@ -153,7 +153,8 @@ def roles() -> frozenset[str]:
 
 
 def require_any_role(*wanted: str) -> None:
-    """A 403 unless the reader holds one of the `wanted` roles."""
+    """A 401 for a reader with no account, a 403 for one holding none of the `wanted` roles."""
+    require_principal()
     if not roles() & set(wanted):
         raise RequestRefused(403, "forbidden", f"only a reader with the {' or '.join(wanted)} role may see this")
 

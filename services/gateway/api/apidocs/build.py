@@ -14,7 +14,7 @@ from shared.openapi import document
 
 from ...edge.auth import SESSION_COOKIE, anonymous_may
 from ...edge.consistency import READ_YOUR_WRITES
-from .merge import PREFIX, merge, service_part
+from .merge import PREFIX, merge, service_part, spelt_out
 from .publish import pruned, publish, renamed_page_ids, with_examples
 
 NOT_DOCUMENTED = {"commands.forward", "apidocs.openapi_json", "apidocs.docs_page", "apidocs.asyncapi_json"}
@@ -57,7 +57,7 @@ class ApiDocument:
         specs = {s: self.fetch(s) for s in services}
         parts = [service_part(spec, s, self.owners) for s, spec in specs.items() if spec]
         waiting = _reads_your_writes(self.app)
-        merged = renamed_page_ids(merge(gateway_spec(self.smorest), parts))
+        merged = renamed_page_ids(spelt_out(merge(gateway_spec(self.smorest), parts)))
         published = publish(merged, anonymous_may, PREFIX, waiting.__contains__,
                             lambda path: path.removeprefix(PREFIX).strip("/").split("/")[0] in self.owners)
         document = with_examples(pruned(published))

@@ -44,26 +44,30 @@ def merge(base: Mapping[str, Any], parts: list[dict[str, Any]]) -> dict[str, Any
     return merged
 
 
+def spelt_out(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with every path parameter of a few values (`{kinds}`) spelt out as one path per value."""
+    return document | {"paths": dict(_expanded(document.get("paths", {})))}
+
+
 def _expanded(paths: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """Each path, with a leading parameter of a few values (`/{kinds}/...`) spelt out as one path per value."""
+    """Each path, with a parameter of a few values (`/{kinds}/...`) spelt out as one path per value."""
     out = []
     for path, item in paths.items():
-        first = path.strip("/").split("/")[0]
-        param = next((p for p in item.get("parameters", []) if "{" + p["name"] + "}" == first
-                      and p.get("schema", {}).get("enum")), None)
+        param = next((p for p in item.get("parameters", []) if p.get("in") == "path"
+                      and "{" + p["name"] + "}" in path and p.get("schema", {}).get("enum")), None)
         if param is None:
             out.append((path, item))
             continue
         rest = [p for p in item["parameters"] if p is not param]
-        out += [(path.replace(first, value, 1), _for_value(item, value) | {"parameters": rest})
-                for value in param["schema"]["enum"]]
+        out += _expanded({path.replace("{" + param["name"] + "}", value, 1): _for_value(item, value) | {
+            "parameters": rest} for value in param["schema"]["enum"]})
     return out
 
 
 def _for_value(item: dict[str, Any], value: str) -> dict[str, Any]:
     # One operation became several: each keeps a distinct operationId.
-    return {m: op | {"operationId": f"{op.get('operationId', m)}_{value}"} if m in UNSAFE else op
-            for m, op in item.items()}
+    return {m: op | {"operationId": f"{op.get('operationId', m)}_{value}"} if isinstance(op, dict)
+            and m in ("get", *UNSAFE) else op for m, op in item.items()}
 
 
 # Every forwarded command takes one (see forwarding.py); the gateway's own writes take none.
