@@ -149,6 +149,8 @@ def reply_problems(document) -> dict[str, list[str]]:
         summary = op.get("summary", "")
         if not summary[:1].isupper() or " " not in summary or INTERNAL_NAME.search(summary):
             found.append(f"summary {summary!r}")
+        if len(op.get("description", "")) < 40:
+            found.append("no description for integrators")
         role = op.get("x-required-role")
         if role not in ROLES:
             found.append(f"x-required-role {role!r}")
