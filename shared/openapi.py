@@ -42,15 +42,22 @@ class Error(Schema):
     errors = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True)
 
 
+EXAMPLE_ID = "6f1c2b9e-3d4a-4e5f-9a8b-7c6d5e4f3a2b"
+ID_EXAMPLES = {"organisation_id": "hull city council"}  # an organisation's id is its canonical name
+
+
 class CommandAccepted(Schema):
     """A command's reply: where its events landed, and the token that reads its result."""
 
-    stream_id = fields.String(required=True, metadata={"description": "the stream the command wrote to"})
-    version = fields.Integer(required=True, metadata={"description": "the stream's version after the command"})
-    position = fields.Integer(required=True, metadata={"description": "the store position of its last event"})
+    stream_id = fields.String(required=True, metadata={"description": "the stream the command wrote to",
+                                                       "example": EXAMPLE_ID})
+    version = fields.Integer(required=True, metadata={"description": "the stream's version after the command",
+                                                      "example": 3})
+    position = fields.Integer(required=True, metadata={"description": "the store position of its last event",
+                                                       "example": 42})
     consistency_token = fields.String(required=True, metadata={
         "description": "pass it to a read as `?consistency_token=` to read this write (added by the gateway)",
-        "example": "charter-6f1c…@3"})
+        "example": f"{EXAMPLE_ID}@3"})
 
 
 _ACCEPTED: dict[str, type[Schema]] = {}
@@ -60,7 +67,8 @@ def accepted(*ids: str) -> type[Schema]:
     """The reply schema of a command that names `ids` (`accepted("draft_id")`: `DraftAccepted`)."""
     name = "".join(part.title() for i in ids for part in i.removesuffix("_id").split("_")) + "Accepted"
     if name not in _ACCEPTED:
-        own = {i: fields.String(required=True, metadata={"description": f"the {i.removesuffix('_id')}'s id"})
+        own = {i: fields.String(required=True, metadata={"description": f"the {i.removesuffix('_id')}'s id",
+                                                         "example": ID_EXAMPLES.get(i, EXAMPLE_ID)})
                for i in ids}
         doc = f"A command's reply naming {', '.join(ids)}."
         _ACCEPTED[name] = type(name, (CommandAccepted,), own | {"__doc__": doc})
