@@ -17,6 +17,7 @@ from flask import Flask
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser
 
+from .contract.vocabulary import ROLES
 from .error_codes import CODES
 from .http import RequestRefused, json_body
 
@@ -24,7 +25,6 @@ OPENAPI_VERSION = "3.0.3"
 UNSAFE = ("post", "put", "patch", "delete")
 # Who may call an operation, as `x-required-role` says: nobody signed in, any account, or an account with a role.
 ANYONE, ACCOUNT = "anyone", "account"
-ROLES = ("steward", "moderator", "pilot_lead", "auditor", "admin")
 
 
 class Error(Schema):

@@ -9,10 +9,11 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Response, g, request
-from marshmallow import Schema, fields, validate
+from marshmallow import fields
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from shared.config import Settings
+from shared.contract.photos import PHOTO_REPLIES, UPLOAD, AltTextQuery
 from shared.http import RequestRefused
 from shared.idempotency import header_key
 from shared.openapi import ACCOUNT, ANYONE, Blueprint, CommandAccepted
@@ -23,32 +24,10 @@ from ..edge.forwarding import FORM_OVERHEAD, Forwarder, forwarded
 AREA = "Knowledge base"
 RELAYED_HEADERS = ("Content-Type", "Cache-Control", "ETag", "X-Content-Type-Options")
 UPLOADS = ("photos.attach_barrier_photo", "photos.attach_solution_photo")
-BINARY = {"schema": {"type": "string", "format": "binary"}}
-IMAGES = {"image/jpeg": BINARY, "image/png": BINARY, "image/webp": BINARY}
-UPLOAD = {"required": True, "description": "the image as the body (its alt text in `?alt_text=` or the URL-encoded"
-          " `X-Alt-Text` header), or a multipart form with the fields `image` and `alt_text`", "content": IMAGES | {
-    "multipart/form-data": {"schema": {"type": "object", "required": ["image"], "properties": {
-        "image": {"type": "string", "format": "binary"}, "alt_text": {"type": "string", "maxLength": 500}}}},
-}}
 ALT_TEXT_HEADER = {"in": "header", "name": "X-Alt-Text", "required": False, "schema": {"type": "string"},
                    "description": "the alt text of a raw image body, URL-encoded (instead of `?alt_text=`)"}
-PHOTO_REPLIES = {
-    "200": {"description": "the photo's bytes", "content": IMAGES, "headers": {
-        "ETag": {"description": "the photo's SHA-256", "schema": {"type": "string"}},
-        "Cache-Control": {"description": "cacheable by anyone for a day", "schema": {"type": "string"}}}},
-    "304": {"description": "the photo has not changed since the `If-None-Match` ETag (it never does)"},
-}
 UPLOAD_REFUSED = ("bad_request", "not_found", "conflict", "page_is_protected", "already_exists",
                   "concurrency_conflict", "image_too_large", "image_rejected")
-
-
-class AltTextQuery(Schema):
-    """The alt text of an image sent as the raw body."""
-
-    alt_text = fields.String(load_default="", validate=validate.Regexp(r"^[^\x00]*$", error="contains a NUL character"),
-                             metadata={"description": "what the photo shows, for people who cannot see it, at most"
-                                                      " 500 characters (a raw image body only)",
-                                       "example": "The upload error message"})
 
 
 class PhotoAttached(CommandAccepted):
